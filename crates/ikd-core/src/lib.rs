@@ -1,0 +1,29 @@
+//! `ikd-core`: the domain of the IKD (Identitas Kependudukan Digital, "KTP Digital") resident app.
+//!
+//! Pure functions and newtypes shared by the app, the mock central SIAK (Sistem Informasi
+//! Administrasi Kependudukan) server and the verifier tools. This crate must never do I/O: no
+//! network, no files, no clock, no randomness source, no Tauri. Callers pass the current date/time
+//! and the keys in; everything here is deterministic and cheap enough to call per keystroke.
+//!
+//! * [`nik`]: the 16-digit population number (Nomor Induk Kependudukan), its region and birth date.
+//! * [`contact`]: email and Indonesian mobile phone numbers.
+//! * [`pin`]: the 6-digit PIN rules and the wrong-PIN lockout policy.
+//! * [`credential`]: the issuer-signed Digital KTP credential, the device-signed presentation
+//!   shown as a QR code, and its offline verification.
+//! * [`qr`]: rendering a presentation as a QR code (SVG or grey-level matrix).
+//! * [`registration`]: the registration state machine shared by the server and the client.
+//! * [`i18n`]: user-facing messages in Bahasa Indonesia and English.
+
+pub mod contact;
+pub mod credential;
+pub mod i18n;
+pub mod nik;
+pub mod pin;
+pub mod qr;
+pub mod registration;
+
+pub use contact::{Email, EmailError, PhoneError, PhoneNumber};
+pub use i18n::{Lang, Localized};
+pub use nik::{Eligibility, MaritalStatus, Nik, NikError, NikWarning, Sex};
+pub use pin::{LockoutPolicy, Pin, PinAttempts, PinError, PinGate};
+pub use registration::{RegistrationEvent, RegistrationState, RejectionReason};
