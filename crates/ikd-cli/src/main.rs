@@ -16,7 +16,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "ikd", version, about = "Digital KTP (IKD) tools: NIK checks, QR demo, offline verification")]
+#[command(
+    name = "ikd",
+    version,
+    about = "Digital KTP (IKD) tools: NIK checks, QR demo, offline verification"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,6 +45,15 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // A closed pipe (`ikd nik - | head`) is the reader saying it has enough.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("ikd: {e:#}");
             ExitCode::from(2)

@@ -89,7 +89,9 @@ fn report(input: &str, today: NaiveDate, lang: Lang) -> Report<'_> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let today = args
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let lang = Lang::from_tag(&args.lang).context("--lang must be `id` or `en`")?;
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());

@@ -185,8 +185,14 @@ impl Localized for PhoneError {
             ),
             PhoneError::WrongLength { digits } => pick(
                 lang,
-                format!("Nomor HP terdiri dari 10–13 angka diawali 08; yang Anda masukkan {} angka.", digits + 1),
-                format!("A mobile number has 10–13 digits starting with 08; you entered {}.", digits + 1),
+                format!(
+                    "Nomor HP terdiri dari 10–13 angka diawali 08; yang Anda masukkan {} angka.",
+                    digits + 1
+                ),
+                format!(
+                    "A mobile number has 10–13 digits starting with 08; you entered {}.",
+                    digits + 1
+                ),
             ),
         }
     }
@@ -205,7 +211,9 @@ impl PhoneNumber {
                 other => return Err(PhoneError::InvalidCharacter(other)),
             }
             if digits.len() > 20 {
-                return Err(PhoneError::WrongLength { digits: digits.len() });
+                return Err(PhoneError::WrongLength {
+                    digits: digits.len(),
+                });
             }
         }
         if digits.is_empty() {
@@ -227,7 +235,9 @@ impl PhoneNumber {
             return Err(PhoneError::NotMobile);
         }
         if !(9..=12).contains(&national.len()) {
-            return Err(PhoneError::WrongLength { digits: national.len() });
+            return Err(PhoneError::WrongLength {
+                digits: national.len(),
+            });
         }
         Ok(PhoneNumber(format!("+62{national}")))
     }
@@ -274,33 +284,79 @@ mod tests {
         assert_eq!(Email::parse(" "), Err(EmailError::Empty));
         assert_eq!(Email::parse("siti.gmail.com"), Err(EmailError::MissingAt));
         assert_eq!(Email::parse("siti@gmail"), Err(EmailError::InvalidDomain));
-        assert_eq!(Email::parse("siti@gmail..com"), Err(EmailError::InvalidDomain));
-        assert_eq!(Email::parse("siti@-gmail.com"), Err(EmailError::InvalidDomain));
-        assert_eq!(Email::parse(&format!("{}@x.id", "a".repeat(260))), Err(EmailError::TooLong));
+        assert_eq!(
+            Email::parse("siti@gmail..com"),
+            Err(EmailError::InvalidDomain)
+        );
+        assert_eq!(
+            Email::parse("siti@-gmail.com"),
+            Err(EmailError::InvalidDomain)
+        );
+        assert_eq!(
+            Email::parse(&format!("{}@x.id", "a".repeat(260))),
+            Err(EmailError::TooLong)
+        );
         assert_eq!(
             Email::parse("si ti@gmail.com").map_err(|e| e.code()),
             Err("email_invalid")
         );
-        assert_eq!(Email::parse("@gmail.com").map_err(|e| e.code()), Err("email_invalid"));
+        assert_eq!(
+            Email::parse("@gmail.com").map_err(|e| e.code()),
+            Err("email_invalid")
+        );
     }
 
     #[test]
     fn every_indonesian_mobile_form_gives_the_same_e164() {
-        for s in ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 3456.7890", "81234567890", "0062 812 3456 7890"] {
-            assert_eq!(PhoneNumber::parse(s).expect(s).e164(), "+6281234567890", "{s}");
+        for s in [
+            "0812-3456-7890",
+            "+62 812 3456 7890",
+            "6281234567890",
+            "(0812) 3456.7890",
+            "81234567890",
+            "0062 812 3456 7890",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(s).expect(s).e164(),
+                "+6281234567890",
+                "{s}"
+            );
         }
-        assert_eq!(PhoneNumber::parse("+6281234567890").expect("valid").national(), "0812-3456-7890");
+        assert_eq!(
+            PhoneNumber::parse("+6281234567890")
+                .expect("valid")
+                .national(),
+            "0812-3456-7890"
+        );
     }
 
     #[test]
     fn each_phone_rule_has_its_own_error() {
         assert_eq!(PhoneNumber::parse(""), Err(PhoneError::Empty));
-        assert_eq!(PhoneNumber::parse("0812a"), Err(PhoneError::InvalidCharacter('a')));
-        assert_eq!(PhoneNumber::parse("+60 12 345 6789"), Err(PhoneError::NotIndonesian));
-        assert_eq!(PhoneNumber::parse("021 5551234"), Err(PhoneError::NotMobile));
-        assert_eq!(PhoneNumber::parse("0812345"), Err(PhoneError::WrongLength { digits: 6 }));
-        assert_eq!(PhoneNumber::parse("08123456789012"), Err(PhoneError::WrongLength { digits: 13 }));
-        assert_eq!(PhoneNumber::parse("+62+812"), Err(PhoneError::InvalidCharacter('+')));
+        assert_eq!(
+            PhoneNumber::parse("0812a"),
+            Err(PhoneError::InvalidCharacter('a'))
+        );
+        assert_eq!(
+            PhoneNumber::parse("+60 12 345 6789"),
+            Err(PhoneError::NotIndonesian)
+        );
+        assert_eq!(
+            PhoneNumber::parse("021 5551234"),
+            Err(PhoneError::NotMobile)
+        );
+        assert_eq!(
+            PhoneNumber::parse("0812345"),
+            Err(PhoneError::WrongLength { digits: 6 })
+        );
+        assert_eq!(
+            PhoneNumber::parse("08123456789012"),
+            Err(PhoneError::WrongLength { digits: 13 })
+        );
+        assert_eq!(
+            PhoneNumber::parse("+62+812"),
+            Err(PhoneError::InvalidCharacter('+'))
+        );
     }
 
     #[test]

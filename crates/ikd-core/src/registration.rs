@@ -163,8 +163,14 @@ impl Localized for TransitionError {
     fn message(&self, lang: Lang) -> String {
         pick(
             lang,
-            format!("Pendaftaran berstatus \"{}\" tidak dapat diproses dengan cara ini.", self.from),
-            format!("A registration in state \"{}\" cannot be processed this way.", self.from),
+            format!(
+                "Pendaftaran berstatus \"{}\" tidak dapat diproses dengan cara ini.",
+                self.from
+            ),
+            format!(
+                "A registration in state \"{}\" cannot be processed this way.",
+                self.from
+            ),
         )
     }
 }
@@ -183,7 +189,10 @@ impl RegistrationState {
 
     /// No further event can change it.
     pub fn is_final(self) -> bool {
-        matches!(self, RegistrationState::Activated | RegistrationState::Rejected(_))
+        matches!(
+            self,
+            RegistrationState::Activated | RegistrationState::Rejected(_)
+        )
     }
 
     /// The state after `event`, or why it cannot happen.
@@ -249,17 +258,31 @@ mod tests {
     fn an_operator_cannot_skip_the_central_check_nor_activate_twice() {
         assert_eq!(
             S::Submitted.apply(E::OperatorApproved),
-            Err(TransitionError { from: "submitted", event: "operator_approved" })
+            Err(TransitionError {
+                from: "submitted",
+                event: "operator_approved"
+            })
         );
         assert!(S::Activated.apply(E::Activated).is_err());
-        assert!(S::Rejected(RejectionReason::NikNotFound).apply(E::OperatorApproved).is_err());
+        assert!(
+            S::Rejected(RejectionReason::NikNotFound)
+                .apply(E::OperatorApproved)
+                .is_err()
+        );
     }
 
     #[test]
     fn the_json_form_is_stable() {
-        let json = serde_json::to_string(&S::Rejected(RejectionReason::DuplicateIdentity)).expect("json");
-        assert_eq!(json, r#"{"state":"rejected","reason":"duplicate_identity"}"#);
-        assert_eq!(serde_json::to_string(&S::AwaitingOperatorScan).expect("json"), r#"{"state":"awaiting_operator_scan"}"#);
+        let json =
+            serde_json::to_string(&S::Rejected(RejectionReason::DuplicateIdentity)).expect("json");
+        assert_eq!(
+            json,
+            r#"{"state":"rejected","reason":"duplicate_identity"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&S::AwaitingOperatorScan).expect("json"),
+            r#"{"state":"awaiting_operator_scan"}"#
+        );
     }
 
     #[test]

@@ -106,7 +106,10 @@ impl Localized for NikError {
                 "Masukkan NIK (16 angka di KTP-el atau Kartu Keluarga).".into(),
                 "Enter your NIK (the 16 digits on your KTP-el or family card).".into(),
             ),
-            NikError::NonDigit { position, character } => pick(
+            NikError::NonDigit {
+                position,
+                character,
+            } => pick(
                 lang,
                 format!("NIK hanya berisi angka. Karakter ke-{position} adalah \"{character}\"."),
                 format!("A NIK has digits only. Character {position} is \"{character}\"."),
@@ -118,8 +121,12 @@ impl Localized for NikError {
             ),
             NikError::UnknownProvince { code } => pick(
                 lang,
-                format!("Dua angka pertama NIK ({code:02}) bukan kode provinsi. Periksa kembali NIK Anda."),
-                format!("The first two digits of the NIK ({code:02}) are not a province code. Please check your NIK."),
+                format!(
+                    "Dua angka pertama NIK ({code:02}) bukan kode provinsi. Periksa kembali NIK Anda."
+                ),
+                format!(
+                    "The first two digits of the NIK ({code:02}) are not a province code. Please check your NIK."
+                ),
             ),
             NikError::InvalidRegencyCode => pick(
                 lang,
@@ -133,8 +140,12 @@ impl Localized for NikError {
             ),
             NikError::InvalidBirthDay { day } => pick(
                 lang,
-                format!("Angka ke-7 dan ke-8 NIK ({day:02}) bukan tanggal lahir (01–31, atau 41–71 untuk perempuan)."),
-                format!("Digits 7 and 8 of the NIK ({day:02}) are not a birth day (01–31, or 41–71 for women)."),
+                format!(
+                    "Angka ke-7 dan ke-8 NIK ({day:02}) bukan tanggal lahir (01–31, atau 41–71 untuk perempuan)."
+                ),
+                format!(
+                    "Digits 7 and 8 of the NIK ({day:02}) are not a birth day (01–31, or 41–71 for women)."
+                ),
             ),
             NikError::InvalidBirthMonth { month } => pick(
                 lang,
@@ -143,8 +154,12 @@ impl Localized for NikError {
             ),
             NikError::InvalidBirthDate { day, month } => pick(
                 lang,
-                format!("Tanggal lahir di NIK ({day:02}-{month:02}) tidak ada pada tahun tersebut."),
-                format!("The birth date in the NIK ({day:02}-{month:02}) does not exist in that year."),
+                format!(
+                    "Tanggal lahir di NIK ({day:02}-{month:02}) tidak ada pada tahun tersebut."
+                ),
+                format!(
+                    "The birth date in the NIK ({day:02}-{month:02}) does not exist in that year."
+                ),
             ),
             NikError::BirthDateInFuture => pick(
                 lang,

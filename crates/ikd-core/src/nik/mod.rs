@@ -222,7 +222,12 @@ impl Nik {
 }
 
 /// Picks the century for a two-digit year so that the birth date is not after `today`.
-fn resolve_birth_date(yy: i32, month: u32, day: u32, today: NaiveDate) -> Result<NaiveDate, NikError> {
+fn resolve_birth_date(
+    yy: i32,
+    month: u32,
+    day: u32,
+    today: NaiveDate,
+) -> Result<NaiveDate, NikError> {
     let century = today.year() - today.year().rem_euclid(100);
     let mut any_valid = false;
     for year in [century + yy, century - 100 + yy] {

@@ -110,7 +110,10 @@ mod tests {
         assert_eq!(province_name(91), Some("Papua"));
         assert_eq!(province_name(94), Some("Papua Tengah"));
         assert_eq!(province_name(65), Some("Kalimantan Utara"));
-        assert_eq!(province_code_change(91).map(|c| c.former_name), Some("Papua Barat"));
+        assert_eq!(
+            province_code_change(91).map(|c| c.former_name),
+            Some("Papua Barat")
+        );
         assert!(province_code_change(32).is_none());
     }
 }

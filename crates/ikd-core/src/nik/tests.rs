@@ -51,16 +51,28 @@ fn spaces_dots_and_dashes_are_ignored() {
 #[test]
 fn two_digit_years_never_put_a_birth_in_the_future() {
     // Born 1 January 2026: already past on 22 November 2026.
-    assert_eq!(parse("3574010101260001").expect("valid").birth_date(), date(2026, 1, 1));
+    assert_eq!(
+        parse("3574010101260001").expect("valid").birth_date(),
+        date(2026, 1, 1)
+    );
     // Born 1 December ..26: 2026-12-01 would be future, so 1926.
-    assert_eq!(parse("3574010112260001").expect("valid").birth_date(), date(1926, 12, 1));
-    assert_eq!(parse("3574010101990001").expect("valid").birth_date(), date(1999, 1, 1));
+    assert_eq!(
+        parse("3574010112260001").expect("valid").birth_date(),
+        date(1926, 12, 1)
+    );
+    assert_eq!(
+        parse("3574010101990001").expect("valid").birth_date(),
+        date(1999, 1, 1)
+    );
 }
 
 #[test]
 fn february_29_is_checked_against_the_resolved_century() {
     // 2000 is a leap year.
-    assert_eq!(parse("3574012902000001").expect("valid").birth_date(), date(2000, 2, 29));
+    assert_eq!(
+        parse("3574012902000001").expect("valid").birth_date(),
+        date(2000, 2, 29)
+    );
     // Neither 2025 nor 1925 is a leap year.
     assert_eq!(
         parse("3574012902250001"),
@@ -72,17 +84,50 @@ fn february_29_is_checked_against_the_resolved_century() {
 fn each_rule_has_its_own_error() {
     assert_eq!(parse(""), Err(NikError::Empty));
     assert_eq!(parse(" - . "), Err(NikError::Empty));
-    assert_eq!(parse("35740117089500O1"), Err(NikError::NonDigit { position: 15, character: 'O' }));
-    assert_eq!(parse("357401170895"), Err(NikError::WrongLength { found: 12 }));
-    assert_eq!(parse("35740117089500011"), Err(NikError::WrongLength { found: 17 }));
-    assert_eq!(parse("9974011708950001"), Err(NikError::UnknownProvince { code: 99 }));
+    assert_eq!(
+        parse("35740117089500O1"),
+        Err(NikError::NonDigit {
+            position: 15,
+            character: 'O'
+        })
+    );
+    assert_eq!(
+        parse("357401170895"),
+        Err(NikError::WrongLength { found: 12 })
+    );
+    assert_eq!(
+        parse("35740117089500011"),
+        Err(NikError::WrongLength { found: 17 })
+    );
+    assert_eq!(
+        parse("9974011708950001"),
+        Err(NikError::UnknownProvince { code: 99 })
+    );
     assert_eq!(parse("3500011708950001"), Err(NikError::InvalidRegencyCode));
-    assert_eq!(parse("3574001708950001"), Err(NikError::InvalidDistrictCode));
-    assert_eq!(parse("3574013508950001"), Err(NikError::InvalidBirthDay { day: 35 }));
-    assert_eq!(parse("3574010008950001"), Err(NikError::InvalidBirthDay { day: 0 }));
-    assert_eq!(parse("3574017208950001"), Err(NikError::InvalidBirthDay { day: 72 }));
-    assert_eq!(parse("3574011713950001"), Err(NikError::InvalidBirthMonth { month: 13 }));
-    assert_eq!(parse("3574013104950001"), Err(NikError::InvalidBirthDate { day: 31, month: 4 }));
+    assert_eq!(
+        parse("3574001708950001"),
+        Err(NikError::InvalidDistrictCode)
+    );
+    assert_eq!(
+        parse("3574013508950001"),
+        Err(NikError::InvalidBirthDay { day: 35 })
+    );
+    assert_eq!(
+        parse("3574010008950001"),
+        Err(NikError::InvalidBirthDay { day: 0 })
+    );
+    assert_eq!(
+        parse("3574017208950001"),
+        Err(NikError::InvalidBirthDay { day: 72 })
+    );
+    assert_eq!(
+        parse("3574011713950001"),
+        Err(NikError::InvalidBirthMonth { month: 13 })
+    );
+    assert_eq!(
+        parse("3574013104950001"),
+        Err(NikError::InvalidBirthDate { day: 31, month: 4 })
+    );
     assert_eq!(parse("3574011708950000"), Err(NikError::ZeroSerial));
     assert_eq!(
         Nik::parse("3574012902000001", date(2000, 1, 1)),
@@ -133,12 +178,16 @@ fn seventeen_or_married_may_register() {
     let nik = parse("3574011708100001").expect("valid");
     assert_eq!(
         eligibility(&nik, MaritalStatus::BelumKawin, date(2027, 8, 16)),
-        Eligibility::TooYoung { eligible_from: date(2027, 8, 17) }
+        Eligibility::TooYoung {
+            eligible_from: date(2027, 8, 17)
+        }
     );
     assert!(eligibility(&nik, MaritalStatus::BelumKawin, date(2027, 8, 17)).is_eligible());
     assert_eq!(
         eligibility(&nik, MaritalStatus::Kawin, date(2026, 1, 1)),
-        Eligibility::Eligible { because: EligibleBecause::Married }
+        Eligibility::Eligible {
+            because: EligibleBecause::Married
+        }
     );
     assert!(eligibility(&nik, MaritalStatus::CeraiMati, date(2026, 1, 1)).is_eligible());
     assert!(eligibility(&nik, MaritalStatus::CeraiHidup, date(2026, 1, 1)).is_eligible());
@@ -172,7 +221,10 @@ fn a_pre_2012_kalimantan_utara_regency_code_is_a_warning_not_an_error() {
     assert_eq!(nik.province_name(), "Kalimantan Timur");
     assert_eq!(nik.regency_name(), None);
     let codes: Vec<_> = nik.warnings().iter().map(|w| w.code()).collect();
-    assert_eq!(codes, ["province_code_reassigned", "regency_not_in_current_table"]);
+    assert_eq!(
+        codes,
+        ["province_code_reassigned", "regency_not_in_current_table"]
+    );
 }
 
 #[test]

@@ -139,9 +139,15 @@ impl Localized for PinLocked {
         let secs = self.retry_after_secs;
         let (id_wait, en_wait) = if secs >= 60 {
             let min = secs.div_ceil(60);
-            (format!("{min} menit"), format!("{min} minute{}", if min == 1 { "" } else { "s" }))
+            (
+                format!("{min} menit"),
+                format!("{min} minute{}", if min == 1 { "" } else { "s" }),
+            )
         } else {
-            (format!("{secs} detik"), format!("{secs} second{}", if secs == 1 { "" } else { "s" }))
+            (
+                format!("{secs} detik"),
+                format!("{secs} second{}", if secs == 1 { "" } else { "s" }),
+            )
         };
         pick(
             lang,
@@ -163,7 +169,9 @@ mod tests {
 
     fn locked_for(gate: PinGate) -> Option<u64> {
         match gate {
-            PinGate::Locked { retry_after_secs, .. } => Some(retry_after_secs),
+            PinGate::Locked {
+                retry_after_secs, ..
+            } => Some(retry_after_secs),
             PinGate::Open { .. } => None,
         }
     }
@@ -174,7 +182,12 @@ mod tests {
         let mut a = PinAttempts::default();
         a.record_failure(t(0));
         a.record_failure(t(1));
-        assert_eq!(policy.gate(&a, t(1)), PinGate::Open { attempts_before_lock: 1 });
+        assert_eq!(
+            policy.gate(&a, t(1)),
+            PinGate::Open {
+                attempts_before_lock: 1
+            }
+        );
     }
 
     #[test]
@@ -193,7 +206,11 @@ mod tests {
         a.record_failure(t(200));
         assert_eq!(locked_for(policy.gate(&a, t(200))), Some(300));
         a.record_failure(t(600));
-        assert_eq!(locked_for(policy.gate(&a, t(600))), Some(300), "5 minutes repeats");
+        assert_eq!(
+            locked_for(policy.gate(&a, t(600))),
+            Some(300),
+            "5 minutes repeats"
+        );
     }
 
     #[test]
@@ -205,7 +222,12 @@ mod tests {
         }
         a.record_success(t(100));
         a.record_failure(t(101));
-        assert_eq!(policy.gate(&a, t(101)), PinGate::Open { attempts_before_lock: 2 });
+        assert_eq!(
+            policy.gate(&a, t(101)),
+            PinGate::Open {
+                attempts_before_lock: 2
+            }
+        );
     }
 
     #[test]
@@ -226,11 +248,17 @@ mod tests {
     #[test]
     fn the_lock_message_speaks_minutes_or_seconds() {
         assert_eq!(
-            PinLocked { retry_after_secs: 30 }.message(Lang::Id),
+            PinLocked {
+                retry_after_secs: 30
+            }
+            .message(Lang::Id),
             "PIN salah terlalu sering. Coba lagi dalam 30 detik."
         );
         assert_eq!(
-            PinLocked { retry_after_secs: 300 }.message(Lang::En),
+            PinLocked {
+                retry_after_secs: 300
+            }
+            .message(Lang::En),
             "Too many wrong PINs. Try again in 5 minutes."
         );
     }

@@ -67,7 +67,10 @@ impl Localized for PinError {
     fn message(&self, lang: Lang) -> String {
         let (id, en) = match self {
             PinError::NonDigit => ("PIN hanya berisi angka.", "The PIN has digits only."),
-            PinError::WrongLength { .. } => ("PIN harus tepat 6 angka.", "The PIN must be exactly 6 digits."),
+            PinError::WrongLength { .. } => (
+                "PIN harus tepat 6 angka.",
+                "The PIN must be exactly 6 digits.",
+            ),
             PinError::TooFewDistinctDigits => (
                 "PIN tidak boleh satu angka yang diulang (misalnya 111111). Gunakan minimal 2 angka berbeda.",
                 "The PIN cannot be one digit repeated (like 111111). Use at least 2 different digits.",
@@ -193,36 +196,60 @@ mod tests {
 
     fn nik() -> Nik {
         // A woman born 17 August 1995: the NIK reads 570895.
-        Nik::parse("3574015708950002", NaiveDate::from_ymd_opt(2026, 11, 22).expect("date"))
-            .expect("valid NIK")
+        Nik::parse(
+            "3574015708950002",
+            NaiveDate::from_ymd_opt(2026, 11, 22).expect("date"),
+        )
+        .expect("valid NIK")
     }
 
     #[test]
     fn pin_should_be_six_digits() {
         assert_eq!(Pin::parse("12345"), Err(PinError::WrongLength { found: 5 }));
-        assert_eq!(Pin::parse("1234567"), Err(PinError::WrongLength { found: 7 }));
+        assert_eq!(
+            Pin::parse("1234567"),
+            Err(PinError::WrongLength { found: 7 })
+        );
         assert_eq!(Pin::parse("12a456"), Err(PinError::NonDigit));
         assert_eq!(Pin::parse("１２３４５６"), Err(PinError::NonDigit));
-        assert!(Pin::parse("111111").is_ok(), "format-only parse accepts any 6 digits");
+        assert!(
+            Pin::parse("111111").is_ok(),
+            "format-only parse accepts any 6 digits"
+        );
     }
 
     #[test]
     fn pin_should_contain_at_least_two_distinct_digits() {
-        assert_eq!(Pin::parse_new("000000", &nik()), Err(PinError::TooFewDistinctDigits));
+        assert_eq!(
+            Pin::parse_new("000000", &nik()),
+            Err(PinError::TooFewDistinctDigits)
+        );
         assert!(Pin::parse_new("000001", &nik()).is_ok());
     }
 
     #[test]
     fn pin_should_not_contain_ascending_digits() {
-        assert_eq!(Pin::parse_new("123456", &nik()), Err(PinError::AscendingSequence));
-        assert_eq!(Pin::parse_new("456789", &nik()), Err(PinError::AscendingSequence));
+        assert_eq!(
+            Pin::parse_new("123456", &nik()),
+            Err(PinError::AscendingSequence)
+        );
+        assert_eq!(
+            Pin::parse_new("456789", &nik()),
+            Err(PinError::AscendingSequence)
+        );
         assert!(Pin::parse_new("123457", &nik()).is_ok());
     }
 
     #[test]
     fn pin_should_not_contain_descending_digits() {
-        assert_eq!(Pin::parse_new("654321", &nik()), Err(PinError::DescendingSequence));
-        assert_eq!(Pin::parse_new("987654", &nik()), Err(PinError::DescendingSequence));
+        assert_eq!(
+            Pin::parse_new("654321", &nik()),
+            Err(PinError::DescendingSequence)
+        );
+        assert_eq!(
+            Pin::parse_new("987654", &nik()),
+            Err(PinError::DescendingSequence)
+        );
         assert!(Pin::parse_new("987653", &nik()).is_ok());
     }
 
@@ -237,7 +264,10 @@ mod tests {
     #[test]
     fn new_pin_should_differ_from_the_current_one() {
         let current = Pin::parse("284619").expect("format");
-        assert_eq!(Pin::parse_change("284619", &nik(), &current), Err(PinError::SameAsCurrent));
+        assert_eq!(
+            Pin::parse_change("284619", &nik(), &current),
+            Err(PinError::SameAsCurrent)
+        );
         assert!(Pin::parse_change("284610", &nik(), &current).is_ok());
     }
 
