@@ -114,7 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         expected_nonce: args.nonce.map(String::into_bytes),
     };
     let now = args.at.unwrap_or_else(Utc::now);
-    match verify_presentation(text.trim(), &keys, now, &options) {
+    match verify_presentation(text.trim_end_matches(['\r', '\n']), &keys, now, &options) {
         Ok(verified) => {
             let mut verdict = serde_json::to_value(&verified)?;
             if let Some(map) = verdict.as_object_mut() {

@@ -494,6 +494,16 @@ fn broken_inner_layers_are_malformed_with_their_layer() {
         malformed_layer(&third_party::wrap(&[0x18, 0x2a])),
         Some(MalformedLayer::Cose)
     );
+    let deep = [vec![0x81; 10_000], vec![0x00]].concat();
+    assert_eq!(
+        malformed_layer(&third_party::wrap(&deep)),
+        Some(MalformedLayer::Cbor)
+    );
+    let huge_bstr = [0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00];
+    assert_eq!(
+        malformed_layer(&third_party::wrap(&huge_bstr)),
+        Some(MalformedLayer::Cbor)
+    );
     let text = present(&credential(Profile::Basic), None);
     let mut cose = third_party::unwrap(text.as_str());
     cose.push(0x00);
@@ -559,12 +569,21 @@ fn every_refusal_speaks_both_languages() {
 
 const EXAMPLE_TEXT: &str = include_str!("fixtures/example-presentation.txt");
 const EXAMPLE_KEYS: &str = include_str!("fixtures/example-issuer-keys.json");
+const SPEC: &str = include_str!("../../../docs/qr-format.md");
 
 #[test]
 fn the_documented_example_still_verifies() {
     let keys = IssuerKeySet::from_json(EXAMPLE_KEYS).expect("the published key set");
     assert_eq!(keys, key_set());
-    let text = EXAMPLE_TEXT.trim_end();
+    let text = EXAMPLE_TEXT.trim_end_matches(['\r', '\n']);
+    assert!(
+        SPEC.contains(text),
+        "docs/qr-format.md quotes the fixture text"
+    );
+    assert!(
+        SPEC.contains(EXAMPLE_KEYS.trim_end()),
+        "docs/qr-format.md quotes the key set"
+    );
     let verified =
         verify_presentation(text, &keys, now(), &VerifyOptions::default()).expect("verifies");
     assert_eq!(verified.claims, claims(Profile::Basic));
@@ -645,23 +664,38 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Prints the worked example for the spec and rewrites its fixtures:
-/// `cargo test -p ikd-core --test credential -- --ignored --nocapture print_worked_example`.
+/// The worked example in `docs/qr-format.md` is exactly what the code makes from the fixed seeds
+/// and times (Ed25519 is deterministic). To regenerate the fixtures and print the dump for the doc:
+/// `IKD_REGENERATE_EXAMPLE=1 cargo test -p ikd-core --test credential -- --nocapture worked_example`.
 #[test]
-#[ignore = "generates docs/qr-format.md material"]
-fn print_worked_example() {
+fn worked_example_matches_the_fixtures() {
     let text = present(&credential(Profile::Basic), None);
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-    std::fs::write(
-        format!("{dir}/example-presentation.txt"),
-        format!("{text}\n"),
-    )
-    .expect("write");
-    std::fs::write(
-        format!("{dir}/example-issuer-keys.json"),
-        format!("{}\n", key_set().to_json()),
-    )
-    .expect("write");
+    let fixtures = [
+        (
+            format!("{dir}/example-presentation.txt"),
+            format!("{text}\n"),
+        ),
+        (
+            format!("{dir}/example-issuer-keys.json"),
+            format!("{}\n", key_set().to_json()),
+        ),
+    ];
+    let regenerate = std::env::var_os("IKD_REGENERATE_EXAMPLE").is_some();
+    for (path, expected) in &fixtures {
+        if regenerate {
+            std::fs::write(path, expected).expect("write fixture");
+        } else {
+            let found = std::fs::read_to_string(path).expect("read fixture");
+            assert_eq!(
+                &found, expected,
+                "{path} is stale: regenerate it (see this test's doc)"
+            );
+        }
+    }
+    if !regenerate {
+        return;
+    }
     let cose = third_party::unwrap(text.as_str());
     let compressed = base45::decode(&text.as_str()[PREFIX.len()..]).expect("base45");
     let outer = third_party::sign1(&cose);

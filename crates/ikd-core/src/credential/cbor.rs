@@ -14,6 +14,9 @@ use super::error::{FormatError, MalformedLayer};
 /// CBOR tag 18: COSE_Sign1.
 pub(crate) const COSE_SIGN1_TAG: u64 = 18;
 
+/// No map of this format has more entries; bounding it keeps the duplicate check cheap.
+const MAX_MAP_ENTRIES: usize = 32;
+
 /// Our own structure could not be encoded (cannot happen with well-formed values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct EncodeError;
@@ -71,6 +74,9 @@ impl<K: PartialEq> Fields<K> {
         let Value::Map(pairs) = value else {
             return Err(FormatError::at(layer, "expected a map"));
         };
+        if pairs.len() > MAX_MAP_ENTRIES {
+            return Err(FormatError::at(layer, "map has too many entries"));
+        }
         let mut entries: Vec<(K, Value)> = Vec::with_capacity(pairs.len());
         for (key, val) in pairs {
             let key = key_of(key).ok_or(FormatError::at(layer, "unexpected map key type"))?;

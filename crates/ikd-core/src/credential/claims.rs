@@ -61,6 +61,9 @@ pub struct KtpRecord {
 }
 
 /// What one credential discloses; the variant is its [`Profile`].
+// `Full` is larger than the others; boxing it would only make matching clumsier for a value
+// that is built once per credential.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "profile")]
 pub enum Disclosed {

@@ -170,10 +170,10 @@ fn decode_device_key(value: Value) -> Result<DevicePublicKey, FormatError> {
     if kty != 1 {
         return Err(FormatError::at(cose, "kty is not OKP (1)"));
     }
-    if let Some(alg) = f.take(&3) {
-        if as_int(alg, cose, "COSE_Key alg is not EdDSA (-8)")? != -8 {
-            return Err(FormatError::at(cose, "COSE_Key alg is not EdDSA (-8)"));
-        }
+    if let Some(alg) = f.take(&3)
+        && as_int(alg, cose, "COSE_Key alg is not EdDSA (-8)")? != -8
+    {
+        return Err(FormatError::at(cose, "COSE_Key alg is not EdDSA (-8)"));
     }
     if as_int(
         f.require(&-1, "COSE_Key without crv")?,

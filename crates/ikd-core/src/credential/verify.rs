@@ -152,18 +152,18 @@ pub fn verify_presentation(
     }
 
     // What the verifier asked for.
-    if let Some(expected) = options.expected_profile {
-        if expected != credential.profile {
-            return Err(VerifyError::WrongProfile {
-                expected,
-                found: credential.profile,
-            });
-        }
+    if let Some(expected) = options.expected_profile
+        && expected != credential.profile
+    {
+        return Err(VerifyError::WrongProfile {
+            expected,
+            found: credential.profile,
+        });
     }
-    if let Some(expected) = &options.expected_nonce {
-        if payload.nonce.as_ref() != Some(expected) {
-            return Err(VerifyError::NonceMismatch);
-        }
+    if let Some(expected) = &options.expected_nonce
+        && payload.nonce.as_ref() != Some(expected)
+    {
+        return Err(VerifyError::NonceMismatch);
     }
 
     Ok(Verified {
