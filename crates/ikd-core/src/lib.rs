@@ -11,6 +11,7 @@
 //! * [`credential`]: the issuer-signed Digital KTP credential, the device-signed presentation
 //!   shown as a QR code, and its offline verification.
 //! * [`qr`]: rendering a presentation as a QR code (SVG or grey-level matrix).
+//! * [`protocol`]: device proofs, the PIN proof, activation codes and the registration QR.
 //! * [`registration`]: the registration state machine shared by the server and the client.
 //! * [`i18n`]: user-facing messages in Bahasa Indonesia and English.
 
@@ -19,6 +20,7 @@ pub mod credential;
 pub mod i18n;
 pub mod nik;
 pub mod pin;
+pub mod protocol;
 pub mod qr;
 pub mod registration;
 
