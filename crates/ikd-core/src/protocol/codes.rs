@@ -106,7 +106,7 @@ impl ActivationCode {
     /// uniform. Returns `None` if the bytes ran out (give at least 16).
     pub fn from_random(bytes: &[u8]) -> Option<Self> {
         let n = ACTIVATION_ALPHABET.len() as u8;
-        let limit = 256 - (256 % u16::from(n)) as u16;
+        let limit = 256 - 256 % u16::from(n);
         let code: String = bytes
             .iter()
             .filter(|&&b| u16::from(b) < limit)
