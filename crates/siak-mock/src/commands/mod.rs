@@ -1,0 +1,3 @@
+//! The subcommand groups of the `siak-mock` binary, one module each.
+
+pub mod population;

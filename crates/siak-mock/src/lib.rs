@@ -1,0 +1,22 @@
+//! `siak-mock`: the mock central SIAK (Sistem Informasi Administrasi Kependudukan Terpusat), the
+//! population register that the IKD ("KTP Digital") app registers against.
+//!
+//! This layer holds the register itself:
+//!
+//! * [`population`]: a deterministic synthetic population (seed + count + reference date → the same
+//!   residents and family cards (KK, Kartu Keluarga) on every machine), with real area codes and
+//!   residents that must be rejected for each reason.
+//! * [`store`]: SQLite storage (WAL, foreign keys, versioned migrations) that creates and fills the
+//!   register on first open, and answers the queries the HTTP layer and the CLI need.
+//!
+//! Every identity rule (NIK layout, eligibility, phone and email formats) belongs to `ikd-core`;
+//! this crate only produces data that obeys it and must never re-implement a rule differently.
+
+pub mod population;
+pub mod store;
+
+pub use population::{
+    Address, BloodType, Citizenship, FamilyCard, IdentityStatus, LifeStatus, PopulationSpec,
+    Relationship, Religion, Resident, SampleReason,
+};
+pub use store::{PopulationInfo, ResidentRecord, Sample, Store, StoreError};

@@ -1,0 +1,29 @@
+//! `siak-mock`: the mock central SIAK server's command line.
+//!
+//! Each subcommand group lives in `commands/`; this file only parses and dispatches, so the HTTP
+//! layer adds `serve` as one more variant and one more match arm.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+
+/// The mock central SIAK (population register) of the IKD resident app.
+#[derive(Debug, Parser)]
+#[command(name = "siak-mock", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate, inspect and sample the synthetic population register.
+    #[command(subcommand)]
+    Population(commands::population::PopulationCommand),
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Population(command) => commands::population::run(command),
+    }
+}

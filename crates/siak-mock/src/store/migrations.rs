@@ -1,0 +1,111 @@
+//! Versioned schema migrations, tracked in SQLite's `user_version`.
+//!
+//! Each migration runs once, in its own transaction, in order; a database whose version is newer
+//! than this binary knows is refused rather than guessed at. Never edit a released migration:
+//! append a new one.
+//!
+//! Planned later migrations (the HTTP layer): `registrations` (NIK, email, phone, device public
+//! key, liveness evidence, state, QR token, decided_by/reason), `accounts` and `devices` (one
+//! active device per account, released_at), `activation_codes` (hash, expires_at, tries, used_at),
+//! `pin_verifiers` and `pin_attempts` (server-side lockout), `sessions`, `credentials` (issued
+//! profile, key id, revoked_at), `issuer_keys` (Ed25519, current/previous), `activity_log`
+//! (verifications per resident), `outbox_mail`, `operators` (password hashes). Each references
+//! `residents(nik)` with foreign keys.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// One schema step.
+struct Migration {
+    name: &'static str,
+    sql: &'static str,
+}
+
+/// Every migration, oldest first; migration `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[Migration] = &[Migration {
+    name: "population register: meta, family cards, residents",
+    sql: r"
+CREATE TABLE population_meta (
+    id                INTEGER PRIMARY KEY CHECK (id = 1),
+    seed              INTEGER NOT NULL,
+    resident_count    INTEGER NOT NULL,
+    family_count      INTEGER NOT NULL,
+    reference_date    TEXT    NOT NULL,
+    generator_version INTEGER NOT NULL,
+    generated_at      TEXT    NOT NULL
+);
+
+CREATE TABLE family_cards (
+    kk            TEXT    PRIMARY KEY CHECK (length(kk) = 16),
+    issued_on     TEXT    NOT NULL,
+    street        TEXT    NOT NULL,
+    rt            TEXT    NOT NULL CHECK (length(rt) = 3),
+    rw            TEXT    NOT NULL CHECK (length(rw) = 3),
+    village_code  TEXT    NOT NULL CHECK (length(village_code) = 10),
+    village       TEXT    NOT NULL,
+    district_code INTEGER NOT NULL,
+    district      TEXT    NOT NULL,
+    regency       TEXT    NOT NULL,
+    province      TEXT    NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE residents (
+    nik             TEXT    NOT NULL UNIQUE CHECK (length(nik) = 16),
+    kk              TEXT    NOT NULL REFERENCES family_cards (kk),
+    member_order    INTEGER NOT NULL,
+    relationship    TEXT    NOT NULL,
+    full_name       TEXT    NOT NULL,
+    sex             TEXT    NOT NULL CHECK (sex IN ('male', 'female')),
+    place_of_birth  TEXT    NOT NULL,
+    birth_date      TEXT    NOT NULL,
+    blood_type      TEXT    NOT NULL,
+    religion        TEXT    NOT NULL,
+    marital_status  TEXT    NOT NULL
+        CHECK (marital_status IN ('belum_kawin', 'kawin', 'cerai_hidup', 'cerai_mati')),
+    occupation      TEXT    NOT NULL,
+    citizenship     TEXT    NOT NULL,
+    ktp_el_recorded INTEGER NOT NULL CHECK (ktp_el_recorded IN (0, 1)),
+    identity_status TEXT    NOT NULL CHECK (identity_status IN ('single', 'duplicate')),
+    life_status     TEXT    NOT NULL CHECK (life_status IN ('alive', 'deceased', 'inactive')),
+    email           TEXT,
+    phone           TEXT,
+    UNIQUE (kk, member_order)
+);
+
+CREATE INDEX residents_by_phone ON residents (phone) WHERE phone IS NOT NULL;
+CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
+",
+}];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The schema version of the database behind `conn` (0 for a new file).
+pub fn schema_version(conn: &Connection) -> Result<u32, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+}
+
+/// Applies every migration the database has not seen yet; returns how many ran.
+pub fn migrate(conn: &mut Connection) -> Result<u32, StoreError> {
+    let found = schema_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as u32 + 1;
+        let tx = conn.transaction()?;
+        tx.execute_batch(migration.sql)
+            .map_err(|source| StoreError::Migration {
+                version,
+                name: migration.name,
+                source,
+            })?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(SCHEMA_VERSION - found)
+}

@@ -1,0 +1,115 @@
+//! SQLite storage of the population register: opening (WAL, foreign keys, busy timeout),
+//! migrating, and filling a new database with its synthetic population.
+//!
+//! A [`Store`] owns one connection. Opening a path creates the file, runs the migrations and, if
+//! the register is empty, generates the population in one transaction, so a crash never leaves a
+//! half-filled register. Errors never carry SQL text towards users; the HTTP layer maps them.
+
+mod migrations;
+mod population;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::population::PopulationSpec;
+
+pub use migrations::{SCHEMA_VERSION, migrate, schema_version};
+pub use population::{PopulationInfo, ResidentRecord, Sample};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A migration failed; the database stays at the previous version.
+    #[error("schema migration {version} ({name}) failed: {source}")]
+    Migration {
+        /// The version it would have reached.
+        version: u32,
+        /// What it does.
+        name: &'static str,
+        /// The SQLite error.
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer siak-mock.
+    #[error("database schema version {found} is newer than this siak-mock knows ({known})")]
+    NewerSchema {
+        /// Version in the file.
+        found: u32,
+        /// Latest version known here.
+        known: u32,
+    },
+    /// The register already holds a population; it is never regenerated in place.
+    #[error("the register already holds a population (seed {seed}, {count} residents)")]
+    AlreadyPopulated {
+        /// Its seed.
+        seed: u64,
+        /// Its size.
+        count: u32,
+    },
+    /// A stored field does not hold a value this version understands.
+    #[error("stored value {value:?} of {field} is not valid")]
+    InvalidStoredValue {
+        /// Column name.
+        field: &'static str,
+        /// What was stored.
+        value: String,
+    },
+}
+
+/// The population register on disk (or in memory for tests).
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens the register at `path`, creating and populating it with the default population when
+    /// new (see [`PopulationSpec::default`]).
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, PopulationSpec::default())
+    }
+
+    /// Opens the register at `path`; when it holds no population yet, generates `spec`'s.
+    pub fn open_with(path: &Path, spec: PopulationSpec) -> Result<Store, StoreError> {
+        let mut store = Store::open_unpopulated(path)?;
+        if store.population()?.is_none() {
+            store.populate(spec)?;
+        }
+        Ok(store)
+    }
+
+    /// Opens (creating if needed) and migrates the database at `path` without populating it.
+    pub fn open_unpopulated(path: &Path) -> Result<Store, StoreError> {
+        Store::configure(Connection::open(path)?)
+    }
+
+    /// A private in-memory register holding `spec`'s population (for tests).
+    pub fn open_in_memory(spec: PopulationSpec) -> Result<Store, StoreError> {
+        let mut store = Store::configure(Connection::open_in_memory()?)?;
+        store.populate(spec)?;
+        Ok(store)
+    }
+
+    fn configure(mut conn: Connection) -> Result<Store, StoreError> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // Returns the resulting mode ("memory" for in-memory databases), not an error.
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// The connection, for later layers that add their own tables and queries.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection, mutably (transactions).
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
