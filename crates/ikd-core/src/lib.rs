@@ -26,6 +26,6 @@ pub mod registration;
 
 pub use contact::{Email, EmailError, PhoneError, PhoneNumber};
 pub use i18n::{Lang, Localized};
-pub use nik::{Eligibility, MaritalStatus, Nik, NikError, NikWarning, Sex};
+pub use nik::{Eligibility, MaritalStatus, Nik, NikError, NikWarning, Sex, eligibility};
 pub use pin::{LockoutPolicy, Pin, PinAttempts, PinError, PinGate};
 pub use registration::{RegistrationEvent, RegistrationState, RejectionReason};

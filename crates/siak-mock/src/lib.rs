@@ -12,7 +12,10 @@
 //! Every identity rule (NIK layout, eligibility, phone and email formats) belongs to `ikd-core`;
 //! this crate only produces data that obeys it and must never re-implement a rule differently.
 
+pub mod api;
 pub mod population;
+pub mod secrets;
+pub mod server;
 pub mod store;
 
 pub use population::{

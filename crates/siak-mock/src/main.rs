@@ -20,10 +20,13 @@ enum Command {
     /// Generate, inspect and sample the synthetic population register.
     #[command(subcommand)]
     Population(commands::population::PopulationCommand),
+    /// Serve the HTTP API, the operator console and the issuer keys.
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Population(command) => commands::population::run(command),
+        Command::Serve(args) => commands::serve::run(args),
     }
 }

@@ -5,7 +5,7 @@
 //! before the signature covering it is checked (except to find the key), and never read a clock.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::cbor::{self, Fields, as_bytes, as_int};
 use super::claims::Disclosed;
@@ -40,7 +40,7 @@ impl Default for VerifyOptions {
 }
 
 /// A presentation that passed every check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verified {
     /// The disclosure profile.
     pub profile: Profile,

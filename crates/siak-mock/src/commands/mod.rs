@@ -1,3 +1,4 @@
 //! The subcommand groups of the `siak-mock` binary, one module each.
 
 pub mod population;
+pub mod serve;

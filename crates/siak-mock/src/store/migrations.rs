@@ -23,9 +23,10 @@ struct Migration {
 }
 
 /// Every migration, oldest first; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[Migration] = &[Migration {
-    name: "population register: meta, family cards, residents",
-    sql: r"
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "population register: meta, family cards, residents",
+        sql: r"
 CREATE TABLE population_meta (
     id                INTEGER PRIMARY KEY CHECK (id = 1),
     seed              INTEGER NOT NULL,
@@ -76,7 +77,12 @@ CREATE TABLE residents (
 CREATE INDEX residents_by_phone ON residents (phone) WHERE phone IS NOT NULL;
 CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
 ",
-}];
+    },
+    Migration {
+        name: "IKD service: registrations, accounts, codes, sessions, credentials, activity, outbox, operators",
+        sql: include_str!("../api/schema.sql"),
+    },
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,241 @@
+//! The logged-in resident's own data: credentials for each disclosure profile (bound to the
+//! device), Biodata, Data Keluarga (family card members) and Histori Aktivitas.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, TimeDelta, Utc};
+use ikd_core::credential::{
+    CredentialId, CredentialRequest, Disclosed, HolderId, KtpRecord, Profile, issue_credential,
+};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::problem::{ApiError, Problem};
+use super::session::Session;
+use super::state::AppState;
+use super::{log_activity, parse_device_key, ts};
+use crate::ResidentRecord;
+
+/// How long an issued credential stays valid offline.
+pub const CREDENTIAL_LIFETIME: TimeDelta = TimeDelta::days(7);
+
+/// The KTP-el record of a resident, as a credential carries it.
+pub fn ktp_record(record: &ResidentRecord) -> KtpRecord {
+    let r = &record.resident;
+    let a = &record.address;
+    KtpRecord {
+        nik: r.nik.clone(),
+        name: r.full_name.clone(),
+        place_of_birth: r.place_of_birth.clone(),
+        birth_date: r.birth_date,
+        sex: r.sex,
+        blood_type: match r.blood_type.as_str() {
+            "-" => None,
+            other => Some(other.to_owned()),
+        },
+        address: a.street.clone(),
+        rt: a.rt.clone(),
+        rw: a.rw.clone(),
+        village: a.village.clone(),
+        district: a.district.clone(),
+        regency: a.regency.clone(),
+        province: a.province.clone(),
+        religion: r.religion.as_str().to_owned(),
+        marital_status: r.marital_status,
+        occupation: r.occupation.clone(),
+        citizenship: r.citizenship.as_str().to_owned(),
+        valid_until: None,
+    }
+}
+
+/// One issued credential.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct IssuedCredential {
+    /// Disclosure profile.
+    #[schema(value_type = String)]
+    pub profile: Profile,
+    /// The credential (COSE_Sign1, base64url), see docs/qr-format.md.
+    pub credential: String,
+    /// End of its validity.
+    pub valid_until: DateTime<Utc>,
+}
+
+/// Issues a fresh credential for every profile, bound to the session's device.
+#[utoipa::path(post, path = "/v1/me/credentials", tag = "resident", security(("session" = [])),
+    responses((status = 200, body = [IssuedCredential]), (status = 401, body = Problem)))]
+pub async fn credentials(
+    State(app): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<IssuedCredential>>, ApiError> {
+    let now = app.now();
+    let ids: Vec<([u8; 16], [u8; 16])> = Profile::ALL
+        .iter()
+        .map(|_| Ok((app.random::<16>()?, app.random::<16>()?)))
+        .collect::<Result<_, ApiError>>()?;
+    let state = app.clone();
+    app.db(move |store| {
+        let record = store
+            .resident(&session.nik)?
+            .ok_or_else(|| ApiError::internal(&"account without a population record"))?;
+        let ktp = ktp_record(&record);
+        let device_key = parse_device_key(&session.device_key)?;
+        let issuer = state.secrets().current();
+        let tx = store.connection_mut().transaction()?;
+        let mut issued = Vec::new();
+        for (profile, (cid, hid)) in Profile::ALL.into_iter().zip(ids) {
+            let request = CredentialRequest {
+                credential_id: CredentialId::from_bytes(cid),
+                issued_at: now,
+                valid_from: now,
+                valid_until: now + CREDENTIAL_LIFETIME,
+                device_key,
+                claims: Disclosed::from_record(profile, &ktp, HolderId::from_bytes(hid), now.date_naive()),
+            };
+            let credential = issue_credential(issuer, &request).map_err(|e| ApiError::internal(&e))?;
+            tx.execute(
+                "INSERT INTO credentials (id, nik, profile, kid, device_key, issued_at, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    request.credential_id.to_base64url(),
+                    session.nik,
+                    profile.as_str(),
+                    issuer.kid().to_base64url(),
+                    session.device_key,
+                    ts(now),
+                    ts(request.valid_until)
+                ],
+            )?;
+            issued.push(IssuedCredential { profile, credential: credential.to_base64url(), valid_until: request.valid_until });
+        }
+        tx.commit()?;
+        Ok(Json(issued))
+    })
+    .await
+}
+
+/// Biodata: the resident's KTP-el record.
+#[utoipa::path(get, path = "/v1/me", tag = "resident", security(("session" = [])),
+    responses((status = 200, body = Object), (status = 401, body = Problem)))]
+pub async fn biodata(
+    State(app): State<AppState>,
+    session: Session,
+) -> Result<Json<KtpRecord>, ApiError> {
+    app.db(move |store| {
+        let record = store
+            .resident(&session.nik)?
+            .ok_or_else(|| ApiError::internal(&"account without a population record"))?;
+        Ok(Json(ktp_record(&record)))
+    })
+    .await
+}
+
+/// A member of the resident's family card (KK).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FamilyMember {
+    /// NIK.
+    pub nik: String,
+    /// Name.
+    pub name: String,
+    /// Relationship in the family (KEPALA KELUARGA, ISTRI, ANAK, …).
+    pub relationship: String,
+    /// Sex.
+    pub sex: String,
+    /// Date of birth.
+    pub birth_date: chrono::NaiveDate,
+}
+
+/// The family card.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FamilyView {
+    /// KK number.
+    pub kk: String,
+    /// Members in card order.
+    pub members: Vec<FamilyMember>,
+}
+
+/// Data Keluarga: the members of the resident's family card.
+#[utoipa::path(get, path = "/v1/me/family", tag = "resident", security(("session" = [])),
+    responses((status = 200, body = FamilyView), (status = 401, body = Problem)))]
+pub async fn family(
+    State(app): State<AppState>,
+    session: Session,
+) -> Result<Json<FamilyView>, ApiError> {
+    app.db(move |store| {
+        let record = store
+            .resident(&session.nik)?
+            .ok_or_else(|| ApiError::internal(&"account without a population record"))?;
+        let card = store
+            .family(&record.resident.kk)?
+            .ok_or_else(|| ApiError::internal(&"resident without a family card"))?;
+        Ok(Json(FamilyView {
+            kk: card.kk.clone(),
+            members: card
+                .members
+                .iter()
+                .map(|m| FamilyMember {
+                    nik: m.nik.clone(),
+                    name: m.full_name.clone(),
+                    relationship: m.relationship.as_str().to_owned(),
+                    sex: m.sex.label_id().to_owned(),
+                    birth_date: m.birth_date,
+                })
+                .collect(),
+        }))
+    })
+    .await
+}
+
+/// One entry of Histori Aktivitas.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ActivityEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What: `registered`, `registration_approved`, `activated`, `login`, `pin_wrong`, `pin_changed`,
+    /// `verified`, `device_released`, …
+    pub kind: String,
+    /// Profile shown, for verifications.
+    pub profile: Option<String>,
+    /// Who verified or decided.
+    pub verifier: Option<String>,
+    /// Extra detail (a reason code).
+    pub detail: Option<String>,
+}
+
+/// Histori Aktivitas, newest first (at most 200).
+#[utoipa::path(get, path = "/v1/me/activity", tag = "resident", security(("session" = [])),
+    responses((status = 200, body = [ActivityEntry]), (status = 401, body = Problem)))]
+pub async fn activity(
+    State(app): State<AppState>,
+    session: Session,
+) -> Result<Json<Vec<ActivityEntry>>, ApiError> {
+    app.db(move |store| {
+        let conn = store.connection();
+        let mut stmt = conn.prepare(
+            "SELECT at, kind, profile, verifier, detail FROM activity_log WHERE nik = ?1 ORDER BY id DESC LIMIT 200",
+        )?;
+        let rows = stmt.query_map(params![session.nik], |r| {
+            Ok(ActivityEntry { at: r.get(0)?, kind: r.get(1)?, profile: r.get(2)?, verifier: r.get(3)?, detail: r.get(4)? })
+        })?;
+        Ok(Json(rows.collect::<Result<Vec<_>, _>>()?))
+    })
+    .await
+}
+
+/// Records a verification in the resident's history (used by the online verify endpoint).
+pub fn record_verification(
+    conn: &rusqlite::Connection,
+    nik: &str,
+    profile: Profile,
+    verifier: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    log_activity(
+        conn,
+        nik,
+        now,
+        "verified",
+        Some(profile.as_str()),
+        Some(verifier),
+        None,
+    )
+}

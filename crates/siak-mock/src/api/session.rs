@@ -1,0 +1,88 @@
+//! Resident sessions: `Authorization: Bearer <token>` → the account and its device. Only a
+//! SHA-256 of each token is stored, so a copied database holds no usable session.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use chrono::{DateTime, TimeDelta, Utc};
+use ring::digest::{SHA256, digest};
+use rusqlite::{OptionalExtension, params};
+
+use super::problem::ApiError;
+use super::state::AppState;
+use super::ts;
+
+/// How long a session lasts.
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::minutes(15);
+
+/// A logged-in resident.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The account's NIK.
+    pub nik: String,
+    /// The bound device key (base64url).
+    pub device_key: String,
+}
+
+/// SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    digest(&SHA256, token.as_bytes()).as_ref().to_vec()
+}
+
+/// Creates a session and returns its token.
+pub fn create(
+    conn: &rusqlite::Connection,
+    token_bytes: [u8; 32],
+    nik: &str,
+    device_key: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<(String, DateTime<Utc>)> {
+    let token = B64.encode(token_bytes);
+    let expires_at = now + SESSION_LIFETIME;
+    conn.execute(
+        "INSERT INTO sessions (token_hash, nik, device_key, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![token_hash(&token), nik, device_key, ts(expires_at)],
+    )?;
+    Ok((token, expires_at))
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthorized)?
+            .to_owned();
+        let now = ts(app.now());
+        app.db(move |store| {
+            store
+                .connection()
+                .query_row(
+                    "SELECT s.nik, s.device_key FROM sessions s JOIN accounts a ON a.nik = s.nik
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2
+                       AND a.state = 'active' AND a.device_key = s.device_key",
+                    params![token_hash(&token), now],
+                    |row| {
+                        Ok(Session {
+                            nik: row.get(0)?,
+                            device_key: row.get(1)?,
+                        })
+                    },
+                )
+                .optional()?
+                .ok_or_else(ApiError::unauthorized)
+        })
+        .await
+    }
+}

@@ -1,0 +1,143 @@
+//! What every handler shares: the register, the issuer keys, the PIN pepper, the mailer and the
+//! clock. Database work runs on the blocking pool so a slow disk never stalls the async workers.
+
+use std::sync::{Arc, Mutex};
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use ring::rand::{SecureRandom, SystemRandom};
+
+use super::mail::Mailer;
+use super::problem::ApiError;
+use crate::Store;
+use crate::secrets::Secrets;
+
+/// Shared state of the server.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Mutex<Store>,
+    rng: SystemRandom,
+    secrets: Secrets,
+    mailer: Mailer,
+    clock: Clock,
+}
+
+/// Where "now" comes from: the system clock, or a clock tests set and move (code expiry, PIN
+/// lockouts) without sleeping.
+#[derive(Debug, Clone)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// Seconds since the Unix epoch, set by the test.
+    Manual(Arc<std::sync::atomic::AtomicI64>),
+}
+
+impl Clock {
+    /// A manual clock starting at `t`.
+    pub fn manual(t: DateTime<Utc>) -> Clock {
+        Clock::Manual(Arc::new(std::sync::atomic::AtomicI64::new(t.timestamp())))
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Manual(secs) => {
+                DateTime::from_timestamp(secs.load(std::sync::atomic::Ordering::SeqCst), 0)
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    /// Moves a manual clock forward (no effect on the system clock).
+    pub fn advance(&self, by: chrono::TimeDelta) {
+        if let Clock::Manual(secs) = self {
+            secs.fetch_add(by.num_seconds(), std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+impl AppState {
+    /// State over an opened store.
+    pub fn new(store: Store, secrets: Secrets, mailer: Mailer, clock: Clock) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                store: Mutex::new(store),
+                rng: SystemRandom::new(),
+                secrets,
+                mailer,
+                clock,
+            }),
+        }
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.clock.now()
+    }
+
+    /// Outgoing mail.
+    pub fn mailer(&self) -> &Mailer {
+        &self.inner.mailer
+    }
+
+    /// The issuer keys and the PIN pepper.
+    pub fn secrets(&self) -> &Secrets {
+        &self.inner.secrets
+    }
+
+    /// `N` random bytes from the system source.
+    pub fn random<const N: usize>(&self) -> Result<[u8; N], ApiError> {
+        let mut bytes = [0u8; N];
+        self.inner
+            .rng
+            .fill(&mut bytes)
+            .map_err(|_| ApiError::internal(&"system random source failed"))?;
+        Ok(bytes)
+    }
+
+    /// The random source, for key generation.
+    pub fn rng(&self) -> &SystemRandom {
+        &self.inner.rng
+    }
+
+    /// Runs `f` with the store on the blocking pool.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = state
+                .inner
+                .store
+                .lock()
+                .map_err(|_| ApiError::internal(&"store lock poisoned"))?;
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+    }
+}
+
+impl From<crate::StoreError> for ApiError {
+    fn from(e: crate::StoreError) -> Self {
+        ApiError::internal(&e)
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> Self {
+        ApiError::internal(&e)
+    }
+}
+
+/// 409 helper for conflicts with stored state.
+pub fn conflict(code: &'static str, id: &str, en: &str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, id, en)
+}

@@ -1,0 +1,126 @@
+//! Online verification for verifiers with a network: the same offline checks as any verifier
+//! (`ikd_core::credential::verify_presentation` against the published keys), plus what only the
+//! issuer knows — whether the credential was revoked, the account released, or the device
+//! replaced since issuance — and an entry in the resident's activity history.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::TimeDelta;
+use ikd_core::credential::{Profile, Verified, VerifyOptions, verify_presentation};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::JsonBody;
+use super::me::record_verification;
+use super::problem::{ApiError, Problem};
+use super::state::AppState;
+
+/// A verifier's request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    /// The QR text (`IKD1:…`).
+    pub presentation: String,
+    /// Who verifies (shown in the resident's history), e.g. "Bank Jatim Cabang Probolinggo".
+    pub verifier: String,
+    /// Refuse other profiles.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub expected_profile: Option<Profile>,
+}
+
+/// The answer.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct VerifyResponse {
+    /// Passed the offline checks and is not revoked.
+    pub valid: bool,
+    /// `active`, `revoked` (credential revoked, account released or device replaced) or `unknown`.
+    pub status: String,
+    /// The verified presentation.
+    #[schema(value_type = Object)]
+    pub presentation: Verified,
+}
+
+/// What the issuer knows about an issued credential now.
+struct CredentialStatus {
+    nik: String,
+    revoked_at: Option<String>,
+    account_state: Option<String>,
+    current_device: Option<String>,
+    bound_device: String,
+}
+
+impl CredentialStatus {
+    /// Not revoked, the account active, and still on the device the credential is bound to.
+    fn is_active(&self) -> bool {
+        self.revoked_at.is_none()
+            && self.account_state.as_deref() == Some("active")
+            && self.current_device.as_deref() == Some(self.bound_device.as_str())
+    }
+}
+
+/// Verifies a presentation online.
+#[utoipa::path(post, path = "/v1/verify", tag = "verifier", request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "Verified; `status` says whether it is still active", body = VerifyResponse),
+        (status = 400, description = "Verifier name missing or too long", body = Problem),
+        (status = 422, description = "Not valid; `code` is the reason (expired, bad_issuer_signature, …)", body = Problem),
+    ))]
+pub async fn verify(
+    State(app): State<AppState>,
+    JsonBody(req): JsonBody<VerifyRequest>,
+) -> Result<Json<VerifyResponse>, ApiError> {
+    let verifier = req.verifier.trim().to_owned();
+    if verifier.is_empty() || verifier.chars().count() > 120 {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "verifier_name_invalid",
+            "Isi nama pemeriksa (1–120 karakter); nama ini tampil di histori penduduk.",
+            "Give the verifier's name (1–120 characters); the resident sees it in their history.",
+        ));
+    }
+    let now = app.now();
+    let options = VerifyOptions {
+        clock_skew: TimeDelta::seconds(30),
+        expected_profile: req.expected_profile,
+        expected_nonce: None,
+    };
+    let verified = verify_presentation(&req.presentation, &app.secrets().key_set(), now, &options)
+        .map_err(|e| ApiError::localized(StatusCode::UNPROCESSABLE_ENTITY, &e))?;
+    let credential_id = verified.credential_id.to_base64url();
+    app.db(move |store| {
+        let conn = store.connection();
+        let row: Option<CredentialStatus> = conn
+            .query_row(
+                "SELECT c.nik, c.revoked_at, a.state, a.device_key, c.device_key FROM credentials c
+                 LEFT JOIN accounts a ON a.nik = c.nik WHERE c.id = ?1",
+                params![credential_id],
+                |r| {
+                    Ok(CredentialStatus {
+                        nik: r.get(0)?,
+                        revoked_at: r.get(1)?,
+                        account_state: r.get(2)?,
+                        current_device: r.get(3)?,
+                        bound_device: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?;
+        let status = match &row {
+            None => "unknown",
+            Some(c) if c.is_active() => "active",
+            Some(_) => "revoked",
+        };
+        if let Some(c) = &row {
+            record_verification(conn, &c.nik, verified.profile, &verifier, now)?;
+        }
+        Ok(Json(VerifyResponse {
+            valid: status == "active",
+            status: status.to_owned(),
+            presentation: verified,
+        }))
+    })
+    .await
+}

@@ -1,0 +1,103 @@
+//! `siak-mock serve`: the HTTP server, configured by flags or environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+
+use siak_mock::PopulationSpec;
+use siak_mock::api::mail::{SmtpConfig, SmtpSecurity};
+use siak_mock::server::{ServerConfig, serve};
+
+/// Options of `siak-mock serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on the first line).
+    #[arg(long, env = "SIAK_MOCK_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// SQLite database; created and populated on first start.
+    #[arg(long, env = "SIAK_MOCK_DB", default_value = "siak-mock.db")]
+    db: PathBuf,
+    /// Issuer signing keys and PIN pepper (JSON, mode 0600); default `<db>.secrets.json`.
+    #[arg(long, env = "SIAK_MOCK_SECRETS")]
+    secrets: Option<PathBuf>,
+    /// Residents to generate in a new database.
+    #[arg(long, env = "SIAK_MOCK_POPULATION", default_value_t = PopulationSpec::default().count)]
+    population: u32,
+    /// Seed of the generated population.
+    #[arg(long, env = "SIAK_MOCK_SEED", default_value_t = PopulationSpec::default().seed)]
+    seed: u64,
+    /// Reference date of the generated population.
+    #[arg(long, default_value_t = PopulationSpec::default().reference_date)]
+    reference_date: NaiveDate,
+    /// SMTP relay host; without it, mail stays in the local outbox (`GET /dev/outbox`).
+    #[arg(long, env = "SIAK_MOCK_SMTP_HOST")]
+    smtp_host: Option<String>,
+    /// SMTP port.
+    #[arg(long, env = "SIAK_MOCK_SMTP_PORT", default_value_t = 587)]
+    smtp_port: u16,
+    /// SMTP transport security.
+    #[arg(long, env = "SIAK_MOCK_SMTP_SECURITY", value_enum, default_value_t = SmtpSecurity::Starttls)]
+    smtp_security: SmtpSecurity,
+    /// SMTP user name.
+    #[arg(long, env = "SIAK_MOCK_SMTP_USER")]
+    smtp_user: Option<String>,
+    /// SMTP password (use the environment variable rather than the flag).
+    #[arg(long, env = "SIAK_MOCK_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// From address of mails.
+    #[arg(
+        long,
+        env = "SIAK_MOCK_SMTP_FROM",
+        default_value = "SIAK Mock <noreply@siak-mock.invalid>"
+    )]
+    smtp_from: String,
+    /// Password of the seeded operator accounts (development only).
+    #[arg(
+        long,
+        env = "SIAK_MOCK_OPERATOR_PASSWORD",
+        default_value = "operator-dev"
+    )]
+    operator_password: String,
+}
+
+impl ServeArgs {
+    fn config(self) -> ServerConfig {
+        let smtp = self.smtp_host.map(|host| SmtpConfig {
+            host,
+            port: self.smtp_port,
+            security: self.smtp_security,
+            credentials: self.smtp_user.zip(self.smtp_password),
+            from: self.smtp_from,
+        });
+        ServerConfig {
+            bind: self.bind,
+            db: self.db,
+            secrets: self.secrets,
+            population: PopulationSpec {
+                seed: self.seed,
+                count: self.population,
+                reference_date: self.reference_date,
+            },
+            smtp,
+            operator_password: self.operator_password,
+        }
+    }
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "siak_mock=info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?
+        .block_on(serve(args.config()))
+}
