@@ -60,7 +60,10 @@ pub struct RegistrationView {
     pub created_at: DateTime<Utc>,
 }
 
-/// The central SIAK checks on the population record.
+/// The central SIAK checks on the population record, in the order that gives the most useful
+/// answer (the same order `SampleReason` labels the synthetic residents): not found, deceased or
+/// inactive, under 17 and unmarried (a KTP-el cannot be recorded before 17 anyway), KTP-el not
+/// recorded, duplicate identity.
 pub fn central_check(
     record: Option<&ResidentRecord>,
     nik: &Nik,
@@ -73,14 +76,14 @@ pub fn central_check(
     if r.life_status != LifeStatus::Alive {
         return Err(RejectionReason::DeceasedOrInactive);
     }
-    if r.identity != IdentityStatus::Single {
-        return Err(RejectionReason::DuplicateIdentity);
+    if !eligibility(nik, r.marital_status, today).is_eligible() {
+        return Err(RejectionReason::Under17Unmarried);
     }
     if !r.ktp_el_recorded {
         return Err(RejectionReason::KtpElNotRecorded);
     }
-    if !eligibility(nik, r.marital_status, today).is_eligible() {
-        return Err(RejectionReason::Under17Unmarried);
+    if r.identity != IdentityStatus::Single {
+        return Err(RejectionReason::DuplicateIdentity);
     }
     Ok(())
 }

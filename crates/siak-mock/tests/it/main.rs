@@ -1,5 +1,6 @@
 //! The one integration-test binary of siak-mock: the generator, the store and the CLI.
 
+mod api;
 mod cli;
 mod generator;
 mod properties;

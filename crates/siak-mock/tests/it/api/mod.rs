@@ -1,0 +1,308 @@
+//! HTTP tests of the mock SIAK: a real server on 127.0.0.1:0 with a fresh database per test
+//! (zero2prod's `spawn_app`), driven over real HTTP with reqwest, and a resident "device" that
+//! makes the same proofs the app makes with `ikd-core`.
+
+mod flows;
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use ikd_core::credential::DeviceSigningKey;
+use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
+use ikd_core::{Nik, Pin};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use siak_mock::api::{self, Clock};
+use siak_mock::server::{ServerConfig, build_state};
+use siak_mock::{SampleReason, Store};
+
+use super::{TempDir, spec};
+
+/// Password of the seeded operators in tests.
+pub const OPERATOR_PASSWORD: &str = "test-operator-password";
+
+/// A running server with its own database and a clock the test moves.
+pub struct TestApp {
+    pub url: String,
+    pub http: Client,
+    pub clock: Clock,
+    pub _dir: TempDir,
+    pub config: ServerConfig,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+/// The instant tests start at: 08:00 UTC on the population's reference date.
+pub fn start_time() -> DateTime<Utc> {
+    Utc.from_utc_datetime(&super::reference().and_hms_opt(8, 0, 0).expect("time"))
+}
+
+/// Starts a server on 127.0.0.1:0 over a fresh 300-resident database.
+pub async fn spawn_app() -> TestApp {
+    let dir = TempDir::new();
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().expect("addr"),
+        db: dir.db(),
+        secrets: None,
+        population: spec(20261122, 300),
+        smtp: None,
+        operator_password: OPERATOR_PASSWORD.into(),
+    };
+    spawn_with(dir, config).await
+}
+
+/// Starts a server with `config` (its database may already exist).
+pub async fn spawn_with(dir: TempDir, config: ServerConfig) -> TestApp {
+    let clock = Clock::manual(start_time());
+    let state = tokio::task::spawn_blocking({
+        let (config, clock) = (config.clone(), clock.clone());
+        move || build_state(&config, clock)
+    })
+    .await
+    .expect("join")
+    .expect("server state");
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = tokio::spawn(async move {
+        axum::serve(listener, api::router(state))
+            .await
+            .expect("serve");
+    });
+    TestApp {
+        url,
+        http: Client::new(),
+        clock,
+        _dir: dir,
+        config,
+        _server: server,
+    }
+}
+
+impl TestApp {
+    /// A resident of the test population in `category`.
+    pub fn resident(&self, category: SampleReason) -> siak_mock::Sample {
+        let store = Store::open_unpopulated(&self.config.db).expect("open db");
+        store
+            .sample(category, super::reference(), 1, None)
+            .expect("sample")
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("the test population has a resident for {category:?}"))
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.http
+            .post(format!("{}{path}", self.url))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> Response {
+        self.http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.http.get(format!("{}{path}", self.url));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Logs the national operator in.
+    pub async fn operator_token(&self) -> String {
+        let response = self
+            .post(
+                "/v1/operator/login",
+                json!({"username": "operator.pusat", "password": OPERATOR_PASSWORD}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        body(response).await["token"]
+            .as_str()
+            .expect("token")
+            .to_owned()
+    }
+
+    /// The newest mail to `to` in the outbox.
+    pub async fn last_mail(&self, to: &str) -> Value {
+        let mails = body(
+            self.get(&format!("/dev/outbox?to={to}&limit=1"), None)
+                .await,
+        )
+        .await;
+        mails[0].clone()
+    }
+
+    pub fn advance(&self, by: TimeDelta) {
+        self.clock.advance(by);
+    }
+}
+
+/// The JSON body of a response.
+pub async fn body(response: Response) -> Value {
+    response.json().await.expect("JSON body")
+}
+
+/// Asserts a problem+json error with `status` and `code`, and returns it.
+pub async fn problem(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json",
+        "content type"
+    );
+    let problem = body(response).await;
+    assert_eq!(problem["code"], code, "{problem}");
+    assert!(
+        !problem["message_id"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+    );
+    assert!(
+        !problem["message_en"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+    );
+    problem
+}
+
+/// A resident's phone: a device key and the proofs the app makes.
+pub struct Device {
+    pub key: DeviceSigningKey,
+    pub nik: String,
+    pub email: String,
+    pub phone: String,
+}
+
+impl Device {
+    pub fn new(seed: u8, resident: &siak_mock::Sample) -> Device {
+        Device {
+            key: DeviceSigningKey::from_seed(&[seed; 32]),
+            nik: resident.nik.clone(),
+            email: resident
+                .email
+                .clone()
+                .unwrap_or_else(|| format!("warga{seed}@example.id")),
+            phone: resident
+                .phone
+                .clone()
+                .unwrap_or_else(|| format!("0812000000{seed:02}")),
+        }
+    }
+
+    pub fn public_key(&self) -> String {
+        self.key.public_key().to_base64url()
+    }
+
+    pub fn registration(&self) -> Value {
+        let challenge = format!("{}\n{}", self.email, self.phone);
+        let proof = DeviceProof::sign(
+            &self.key,
+            ProofPurpose::Register,
+            &self.nik,
+            challenge.as_bytes(),
+        );
+        json!({
+            "nik": self.nik,
+            "email": self.email,
+            "phone": self.phone,
+            "device_public_key": self.public_key(),
+            "device_proof": proof.to_string(),
+        })
+    }
+
+    pub fn pin_proof(&self, pin: &str) -> String {
+        let nik = Nik::parse(&self.nik, super::reference()).expect("valid NIK");
+        let proof = PinProof::derive(&Pin::parse(pin).expect("six digits"), &nik);
+        serde_json::to_value(proof)
+            .expect("json")
+            .as_str()
+            .expect("text")
+            .to_owned()
+    }
+
+    pub fn proof(&self, purpose: ProofPurpose, challenge: &[u8]) -> String {
+        DeviceProof::sign(&self.key, purpose, &self.nik, challenge).to_string()
+    }
+}
+
+/// Registers `device`, has the operator approve it, and returns (registration id, activation code).
+pub async fn register_and_approve(app: &TestApp, device: &Device) -> (String, String) {
+    let response = app.post("/v1/registrations", device.registration()).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let registration = body(response).await;
+    let id = registration["registration_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let qr = registration["registration_qr"]
+        .as_str()
+        .expect("qr")
+        .to_owned();
+    let token = app.operator_token().await;
+    let response = app
+        .post_auth(
+            &format!("/v1/operator/registrations/{id}/approve"),
+            &token,
+            json!({"registration_qr": qr}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let mail = app.last_mail(&device.email).await;
+    assert_eq!(mail["kind"], "activation_code");
+    let code = mail["body"]
+        .as_str()
+        .expect("body")
+        .lines()
+        .find_map(|l| l.strip_prefix("Kode aktivasi: "))
+        .expect("the mail carries the code")
+        .to_owned();
+    (id, code)
+}
+
+/// Activates with `pin` and returns the session token.
+pub async fn activate(app: &TestApp, device: &Device, id: &str, code: &str, pin: &str) -> Response {
+    app.post(
+        "/v1/activation",
+        json!({
+            "registration_id": id,
+            "nik": device.nik,
+            "code": code,
+            "device_proof": device.proof(ProofPurpose::Activate, id.as_bytes()),
+            "pin_proof": device.pin_proof(pin),
+        }),
+    )
+    .await
+}
+
+/// Logs in with `pin`; returns the raw response.
+pub async fn login(app: &TestApp, device: &Device, pin: &str) -> Response {
+    let challenge = body(
+        app.post("/v1/login/challenge", json!({"nik": device.nik}))
+            .await,
+    )
+    .await;
+    use base64::Engine;
+    let nonce = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(challenge["nonce"].as_str().expect("nonce"))
+        .expect("base64url");
+    app.post(
+        "/v1/login",
+        json!({
+            "challenge_id": challenge["challenge_id"],
+            "device_proof": device.proof(ProofPurpose::Login, &nonce),
+            "pin_proof": device.pin_proof(pin),
+        }),
+    )
+    .await
+}
