@@ -20,6 +20,9 @@ enum Command {
     /// Generate, inspect and sample the synthetic population register.
     #[command(subcommand)]
     Population(commands::population::PopulationCommand),
+    /// Show or rotate the issuer signing keys.
+    #[command(subcommand)]
+    Keys(commands::keys::KeysCommand),
     /// Serve the HTTP API, the operator console and the issuer keys.
     Serve(commands::serve::ServeArgs),
 }
@@ -28,5 +31,6 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Population(command) => commands::population::run(command),
         Command::Serve(args) => commands::serve::run(args),
+        Command::Keys(command) => commands::keys::run(command),
     }
 }

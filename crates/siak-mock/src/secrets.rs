@@ -15,6 +15,13 @@ use ikd_core::credential::{IssuerKeySet, IssuerPublicKey, IssuerSigningKey};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 
+/// The secrets file that belongs to database `db`: `<db>.secrets.json` beside it.
+pub fn default_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_owned();
+    name.push(".secrets.json");
+    db.with_file_name(name)
+}
+
 /// Keys are kept and published for this many rotations.
 pub const KEPT_PREVIOUS_KEYS: usize = 2;
 

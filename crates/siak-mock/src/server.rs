@@ -33,11 +33,9 @@ pub struct ServerConfig {
 impl ServerConfig {
     /// The secrets file path in effect.
     pub fn secrets_path(&self) -> PathBuf {
-        self.secrets.clone().unwrap_or_else(|| {
-            let mut name = self.db.file_name().unwrap_or_default().to_owned();
-            name.push(".secrets.json");
-            self.db.with_file_name(name)
-        })
+        self.secrets
+            .clone()
+            .unwrap_or_else(|| crate::secrets::default_path(&self.db))
     }
 }
 

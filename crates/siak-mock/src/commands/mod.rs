@@ -1,4 +1,5 @@
 //! The subcommand groups of the `siak-mock` binary, one module each.
 
+pub mod keys;
 pub mod population;
 pub mod serve;
