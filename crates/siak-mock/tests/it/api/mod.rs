@@ -3,6 +3,7 @@
 //! makes the same proofs the app makes with `ikd-core`.
 
 mod flows;
+mod serve;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use ikd_core::credential::DeviceSigningKey;
