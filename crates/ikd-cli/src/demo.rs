@@ -4,13 +4,12 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{NaiveDate, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use ikd_core::credential::{
     CredentialId, CredentialRequest, DeviceSigningKey, Disclosed, HolderId, IssuerKeySet,
     IssuerPublicKey, IssuerSigningKey, KtpRecord, Profile, issue_credential, make_presentation,
 };
 use ikd_core::qr::QrImage;
-use ikd_core::{MaritalStatus, Sex};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::Serialize;
 
@@ -39,30 +38,6 @@ struct Output {
     issuer_keys: serde_json::Value,
 }
 
-/// A fictional resident of Kota Probolinggo; the NIK is well-formed but belongs to nobody.
-pub fn sample_record() -> KtpRecord {
-    KtpRecord {
-        nik: "3574015708950002".into(),
-        name: "SITI NURHALIZA BINTI AHMAD SYAHPUTRA".into(),
-        place_of_birth: "PROBOLINGGO".into(),
-        birth_date: NaiveDate::from_ymd_opt(1995, 8, 17).unwrap_or_default(),
-        sex: Sex::Female,
-        blood_type: Some("O".into()),
-        address: "JL. BASUKI RAHMAT GG. MELATI NO. 23".into(),
-        rt: "003".into(),
-        rw: "005".into(),
-        village: "KADEMANGAN".into(),
-        district: "KADEMANGAN".into(),
-        regency: "KOTA PROBOLINGGO".into(),
-        province: "JAWA TIMUR".into(),
-        religion: "ISLAM".into(),
-        marital_status: MaritalStatus::Kawin,
-        occupation: "KARYAWAN SWASTA".into(),
-        citizenship: "WNI".into(),
-        valid_until: None,
-    }
-}
-
 fn random<const N: usize>(rng: &SystemRandom) -> anyhow::Result<[u8; N]> {
     let mut bytes = [0u8; N];
     rng.fill(&mut bytes)
@@ -75,7 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let issuer = IssuerSigningKey::from_pkcs8(&IssuerSigningKey::generate_pkcs8(&rng)?)?;
     let device = DeviceSigningKey::from_pkcs8(&DeviceSigningKey::generate_pkcs8(&rng)?)?;
     let now = Utc::now();
-    let record = sample_record();
+    let record = KtpRecord::example();
     let claims = Disclosed::from_record(
         args.profile,
         &record,

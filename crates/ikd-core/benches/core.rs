@@ -7,13 +7,13 @@ use std::hint::black_box;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
+use ikd_core::Nik;
 use ikd_core::credential::{
     Credential, CredentialId, CredentialRequest, DeviceSigningKey, Disclosed, HolderId,
     IssuerKeySet, IssuerPublicKey, IssuerSigningKey, KtpRecord, Profile, VerifyOptions,
     issue_credential, make_presentation, verify_presentation,
 };
 use ikd_core::qr::QrImage;
-use ikd_core::{MaritalStatus, Nik, Sex};
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 
 fn nik(c: &mut Criterion) {
@@ -40,29 +40,6 @@ fn nik(c: &mut Criterion) {
     });
 }
 
-fn record() -> KtpRecord {
-    KtpRecord {
-        nik: "3574015708950002".into(),
-        name: "SITI NURHALIZA BINTI AHMAD SYAHPUTRA".into(),
-        place_of_birth: "PROBOLINGGO".into(),
-        birth_date: NaiveDate::from_ymd_opt(1995, 8, 17).expect("date"),
-        sex: Sex::Female,
-        blood_type: Some("O".into()),
-        address: "JL. BASUKI RAHMAT GG. MELATI NO. 23".into(),
-        rt: "003".into(),
-        rw: "005".into(),
-        village: "KADEMANGAN".into(),
-        district: "KADEMANGAN".into(),
-        regency: "KOTA PROBOLINGGO".into(),
-        province: "JAWA TIMUR".into(),
-        religion: "ISLAM".into(),
-        marital_status: MaritalStatus::Kawin,
-        occupation: "KARYAWAN SWASTA".into(),
-        citizenship: "WNI".into(),
-        valid_until: None,
-    }
-}
-
 fn credential(
     profile: Profile,
     issuer: &IssuerSigningKey,
@@ -79,7 +56,7 @@ fn credential(
             device_key: device.public_key(),
             claims: Disclosed::from_record(
                 profile,
-                &record(),
+                &KtpRecord::example(),
                 HolderId::from_bytes([9; 16]),
                 now.date_naive(),
             ),

@@ -60,6 +60,33 @@ pub struct KtpRecord {
     pub valid_until: Option<NaiveDate>,
 }
 
+impl KtpRecord {
+    /// A fictional resident of Kota Probolinggo for demos, benchmarks and documentation; the NIK
+    /// is well-formed but belongs to nobody.
+    pub fn example() -> KtpRecord {
+        KtpRecord {
+            nik: "3574015708950002".into(),
+            name: "SITI NURHALIZA BINTI AHMAD SYAHPUTRA".into(),
+            place_of_birth: "PROBOLINGGO".into(),
+            birth_date: NaiveDate::from_ymd_opt(1995, 8, 17).unwrap_or_default(),
+            sex: Sex::Female,
+            blood_type: Some("O".into()),
+            address: "JL. BASUKI RAHMAT GG. MELATI NO. 23".into(),
+            rt: "003".into(),
+            rw: "005".into(),
+            village: "KADEMANGAN".into(),
+            district: "KADEMANGAN".into(),
+            regency: "KOTA PROBOLINGGO".into(),
+            province: "JAWA TIMUR".into(),
+            religion: "ISLAM".into(),
+            marital_status: MaritalStatus::Kawin,
+            occupation: "KARYAWAN SWASTA".into(),
+            citizenship: "WNI".into(),
+            valid_until: None,
+        }
+    }
+}
+
 /// What one credential discloses; the variant is its [`Profile`].
 // `Full` is larger than the others; boxing it would only make matching clumsier for a value
 // that is built once per credential.
