@@ -13,6 +13,7 @@
 //! * [`qr`]: rendering a presentation as a QR code (SVG or grey-level matrix).
 //! * [`protocol`]: device proofs, the PIN proof, activation codes and the registration QR.
 //! * [`registration`]: the registration state machine shared by the server and the client.
+//! * [`wire`]: the JSON messages between the app and the SIAK server.
 //! * [`i18n`]: user-facing messages in Bahasa Indonesia and English.
 
 pub mod contact;
@@ -23,6 +24,7 @@ pub mod pin;
 pub mod protocol;
 pub mod qr;
 pub mod registration;
+pub mod wire;
 
 pub use contact::{Email, EmailError, PhoneError, PhoneNumber};
 pub use i18n::{Lang, Localized};

@@ -13,13 +13,16 @@ use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, Pro
 use ikd_core::{LockoutPolicy, PinAttempts, PinGate};
 use ring::hmac;
 use rusqlite::{OptionalExtension, Transaction, params};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::problem::{ApiError, Problem};
 use super::session::{self, Session};
 use super::state::{AppState, conflict};
 use super::{JsonBody, log_activity, ts};
+
+pub use ikd_core::wire::{
+    ActivateRequest, ChallengeRequest, ChallengeView, ChangePinRequest, LoginRequest,
+    ReleaseRequest, SessionView,
+};
 
 /// Wrong activation codes allowed before the code is burnt.
 pub const ACTIVATION_MAX_TRIES: i64 = 5;
@@ -30,33 +33,6 @@ pub const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::seconds(120);
 pub fn code_hash(pepper: &[u8], code: &ActivationCode) -> Vec<u8> {
     let key = hmac::Key::new(hmac::HMAC_SHA256, pepper);
     hmac::sign(&key, code.as_str().as_bytes()).as_ref().to_vec()
-}
-
-/// Activation: the approved registration's device proves itself, the code is checked, the
-/// account becomes active on that device with the PIN the resident chose.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ActivateRequest {
-    /// The registration id.
-    pub registration_id: String,
-    /// The NIK registered.
-    pub nik: String,
-    /// The emailed code (`ABCD-EFGH`).
-    pub code: String,
-    /// Device proof, purpose `activate`, challenge = the registration id (ASCII hex).
-    pub device_proof: String,
-    /// PIN proof of the new PIN (base64url, 32 bytes).
-    #[schema(value_type = String)]
-    pub pin_proof: PinProof,
-}
-
-/// A new session.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct SessionView {
-    /// Bearer token.
-    pub session_token: String,
-    /// When it stops working.
-    pub expires_at: DateTime<Utc>,
 }
 
 /// An activation code as stored.
@@ -180,25 +156,6 @@ pub async fn activate(
     .await
 }
 
-/// Step 1 of login.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChallengeRequest {
-    /// The NIK.
-    pub nik: String,
-}
-
-/// A login challenge to sign with the device key.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ChallengeView {
-    /// Challenge id.
-    pub challenge_id: String,
-    /// Bytes to sign (base64url), purpose `login`.
-    pub nonce: String,
-    /// Answer before this.
-    pub expires_at: DateTime<Utc>,
-}
-
 /// Issues a login challenge (for any NIK: the answer reveals nothing about accounts).
 #[utoipa::path(post, path = "/v1/login/challenge", tag = "resident", request_body = ChallengeRequest,
     responses((status = 200, description = "A challenge", body = ChallengeView), (status = 400, description = "Not a NIK", body = Problem)))]
@@ -229,19 +186,6 @@ pub async fn challenge(
         }))
     })
     .await
-}
-
-/// Step 2 of login.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    /// From step 1.
-    pub challenge_id: String,
-    /// Device proof, purpose `login`, challenge = the nonce bytes.
-    pub device_proof: String,
-    /// PIN proof (base64url, 32 bytes).
-    #[schema(value_type = String)]
-    pub pin_proof: PinProof,
 }
 
 fn wrong_pin(gate: PinGate) -> ApiError {
@@ -385,18 +329,6 @@ pub async fn login(
     .await
 }
 
-/// PIN change.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChangePinRequest {
-    /// Proof of the current PIN.
-    #[schema(value_type = String)]
-    pub old_pin_proof: PinProof,
-    /// Proof of the new PIN (the app checked the PIN rules).
-    #[schema(value_type = String)]
-    pub new_pin_proof: PinProof,
-}
-
 /// Changes the PIN (Ubah PIN); wrong old PINs count towards the lock.
 #[utoipa::path(post, path = "/v1/me/pin", tag = "resident", request_body = ChangePinRequest, security(("session" = [])),
     responses((status = 204, description = "Changed"), (status = 401, description = "Wrong current PIN or no session", body = Problem), (status = 429, description = "Locked", body = Problem)))]
@@ -426,15 +358,6 @@ pub async fn change_pin(
         Ok(StatusCode::NO_CONTENT)
     })
     .await
-}
-
-/// Device release.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReleaseRequest {
-    /// Proof of the current PIN.
-    #[schema(value_type = String)]
-    pub pin_proof: PinProof,
 }
 
 /// Releases the device (Lepas Perangkat): the account stops working on it, its credentials are

@@ -8,14 +8,14 @@ use ikd_core::credential::{
     CredentialId, CredentialRequest, Disclosed, HolderId, KtpRecord, Profile, issue_credential,
 };
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::problem::{ApiError, Problem};
 use super::session::Session;
 use super::state::AppState;
 use super::{log_activity, parse_device_key, ts};
 use crate::ResidentRecord;
+
+pub use ikd_core::wire::{ActivityEntry, FamilyMember, FamilyView, IssuedCredential};
 
 /// How long an issued credential stays valid offline.
 pub const CREDENTIAL_LIFETIME: TimeDelta = TimeDelta::days(7);
@@ -47,18 +47,6 @@ pub fn ktp_record(record: &ResidentRecord) -> KtpRecord {
         citizenship: r.citizenship.as_str().to_owned(),
         valid_until: None,
     }
-}
-
-/// One issued credential.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct IssuedCredential {
-    /// Disclosure profile.
-    #[schema(value_type = String)]
-    pub profile: Profile,
-    /// The credential (COSE_Sign1, base64url), see docs/qr-format.md.
-    pub credential: String,
-    /// End of its validity.
-    pub valid_until: DateTime<Utc>,
 }
 
 /// Issues a fresh credential for every profile, bound to the session's device.
@@ -129,30 +117,6 @@ pub async fn biodata(
     .await
 }
 
-/// A member of the resident's family card (KK).
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct FamilyMember {
-    /// NIK.
-    pub nik: String,
-    /// Name.
-    pub name: String,
-    /// Relationship in the family (KEPALA KELUARGA, ISTRI, ANAK, …).
-    pub relationship: String,
-    /// Sex.
-    pub sex: String,
-    /// Date of birth.
-    pub birth_date: chrono::NaiveDate,
-}
-
-/// The family card.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct FamilyView {
-    /// KK number.
-    pub kk: String,
-    /// Members in card order.
-    pub members: Vec<FamilyMember>,
-}
-
 /// Data Keluarga: the members of the resident's family card.
 #[utoipa::path(get, path = "/v1/me/family", tag = "resident", security(("session" = [])),
     responses((status = 200, body = FamilyView), (status = 401, body = Problem)))]
@@ -183,22 +147,6 @@ pub async fn family(
         }))
     })
     .await
-}
-
-/// One entry of Histori Aktivitas.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ActivityEntry {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// What: `registered`, `registration_approved`, `activated`, `login`, `pin_wrong`, `pin_changed`,
-    /// `verified`, `device_released`, …
-    pub kind: String,
-    /// Profile shown, for verifications.
-    pub profile: Option<String>,
-    /// Who verified or decided.
-    pub verifier: Option<String>,
-    /// Extra detail (a reason code).
-    pub detail: Option<String>,
 }
 
 /// Histori Aktivitas, newest first (at most 200).

@@ -7,31 +7,8 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ikd_core::{Lang, Localized};
-use serde::Serialize;
-use utoipa::ToSchema;
 
-/// The body of every error response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
-pub struct Problem {
-    /// `urn:ikd:problem:<code>`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Short English summary of the problem type.
-    pub title: String,
-    /// HTTP status code.
-    pub status: u16,
-    /// Stable machine-readable code (snake_case).
-    pub code: String,
-    /// The message in Bahasa Indonesia.
-    pub message_id: String,
-    /// The message in English.
-    pub message_en: String,
-    /// The message in the language the request asked for (`Accept-Language`), Indonesian by default.
-    pub detail: String,
-    /// Seconds to wait before trying again (PIN lockout, rate limits).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
-}
+pub use ikd_core::wire::Problem;
 
 /// An error a handler returns.
 #[derive(Debug, Clone, PartialEq, Eq)]

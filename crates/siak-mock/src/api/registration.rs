@@ -13,52 +13,13 @@ use ikd_core::protocol::{DeviceProof, ProofPurpose, RegistrationQr};
 use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReason};
 use ikd_core::{Email, Localized, Nik, PhoneNumber, eligibility};
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::problem::{ApiError, Problem};
 use super::state::{AppState, conflict};
 use super::{JsonBody, log_activity, parse_device_key, ts};
 use crate::{IdentityStatus, LifeStatus, ResidentRecord};
 
-/// A registration request from the app.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterRequest {
-    /// NIK, 16 digits (spaces, dots and dashes allowed).
-    pub nik: String,
-    /// Where the activation code will be sent.
-    pub email: String,
-    /// Indonesian mobile number.
-    pub phone: String,
-    /// The device's Ed25519 public key, base64url (32 bytes).
-    pub device_public_key: String,
-    /// Device proof (purpose `register`, challenge = `email` + "\n" + `phone` as sent).
-    pub device_proof: String,
-    /// Liveness evidence (moving-face selfie); accepted and stored, checked by a later release.
-    #[serde(default)]
-    #[schema(value_type = Option<Object>)]
-    pub liveness: Option<serde_json::Value>,
-}
-
-/// A registration as the app and the operator see it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct RegistrationView {
-    /// Registration id (32 hex digits).
-    pub registration_id: String,
-    /// `submitted`, `awaiting_operator_scan`, `approved`, `activated` or `rejected`.
-    pub state: String,
-    /// Rejection code, when rejected.
-    pub reason: Option<String>,
-    /// Rejection message in Bahasa Indonesia.
-    pub reason_message_id: Option<String>,
-    /// Rejection message in English.
-    pub reason_message_en: Option<String>,
-    /// Text of the QR the operator scans (while awaiting the operator).
-    pub registration_qr: Option<String>,
-    /// When it was submitted.
-    pub created_at: DateTime<Utc>,
-}
+pub use ikd_core::wire::{RegisterRequest, RegistrationView};
 
 /// The central SIAK checks on the population record, in the order that gives the most useful
 /// answer (the same order `SampleReason` labels the synthetic residents): not found, deceased or

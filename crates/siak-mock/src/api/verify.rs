@@ -7,41 +7,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::TimeDelta;
-use ikd_core::credential::{Profile, Verified, VerifyOptions, verify_presentation};
+use ikd_core::credential::{VerifyOptions, verify_presentation};
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::JsonBody;
 use super::me::record_verification;
 use super::problem::{ApiError, Problem};
 use super::state::AppState;
 
-/// A verifier's request.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VerifyRequest {
-    /// The QR text (`IKD1:…`).
-    pub presentation: String,
-    /// Who verifies (shown in the resident's history), e.g. "Bank Jatim Cabang Probolinggo".
-    pub verifier: String,
-    /// Refuse other profiles.
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub expected_profile: Option<Profile>,
-}
-
-/// The answer.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct VerifyResponse {
-    /// Passed the offline checks and is not revoked.
-    pub valid: bool,
-    /// `active`, `revoked` (credential revoked, account released or device replaced) or `unknown`.
-    pub status: String,
-    /// The verified presentation.
-    #[schema(value_type = Object)]
-    pub presentation: Verified,
-}
+pub use ikd_core::wire::{VerifyRequest, VerifyResponse};
 
 /// What the issuer knows about an issued credential now.
 struct CredentialStatus {
