@@ -1,0 +1,21 @@
+//! `ikd-client`: everything the resident's app does, without a screen.
+//!
+//! * [`siak`]: the typed HTTP client of the central SIAK (timeouts, retries for idempotent calls,
+//!   clear errors for offline / server down / refused).
+//! * [`storage`]: secrets behind the [`SecretStore`] trait (device private key, local PIN
+//!   verifier) and non-secret state written atomically to the app's data directory.
+//! * [`resident`]: the flows — register, follow the status, activate, unlock, show the QR, change
+//!   the PIN, release the device — with offline unlock and offline QR from cached credentials.
+//!
+//! No Tauri here: the app shell calls these in one or two lines, and tests drive whole flows
+//! headless against a real `siak-mock`.
+
+pub mod error;
+pub mod resident;
+pub mod siak;
+pub mod storage;
+
+pub use error::ClientError;
+pub use resident::{Resident, UnlockOutcome};
+pub use siak::SiakClient;
+pub use storage::{MemoryStore, SecretStore, StateDir};

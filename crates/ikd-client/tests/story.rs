@@ -1,0 +1,321 @@
+//! The resident's whole story, headless, against a real `siak-mock` on 127.0.0.1:0: register →
+//! operator approves → code from the outbox → activate with a PIN → unlock → QR → verified offline
+//! → change PIN → 3 wrong PINs lock → offline unlock and QR with the server stopped → release.
+
+use std::sync::Arc;
+
+use chrono::{TimeDelta, Utc};
+use ikd_client::{ClientError, MemoryStore, Resident, SecretStore, SiakClient, StateDir};
+use ikd_core::Localized;
+use ikd_core::credential::{Profile, VerifyOptions, verify_presentation};
+use serde_json::{Value, json};
+use siak_mock::api::{self, Clock};
+use siak_mock::server::{ServerConfig, build_state};
+use siak_mock::{PopulationSpec, SampleReason, Store};
+
+struct Server {
+    url: String,
+    db: std::path::PathBuf,
+    task: tokio::task::JoinHandle<()>,
+    dir: std::path::PathBuf,
+}
+
+async fn start_server(name: &str) -> Server {
+    let dir = std::env::temp_dir().join(format!("ikd-client-story-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse().expect("addr"),
+        db: dir.join("siak.db"),
+        secrets: None,
+        population: PopulationSpec {
+            count: 300,
+            ..PopulationSpec::default()
+        },
+        smtp: None,
+        operator_password: "pw".into(),
+    };
+    let state = tokio::task::spawn_blocking({
+        let config = config.clone();
+        move || build_state(&config, Clock::System)
+    })
+    .await
+    .expect("join")
+    .expect("state");
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let task = tokio::spawn(async move {
+        axum::serve(listener, api::router(state))
+            .await
+            .expect("serve");
+    });
+    Server {
+        url,
+        db: config.db,
+        task,
+        dir,
+    }
+}
+
+fn eligible(server: &Server) -> siak_mock::Sample {
+    let store = Store::open_unpopulated(&server.db).expect("db");
+    store
+        .sample(SampleReason::Eligible, Utc::now().date_naive(), 1, None)
+        .expect("sample")
+        .remove(0)
+}
+
+async fn operator_approves(server: &Server, registration_id: &str, qr: &str) -> String {
+    let http = reqwest::Client::new();
+    let token: Value = http
+        .post(format!("{}/v1/operator/login", server.url))
+        .json(&json!({"username": "operator.pusat", "password": "pw"}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    let approved = http
+        .post(format!(
+            "{}/v1/operator/registrations/{registration_id}/approve",
+            server.url
+        ))
+        .bearer_auth(token["token"].as_str().expect("token"))
+        .json(&json!({"registration_qr": qr}))
+        .send()
+        .await
+        .expect("approve");
+    assert!(approved.status().is_success());
+    let mails: Value = http
+        .get(format!("{}/dev/outbox?limit=1", server.url))
+        .send()
+        .await
+        .expect("outbox")
+        .json()
+        .await
+        .expect("json");
+    mails[0]["body"]
+        .as_str()
+        .expect("body")
+        .lines()
+        .find_map(|l| l.strip_prefix("Kode aktivasi: "))
+        .expect("code in the mail")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_whole_story_online_and_offline() {
+    let server = start_server("whole").await;
+    let resident = eligible(&server);
+    let secrets = Arc::new(MemoryStore::default());
+    let data = StateDir::new(server.dir.join("app-data")).expect("data dir");
+    let app = Resident::new(
+        SiakClient::new(&server.url).expect("client"),
+        secrets.clone(),
+        data.clone(),
+    );
+    let now = Utc::now();
+
+    // Bad input is refused by the core before anything is sent.
+    let err = app
+        .register("1234", "a@b.id", "0812345678", now)
+        .await
+        .expect_err("bad NIK");
+    assert_eq!(err.code(), "nik_wrong_length");
+
+    let email = resident
+        .email
+        .clone()
+        .unwrap_or_else(|| "warga@example.id".into());
+    let phone = resident
+        .phone
+        .clone()
+        .unwrap_or_else(|| "081234567801".into());
+    let registration = app
+        .register(&resident.nik, &email, &phone, now)
+        .await
+        .expect("registered");
+    assert_eq!(registration.state, "awaiting_operator_scan");
+    let code = operator_approves(
+        &server,
+        &registration.registration_id,
+        registration.registration_qr.as_deref().expect("qr"),
+    )
+    .await;
+    assert_eq!(
+        app.registration_status().await.expect("status").state,
+        "approved"
+    );
+
+    // A PIN against the rules is refused locally.
+    let err = app
+        .activate(&code, "123456", now)
+        .await
+        .expect_err("ascending PIN");
+    assert_eq!(err.code(), "pin_ascending");
+    app.activate(&code, "284619", now).await.expect("activated");
+
+    let unlocked = app.unlock("284619", now).await.expect("unlock");
+    assert!(unlocked.online && !unlocked.stale);
+    let keys = SiakClient::new(&server.url)
+        .expect("client")
+        .issuer_keys()
+        .await
+        .expect("keys");
+    for profile in Profile::ALL {
+        let qr = app.present(profile, now).expect("presentation");
+        let verified = verify_presentation(qr.as_str(), &keys, now, &VerifyOptions::default())
+            .expect("verifies offline");
+        assert_eq!(verified.profile, profile);
+    }
+    assert!(
+        app.family()
+            .await
+            .expect("family")
+            .members
+            .iter()
+            .any(|m| m.nik == resident.nik)
+    );
+
+    // Change the PIN; the old one no longer unlocks.
+    app.change_pin("284619", "502718", now)
+        .await
+        .expect("changed");
+    assert_eq!(
+        app.unlock("284619", now).await.expect_err("old PIN").code(),
+        "pin_wrong"
+    );
+    app.unlock("502718", now).await.expect("new PIN");
+
+    // Three wrong PINs lock this device for 30 s, even offline.
+    for _ in 0..2 {
+        assert_eq!(
+            app.unlock("000001", now).await.expect_err("wrong").code(),
+            "pin_wrong"
+        );
+    }
+    assert!(matches!(
+        app.unlock("000001", now).await,
+        Err(ClientError::PinLocked {
+            retry_after_secs: 30
+        })
+    ));
+    assert!(matches!(
+        app.unlock("502718", now).await,
+        Err(ClientError::PinLocked { .. })
+    ));
+    let later = now + TimeDelta::seconds(31);
+
+    // The server goes away: unlocking and the QR still work from the sealed cache.
+    server.task.abort();
+    let _ = server.task.await;
+    let offline = app.unlock("502718", later).await.expect("offline unlock");
+    assert!(!offline.online && offline.stale);
+    assert!(offline.credentials_valid_until.expect("cached") > later);
+    let qr = app.present(Profile::Age17, later).expect("offline QR");
+    verify_presentation(qr.as_str(), &keys, later, &VerifyOptions::default())
+        .expect("still verifies");
+
+    // No secret sits in a plain file.
+    let pkcs8 = secrets.get("device_key").expect("store").expect("key");
+    let cache_key = secrets.get("cache_key").expect("store").expect("key");
+    for entry in std::fs::read_dir(data.path()).expect("dir") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("file");
+        for secret in [&pkcs8, &cache_key] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_slice()),
+                "secret in a file"
+            );
+        }
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(&resident.name),
+            "card data in clear"
+        );
+    }
+    std::fs::remove_dir_all(&server.dir).ok();
+}
+
+#[tokio::test]
+async fn releasing_the_device_forgets_everything_and_a_rejection_is_explained() {
+    let server = start_server("release").await;
+    let resident = eligible(&server);
+    let secrets = Arc::new(MemoryStore::default());
+    let data = StateDir::new(server.dir.join("app-data")).expect("data dir");
+    let app = Resident::new(
+        SiakClient::new(&server.url).expect("client"),
+        secrets.clone(),
+        data.clone(),
+    );
+    let now = Utc::now();
+    let email = resident
+        .email
+        .clone()
+        .unwrap_or_else(|| "warga2@example.id".into());
+    let phone = resident
+        .phone
+        .clone()
+        .unwrap_or_else(|| "081234567802".into());
+    let registration = app
+        .register(&resident.nik, &email, &phone, now)
+        .await
+        .expect("registered");
+    let code = operator_approves(
+        &server,
+        &registration.registration_id,
+        registration.registration_qr.as_deref().expect("qr"),
+    )
+    .await;
+    app.activate(&code, "284619", now).await.expect("activated");
+
+    app.release_device("284619", now).await.expect("released");
+    assert!(secrets.get("device_key").expect("store").is_none());
+    assert!(matches!(
+        app.present(Profile::Basic, now),
+        Err(ClientError::NotReady(_))
+    ));
+
+    // Someone under 17 learns why at once, in both languages.
+    let store = Store::open_unpopulated(&server.db).expect("db");
+    let minor = store
+        .sample(
+            SampleReason::Under17Unmarried,
+            Utc::now().date_naive(),
+            1,
+            None,
+        )
+        .expect("sample")
+        .remove(0);
+    let other = Resident::new(
+        SiakClient::new(&server.url).expect("client"),
+        MemoryStore::default(),
+        StateDir::new(server.dir.join("other")).expect("dir"),
+    );
+    let err = other
+        .register(&minor.nik, "anak@example.id", "081234567803", now)
+        .await
+        .expect_err("too young");
+    let ClientError::Refused(problem) = &err else {
+        panic!("refused by the server: {err:?}")
+    };
+    assert_eq!(problem.code, "under_17_unmarried");
+    assert!(err.message(ikd_core::Lang::Id).contains("17 tahun"));
+    // What was typed is kept, so going back does not lose it.
+    assert_eq!(
+        other.state().expect("state").nik.as_deref(),
+        Some(minor.nik.as_str())
+    );
+    std::fs::remove_dir_all(&server.dir).ok();
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_reported_as_offline_after_retries() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let client = SiakClient::new(&url).expect("client");
+    let err = client.registration("00").await.expect_err("nobody listens");
+    assert_eq!(err.code(), "offline");
+}
