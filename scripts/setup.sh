@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: C toolchain for ring/zlib, pkg-config for -sys crates.
-APT_PACKAGES=(build-essential pkg-config ca-certificates curl)
+# Debian packages: C toolchain for ring, SQLite and libdbus (all built from source by their crates),
+# pkg-config for -sys crates; dbus-daemon and gnome-keyring give the tests a real Secret Service.
+APT_PACKAGES=(build-essential pkg-config ca-certificates curl dbus-daemon gnome-keyring)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

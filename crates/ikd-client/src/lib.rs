@@ -11,11 +11,13 @@
 //! headless against a real `siak-mock`.
 
 pub mod error;
+pub mod keyring;
 pub mod resident;
 pub mod siak;
 pub mod storage;
 
 pub use error::ClientError;
+pub use keyring::KeyringStore;
 pub use resident::{Resident, UnlockOutcome};
 pub use siak::SiakClient;
 pub use storage::{MemoryStore, SecretStore, StateDir};
