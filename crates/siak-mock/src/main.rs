@@ -25,6 +25,8 @@ enum Command {
     Keys(commands::keys::KeysCommand),
     /// Serve the HTTP API, the operator console and the issuer keys.
     Serve(commands::serve::ServeArgs),
+    /// Print the newest mails of the local outbox as JSON lines, or (`--code`) the newest activation code.
+    Outbox(commands::outbox::OutboxArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -32,5 +34,6 @@ fn main() -> anyhow::Result<()> {
         Command::Population(command) => commands::population::run(command),
         Command::Serve(args) => commands::serve::run(args),
         Command::Keys(command) => commands::keys::run(command),
+        Command::Outbox(args) => commands::outbox::run(args),
     }
 }

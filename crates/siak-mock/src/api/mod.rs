@@ -3,8 +3,10 @@
 //! parse with `ikd-core`, run one transaction on the store, answer or return an [`ApiError`].
 
 pub mod account;
+pub mod console;
 pub mod mail;
 pub mod me;
+pub mod openapi;
 pub mod operator;
 pub mod problem;
 pub mod registration;
@@ -80,6 +82,8 @@ pub fn log_activity(
 }
 
 /// The published issuer key set (JWKS), for offline verifiers.
+#[utoipa::path(get, path = "/.well-known/ikd-issuer-keys", tag = "verifier",
+    responses((status = 200, description = "The current and previous issuer public keys (Ed25519 JWKS, `kid` per key)", body = Object, content_type = "application/jwk-set+json")))]
 pub async fn issuer_keys(
     axum::extract::State(app): axum::extract::State<AppState>,
 ) -> impl axum::response::IntoResponse {
@@ -103,6 +107,10 @@ pub struct OutboxQuery {
 
 /// The local outbox, newest first: where a developer reads the activation code when no SMTP
 /// relay is configured. A development endpoint of the mock; a real SIAK has no such thing.
+#[utoipa::path(get, path = "/dev/outbox", tag = "development",
+    params(("to" = Option<String>, Query, description = "Only mail to this address"),
+        ("limit" = Option<u32>, Query, description = "At most this many, newest first (default 50, at most 500)")),
+    responses((status = 200, description = "Mails, newest first", body = [mail::OutboxEntry])))]
 pub async fn dev_outbox(
     axum::extract::State(app): axum::extract::State<AppState>,
     axum::extract::Query(q): axum::extract::Query<OutboxQuery>,
@@ -156,7 +164,16 @@ pub fn router(app: AppState) -> Router {
             "/v1/operator/registrations/{id}/reject",
             post(operator::reject),
         )
+        .route("/operator", get(console::home))
+        .route("/operator/login", post(console::login))
+        .route("/operator/logout", post(console::logout))
+        .route(
+            "/operator/registrations/{id}/approve",
+            post(console::approve),
+        )
+        .route("/operator/registrations/{id}/reject", post(console::reject))
         .route("/dev/outbox", get(dev_outbox))
+        .route("/openapi.json", get(openapi::serve))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(problem::language))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

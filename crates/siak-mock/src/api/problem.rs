@@ -186,6 +186,70 @@ pub async fn language(request: axum::extract::Request, next: axum::middleware::N
     let response = next.run(request).await;
     match response.extensions().get::<ApiError>() {
         Some(err) if lang != Lang::Id => err.clone().render(lang),
-        _ => response,
+        Some(_) => response,
+        None if is_bare_error(&response) => as_problem(response, lang).await,
+        None => response,
     }
+}
+
+/// An error answered by axum itself (a path or query rejection, a method the route lacks): no
+/// body or plain text. HTML pages of the operator console keep their own error pages.
+fn is_bare_error(response: &Response) -> bool {
+    let status = response.status();
+    (status.is_client_error() || status.is_server_error())
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|ct| ct.starts_with("text/plain"))
+}
+
+/// Turns a bare error into problem+json, keeping the framework's short explanation in English
+/// and headers such as `Allow`.
+async fn as_problem(response: Response, lang: Lang) -> Response {
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 2048)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let explained = |en: &str| {
+        if text.is_empty() {
+            en.to_owned()
+        } else {
+            format!("{en} {text}")
+        }
+    };
+    let status = parts.status;
+    let err = match status {
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            status,
+            "method_not_allowed",
+            "Metode HTTP ini tidak didukung di alamat ini.",
+            "This HTTP method is not supported at this address.",
+        ),
+        StatusCode::NOT_FOUND => ApiError::new(
+            status,
+            "not_found",
+            "Alamat ini tidak ada di server SIAK.",
+            "There is no such address on the SIAK server.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            status,
+            "body_too_large",
+            "Isi permintaan terlalu besar.",
+            "The request body is too large.",
+        ),
+        s if s.is_server_error() => ApiError::internal(&format!("bare {s} response: {text}")),
+        _ => ApiError::new(
+            status,
+            "request_invalid",
+            "Permintaan tidak dapat dibaca.",
+            explained("The request could not be read:"),
+        ),
+    };
+    let mut rendered = err.render(lang);
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        rendered.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    rendered
 }

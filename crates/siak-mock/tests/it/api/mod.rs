@@ -2,8 +2,14 @@
 //! (zero2prod's `spawn_app`), driven over real HTTP with reqwest, and a resident "device" that
 //! makes the same proofs the app makes with `ikd-core`.
 
+mod bad_input;
+mod bad_paths;
+mod console;
 mod flows;
+mod openapi;
+mod restart;
 mod serve;
+mod smtp;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use ikd_core::credential::DeviceSigningKey;

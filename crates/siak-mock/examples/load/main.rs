@@ -1,0 +1,376 @@
+//! Load client for the mock SIAK: starts the server in-process on 127.0.0.1:0 over a temporary
+//! database, prepares activated residents with credentials, then measures requests/s and p50/p99
+//! latency of online verification (`POST /v1/verify`) and registration writes
+//! (`POST /v1/registrations`) at two concurrencies, beside the raw in-process cost of the same
+//! operation (the core's `verify_presentation`, and each handler called without HTTP).
+//!
+//! ```sh
+//! cargo run --release -p siak-mock --example load -- --help
+//! ```
+//!
+//! Loopback only, bounded by a request count and a duration per phase; the client and the server
+//! share the machine, so the figures are a floor for what the server alone could do.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::extract::State;
+use chrono::Utc;
+use clap::Parser;
+use ikd_core::credential::{
+    Credential, DeviceSigningKey, IssuerKeySet, VerifyOptions, make_presentation,
+    verify_presentation,
+};
+use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
+use ikd_core::wire::{RegisterRequest, VerifyRequest};
+use ikd_core::{Nik, Pin};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use siak_mock::api::{self, Clock, JsonBody};
+use siak_mock::population::DEFAULT_REFERENCE_DATE;
+use siak_mock::server::{ServerConfig, build_state};
+use siak_mock::{PopulationSpec, SampleReason, Store};
+
+mod drive;
+use drive::drive;
+
+/// Options of the load run.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Residents in the temporary population.
+    #[arg(long, default_value_t = 20_000)]
+    population: u32,
+    /// Activated residents whose presentations are verified.
+    #[arg(long, default_value_t = 16)]
+    holders: usize,
+    /// Most verifications per phase.
+    #[arg(long, default_value_t = 20_000)]
+    verify_requests: usize,
+    /// Most registrations per phase (each a distinct eligible resident).
+    #[arg(long, default_value_t = 4_000)]
+    register_requests: usize,
+    /// Registrations and verifications timed in-process, without HTTP.
+    #[arg(long, default_value_t = 500)]
+    in_process: usize,
+    /// Longest a phase may run, in seconds.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Concurrencies to measure.
+    #[arg(long, value_delimiter = ',', default_value = "16,64")]
+    concurrency: Vec<usize>,
+}
+
+const PIN: &str = "284619";
+const OPERATOR_PASSWORD: &str = "load-operator-password";
+
+/// Removes the temporary database directory when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A resident's phone for the load: a device key and a registration body.
+struct Holder {
+    nik: String,
+    key: DeviceSigningKey,
+    email: String,
+    phone: String,
+}
+
+impl Holder {
+    fn new(i: usize, nik: &str) -> Holder {
+        let mut seed = [7u8; 32];
+        seed[..8].copy_from_slice(&(i as u64).to_le_bytes());
+        Holder {
+            nik: nik.to_owned(),
+            key: DeviceSigningKey::from_seed(&seed),
+            email: format!("load{i}@example.id"),
+            phone: format!("0812{i:08}"),
+        }
+    }
+
+    fn registration(&self) -> RegisterRequest {
+        let challenge = format!("{}\n{}", self.email, self.phone);
+        let proof = DeviceProof::sign(
+            &self.key,
+            ProofPurpose::Register,
+            &self.nik,
+            challenge.as_bytes(),
+        );
+        RegisterRequest {
+            nik: self.nik.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            device_public_key: self.key.public_key().to_base64url(),
+            device_proof: proof.to_string(),
+            liveness: None,
+        }
+    }
+}
+
+async fn post(
+    http: &Client,
+    url: &str,
+    body: &Value,
+    token: Option<&str>,
+) -> anyhow::Result<Value> {
+    let mut request = http.post(url).json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let value: Value = response.json().await?;
+    anyhow::ensure!(status.is_success(), "{url}: {status} {value}");
+    Ok(value)
+}
+
+fn text(v: &Value, key: &str) -> anyhow::Result<String> {
+    v[key]
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("no {key} in {v}"))
+}
+
+/// Registers, approves and activates `holder` over HTTP and returns its basic credential.
+async fn activate(
+    http: &Client,
+    url: &str,
+    operator: &str,
+    h: &Holder,
+) -> anyhow::Result<Credential> {
+    let reg = serde_json::to_value(h.registration())?;
+    let reg = post(http, &format!("{url}/v1/registrations"), &reg, None).await?;
+    let id = text(&reg, "registration_id")?;
+    let qr = json!({"registration_qr": text(&reg, "registration_qr")?});
+    post(
+        http,
+        &format!("{url}/v1/operator/registrations/{id}/approve"),
+        &qr,
+        Some(operator),
+    )
+    .await?;
+    let mails: Value = http
+        .get(format!("{url}/dev/outbox?to={}&limit=1", h.email))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let code = text(&mails[0], "body")?
+        .lines()
+        .find_map(|l| l.strip_prefix("Kode aktivasi: ").map(str::to_owned))
+        .context("activation code in the mail")?;
+    let nik = Nik::parse(&h.nik, Utc::now().date_naive())?;
+    let pin_proof = PinProof::derive(&Pin::parse(PIN)?, &nik);
+    let device_proof = DeviceProof::sign(&h.key, ProofPurpose::Activate, &h.nik, id.as_bytes());
+    let activation = json!({"registration_id": id, "nik": h.nik, "code": code,
+        "device_proof": device_proof.to_string(), "pin_proof": pin_proof});
+    let session = post(http, &format!("{url}/v1/activation"), &activation, None).await?;
+    let token = text(&session, "session_token")?;
+    let issued = post(
+        http,
+        &format!("{url}/v1/me/credentials"),
+        &Value::Null,
+        Some(&token),
+    )
+    .await?;
+    let basic = issued
+        .as_array()
+        .and_then(|list| list.iter().find(|c| c["profile"] == "basic"))
+        .context("a basic credential")?;
+    Ok(Credential::from_base64url(&text(basic, "credential")?)?)
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let dir = TempDir(std::env::temp_dir().join(format!("siak-mock-load-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0)?;
+    let config = ServerConfig {
+        bind: "127.0.0.1:0".parse()?,
+        db: dir.0.join("siak.db"),
+        secrets: None,
+        population: PopulationSpec {
+            count: args.population,
+            reference_date: DEFAULT_REFERENCE_DATE,
+            ..PopulationSpec::default()
+        },
+        smtp: None,
+        operator_password: OPERATOR_PASSWORD.into(),
+    };
+    let started = Instant::now();
+    let state = build_state(&config, Clock::System)?;
+    eprintln!(
+        "population of {} ready in {:.1?}",
+        args.population,
+        started.elapsed()
+    );
+    // The server gets its own runtime (2 workers), as a separate process would.
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let listener = server_rt.block_on(tokio::net::TcpListener::bind(config.bind))?;
+    anyhow::ensure!(listener.local_addr()?.ip().is_loopback(), "loopback only");
+    let url = format!("http://{}", listener.local_addr()?);
+    let router = api::router(state.clone());
+    server_rt.spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    client_rt.block_on(run(&args, &config, state, &url))
+}
+
+async fn run(
+    args: &Args,
+    config: &ServerConfig,
+    state: api::AppState,
+    url: &str,
+) -> anyhow::Result<()> {
+    let phases = args.concurrency.len();
+    let needed = args.holders + args.in_process + phases * args.register_requests;
+    let today = Utc::now().date_naive();
+    let residents = Store::open_unpopulated(&config.db)?.sample(
+        SampleReason::Eligible,
+        today,
+        u32::try_from(needed)?,
+        None,
+    )?;
+    anyhow::ensure!(
+        residents.len() == needed,
+        "only {} eligible residents; raise --population",
+        residents.len()
+    );
+    let holders: Vec<Holder> = residents
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Holder::new(i, &r.nik))
+        .collect();
+    let (verifiers, rest) = holders.split_at(args.holders);
+    let (in_process, for_http) = rest.split_at(args.in_process);
+
+    let http = Client::new();
+    let login = json!({"username": "operator.pusat", "password": OPERATOR_PASSWORD});
+    let operator = text(
+        &post(&http, &format!("{url}/v1/operator/login"), &login, None).await?,
+        "token",
+    )?;
+    let prepared = Instant::now();
+    let mut credentials = Vec::new();
+    for h in verifiers {
+        credentials.push((activate(&http, url, &operator, h).await?, &h.key));
+    }
+    eprintln!(
+        "{} holders activated with credentials in {:.1?}",
+        verifiers.len(),
+        prepared.elapsed()
+    );
+    let keys = IssuerKeySet::from_json(
+        &http
+            .get(format!("{url}/.well-known/ikd-issuer-keys"))
+            .send()
+            .await?
+            .text()
+            .await?,
+    )?;
+    let presentations: Vec<String> = (0..4096)
+        .map(|i| {
+            let (credential, key) = &credentials[i % credentials.len()];
+            make_presentation(credential, key, Utc::now(), None).map(|p| p.as_str().to_owned())
+        })
+        .collect::<Result<_, _>>()?;
+    let presentations = Arc::new(presentations);
+
+    println!("| operation | requests | errors | requests/s | p50 | p99 |");
+    println!("|---|---|---|---|---|---|");
+    // Raw costs first, on an idle server, one call at a time.
+    let limit = Duration::from_secs(args.seconds);
+    let keys = Arc::new(keys);
+    let (k, p) = (keys.clone(), presentations.clone());
+    let stats = drive(1, args.in_process.max(1000), limit, move |i| {
+        let options = VerifyOptions {
+            clock_skew: chrono::TimeDelta::seconds(30),
+            ..VerifyOptions::default()
+        };
+        let ok = verify_presentation(&p[i % p.len()], &k, Utc::now(), &options).is_ok();
+        async move { ok }
+    })
+    .await;
+    println!(
+        "{}",
+        stats.row("in-process `verify_presentation` (core only)")
+    );
+    let (st, p) = (state.clone(), presentations.clone());
+    let stats = drive(1, args.in_process, limit, move |i| {
+        let req = VerifyRequest {
+            presentation: p[i % p.len()].clone(),
+            verifier: "Load test".into(),
+            expected_profile: None,
+        };
+        let call = api::verify::verify(State(st.clone()), JsonBody(req));
+        async move { call.await.is_ok() }
+    })
+    .await;
+    println!(
+        "{}",
+        stats.row("in-process verify handler (core + status query + history write, no HTTP)")
+    );
+    let requests: Arc<Vec<RegisterRequest>> =
+        Arc::new(in_process.iter().map(Holder::registration).collect());
+    let st = state.clone();
+    let stats = drive(1, args.in_process, limit, move |i| {
+        let call = api::registration::register(State(st.clone()), JsonBody(requests[i].clone()));
+        async move { call.await.is_ok() }
+    })
+    .await;
+    println!(
+        "{}",
+        stats.row("in-process registration handler (checks + proof + transaction, no HTTP)")
+    );
+
+    for &c in &args.concurrency {
+        let (http, url, presentations) = (http.clone(), url.to_owned(), presentations.clone());
+        let stats = drive(c, args.verify_requests, limit, move |i| {
+            let body = json!({"presentation": presentations[i % presentations.len()], "verifier": "Load test"});
+            let request = http.post(format!("{url}/v1/verify")).json(&body).send();
+            async move { request.await.is_ok_and(|r| r.status() == StatusCode::OK) }
+        })
+        .await;
+        println!(
+            "{}",
+            stats.row(&format!("HTTP `POST /v1/verify`, concurrency {c}"))
+        );
+    }
+    for (phase, &c) in args.concurrency.iter().enumerate() {
+        let bodies: Vec<Value> = for_http[phase * args.register_requests..]
+            [..args.register_requests]
+            .iter()
+            .map(|h| serde_json::to_value(h.registration()))
+            .collect::<Result<_, _>>()?;
+        let (http, url, bodies) = (http.clone(), url.to_owned(), Arc::new(bodies));
+        let stats = drive(c, args.register_requests, limit, move |i| {
+            let request = http
+                .post(format!("{url}/v1/registrations"))
+                .json(&bodies[i])
+                .send();
+            async move {
+                request
+                    .await
+                    .is_ok_and(|r| r.status() == StatusCode::CREATED)
+            }
+        })
+        .await;
+        println!(
+            "{}",
+            stats.row(&format!("HTTP `POST /v1/registrations`, concurrency {c}"))
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,390 @@
+//! The operator console: a small server-rendered page at `/operator` where a Disdukcapil operator
+//! logs in, sees the queue of registrations waiting for a scan, scans or pastes the resident's
+//! registration QR to approve, or rejects with a reason. Bahasa Indonesia by default, English with
+//! `?lang=en`. It calls the same [`operator`] functions as the JSON endpoints.
+//!
+//! It must never show a raw error (every failure is a localized banner), never echo a value
+//! unescaped (everything goes through [`escape`]), and never accept a POST without the session's
+//! form token (CSRF: a `SameSite=Strict` cookie plus an HMAC of the session token). No external
+//! scripts or styles: the camera scan uses the browser's `BarcodeDetector` when it has one.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use ikd_core::{Lang, Localized, RejectionReason};
+use ring::hmac;
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+
+use super::operator::{self, COOKIE, Decision, Operator};
+use super::problem::ApiError;
+use super::registration::RegistrationView;
+use super::session::token_hash;
+use super::state::AppState;
+
+mod render;
+
+pub use render::escape;
+use render::{Banner, keep, login_page, tr};
+
+/// Domain separation of the form token from the pepper's other uses.
+const CSRF_LABEL: &[u8] = b"siak-mock operator console form token\n";
+
+/// The console's language: `?lang=en` for English, Bahasa Indonesia otherwise.
+fn lang_of(uri: &Uri) -> Lang {
+    uri.query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
+        .and_then(Lang::from_tag)
+        .unwrap_or_default()
+}
+
+/// The console session token from the cookie (the console never uses bearer tokens).
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+fn csrf_key(app: &AppState) -> hmac::Key {
+    hmac::Key::new(hmac::HMAC_SHA256, app.secrets().pepper())
+}
+
+/// The form token of a session: HMAC-SHA256(pepper, label ‖ session token), base64url.
+fn csrf_token(app: &AppState, session: &str) -> String {
+    B64.encode(hmac::sign(
+        &csrf_key(app),
+        &[CSRF_LABEL, session.as_bytes()].concat(),
+    ))
+}
+
+fn csrf_ok(app: &AppState, session: &str, given: &str) -> bool {
+    B64.decode(given).is_ok_and(|tag| {
+        hmac::verify(
+            &csrf_key(app),
+            &[CSRF_LABEL, session.as_bytes()].concat(),
+            &tag,
+        )
+        .is_ok()
+    })
+}
+
+/// Loads the queue and renders the logged-in page.
+async fn queue_page(
+    app: &AppState,
+    op: &Operator,
+    session: &str,
+    lang: Lang,
+    status: StatusCode,
+    banner: Option<Banner>,
+) -> Response {
+    let username = op.username.clone();
+    let loaded = app
+        .db(move |store| {
+            let conn = store.connection();
+            let name: Option<String> = conn
+                .query_row(
+                    "SELECT display_name FROM operators WHERE username = ?1",
+                    params![username],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok((operator::queue(conn, 200)?, name.unwrap_or(username)))
+        })
+        .await;
+    render::queue_page(lang, status, &csrf_token(app, session), banner, loaded)
+}
+
+/// A logged-in operator with a console session whose form token matched, or the page to show.
+async fn guard(
+    app: &AppState,
+    headers: &HeaderMap,
+    op: Result<Operator, ApiError>,
+    csrf: &str,
+    lang: Lang,
+) -> Result<(Operator, String), Response> {
+    let (Ok(op), Some(session)) = (op, session_token(headers)) else {
+        let text = tr(
+            lang,
+            "Sesi Anda berakhir. Silakan masuk kembali.",
+            "Your session has ended. Please log in again.",
+        );
+        return Err(login_page(
+            lang,
+            StatusCode::UNAUTHORIZED,
+            Some(Banner {
+                ok: false,
+                text: text.into(),
+            }),
+        ));
+    };
+    if !csrf_ok(app, &session, csrf) {
+        let text = tr(
+            lang,
+            "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
+            "The form has expired or is not valid. Reload the page and try again.",
+        );
+        let banner = Banner {
+            ok: false,
+            text: text.into(),
+        };
+        return Err(queue_page(
+            app,
+            &op,
+            &session,
+            lang,
+            StatusCode::FORBIDDEN,
+            Some(banner),
+        )
+        .await);
+    }
+    Ok((op, session))
+}
+
+/// `GET /operator`: the queue, or the login form when there is no session.
+pub async fn home(
+    State(app): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    op: Result<Operator, ApiError>,
+) -> Response {
+    let lang = lang_of(&uri);
+    match (op, session_token(&headers)) {
+        (Ok(op), Some(session)) => {
+            queue_page(&app, &op, &session, lang, StatusCode::OK, None).await
+        }
+        _ => login_page(lang, StatusCode::OK, None),
+    }
+}
+
+/// The login form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+/// `POST /operator/login`: sets the session cookie and goes back to the queue.
+pub async fn login(
+    State(app): State<AppState>,
+    uri: Uri,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let lang = lang_of(&uri);
+    let Form(form) = form.unwrap_or_default();
+    let now = app.now();
+    let result = match app.random::<32>() {
+        Ok(token) => {
+            app.db(move |store| {
+                Ok(operator::operator_login(
+                    store.connection(),
+                    &form.username,
+                    &form.password,
+                    token,
+                    now,
+                )?)
+            })
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(Some(token)) => {
+            let cookie =
+                format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800");
+            (
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(&format!("/operator{}", keep(lang))),
+            )
+                .into_response()
+        }
+        Ok(None) => {
+            let text = tr(
+                lang,
+                "Nama pengguna atau kata sandi salah.",
+                "Wrong user name or password.",
+            );
+            login_page(
+                lang,
+                StatusCode::UNAUTHORIZED,
+                Some(Banner {
+                    ok: false,
+                    text: text.into(),
+                }),
+            )
+        }
+        Err(e) => login_page(lang, e.status, Some(Banner::error(&e, lang))),
+    }
+}
+
+/// A form that only carries the form token.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LogoutForm {
+    csrf: String,
+}
+
+/// `POST /operator/logout`: ends the session and clears the cookie.
+pub async fn logout(
+    State(app): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    op: Result<Operator, ApiError>,
+    form: Result<Form<LogoutForm>, FormRejection>,
+) -> Response {
+    let lang = lang_of(&uri);
+    let Form(form) = form.unwrap_or_default();
+    let (_, session) = match guard(&app, &headers, op, &form.csrf, lang).await {
+        Ok(ok) => ok,
+        Err(page) => return page,
+    };
+    let ended = app
+        .db(move |store| {
+            let sql = "DELETE FROM operator_sessions WHERE token_hash = ?1";
+            Ok(store
+                .connection()
+                .execute(sql, params![token_hash(&session)])?)
+        })
+        .await;
+    if let Err(e) = ended {
+        return login_page(lang, e.status, Some(Banner::error(&e, lang)));
+    }
+    let cookie = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(&format!("/operator{}", keep(lang))),
+    )
+        .into_response()
+}
+
+/// The approve form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ApproveForm {
+    csrf: String,
+    registration_qr: String,
+}
+
+/// The reject form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RejectForm {
+    csrf: String,
+    reason: String,
+    note: String,
+}
+
+/// Applies a decision exactly as the JSON endpoints do, then delivers the mail.
+async fn decide(
+    app: &AppState,
+    op: &Operator,
+    id: &str,
+    decision: Decision,
+) -> Result<RegistrationView, ApiError> {
+    let code_bytes = app.random::<32>()?;
+    let (state, id, username) = (app.clone(), id.to_ascii_lowercase(), op.username.clone());
+    let (view, mail) = app
+        .db(move |store| operator::decide(store, &state, &id, &username, decision, code_bytes))
+        .await?;
+    app.mailer().deliver(mail).await;
+    Ok(view)
+}
+
+/// Runs `decision` for a guarded POST and shows the queue with the outcome.
+async fn decide_and_show(
+    app: &AppState,
+    headers: &HeaderMap,
+    op: Result<Operator, ApiError>,
+    csrf: &str,
+    lang: Lang,
+    id: &str,
+    decision: Result<Decision, ApiError>,
+) -> Response {
+    let (op, session) = match guard(app, headers, op, csrf, lang).await {
+        Ok(ok) => ok,
+        Err(page) => return page,
+    };
+    let note = match &decision {
+        Ok(Decision::Reject {
+            note: Some(note), ..
+        }) => format!(" {} {note}", tr(lang, "Catatan:", "Note:")),
+        _ => String::new(),
+    };
+    let outcome = match decision {
+        Ok(decision) => decide(app, &op, id, decision).await,
+        Err(e) => Err(e),
+    };
+    let (status, banner) = match outcome {
+        Ok(view) => {
+            let id = view.registration_id;
+            let text = match (view.reason_message_id, view.reason_message_en, lang) {
+                (Some(reason), _, Lang::Id) => {
+                    format!("Pendaftaran {id} ditolak: {reason} Alasan dikirim ke email penduduk.")
+                }
+                (_, Some(reason), Lang::En) => format!(
+                    "Registration {id} rejected: {reason} The reason was mailed to the resident."
+                ),
+                (_, _, Lang::Id) => {
+                    format!("Pendaftaran {id} disetujui. Kode aktivasi dikirim ke email penduduk.")
+                }
+                (_, _, Lang::En) => format!(
+                    "Registration {id} approved. The activation code was mailed to the resident."
+                ),
+            };
+            let text = text + &note;
+            (StatusCode::OK, Banner { ok: true, text })
+        }
+        Err(e) => (e.status, Banner::error(&e, lang)),
+    };
+    queue_page(app, &op, &session, lang, status, Some(banner)).await
+}
+
+/// `POST /operator/registrations/{id}/approve`: approve after the QR scan.
+pub async fn approve(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    op: Result<Operator, ApiError>,
+    form: Result<Form<ApproveForm>, FormRejection>,
+) -> Response {
+    let Form(form) = form.unwrap_or_default();
+    let decision = Ok(Decision::Approve {
+        scanned_qr: form.registration_qr.trim().to_owned(),
+    });
+    decide_and_show(&app, &headers, op, &form.csrf, lang_of(&uri), &id, decision).await
+}
+
+/// `POST /operator/registrations/{id}/reject`: reject with a reason and an optional note.
+pub async fn reject(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    op: Result<Operator, ApiError>,
+    form: Result<Form<RejectForm>, FormRejection>,
+) -> Response {
+    let Form(form) = form.unwrap_or_default();
+    let note = Some(form.note.trim().to_owned()).filter(|n| !n.is_empty());
+    let decision = RejectionReason::ALL
+        .into_iter()
+        .find(|r| r.code() == form.reason)
+        .map(|reason| Decision::Reject { reason, note })
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "rejection_reason_required",
+                "Pilih alasan penolakan dari daftar.",
+                "Choose a reason for the rejection from the list.",
+            )
+        });
+    decide_and_show(&app, &headers, op, &form.csrf, lang_of(&uri), &id, decision).await
+}
