@@ -20,7 +20,11 @@ cargo test --workspace --doc --locked
 step "tests (cargo nextest, inside a D-Bus session with a real Secret Service)"
 # gnome-keyring-daemon prints its environment; the secrets component is unlocked with a throw-away
 # password so ikd-client's keyring tests use the real store, as a Linux desktop would.
-dbus-run-session -- bash -c '
+# A fresh keyring directory per run, so a developer's own login keyring (or one left by an earlier
+# run with another password) never makes the daemon prompt.
+keyring_home=$(mktemp -d)
+trap 'rm -rf "$keyring_home"' EXIT
+XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
   echo -n ikd-test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec cargo nextest run --workspace --locked --no-fail-fast
 ' 

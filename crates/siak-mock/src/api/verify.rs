@@ -47,12 +47,15 @@ pub async fn verify(
     JsonBody(req): JsonBody<VerifyRequest>,
 ) -> Result<Json<VerifyResponse>, ApiError> {
     let verifier = req.verifier.trim().to_owned();
-    if verifier.is_empty() || verifier.chars().count() > 120 {
+    if verifier.is_empty()
+        || verifier.chars().count() > 120
+        || verifier.chars().any(char::is_control)
+    {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "verifier_name_invalid",
-            "Isi nama pemeriksa (1–120 karakter); nama ini tampil di histori penduduk.",
-            "Give the verifier's name (1–120 characters); the resident sees it in their history.",
+            "Isi nama pemeriksa (1–120 karakter, tanpa karakter kontrol); nama ini tampil di histori penduduk.",
+            "Give the verifier's name (1–120 characters, no control characters); the resident sees it in their history.",
         ));
     }
     let now = app.now();

@@ -121,6 +121,15 @@ async fn register_approve_activate_login_issue_and_verify() {
             .expect("verifies offline");
     assert_eq!(verified.claims.nik(), Some(device.nik.as_str()));
 
+    // A verifier name with control characters would end up in the resident's history: refused.
+    let hostile = app
+        .post(
+            "/v1/verify",
+            json!({"presentation": presentation.as_str(), "verifier": "Bank\u{0}\n<script>"}),
+        )
+        .await;
+    problem(hostile, StatusCode::BAD_REQUEST, "verifier_name_invalid").await;
+
     // Online verification knows it is active and writes the resident's history.
     let online = body(
         app.post(
