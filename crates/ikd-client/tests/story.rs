@@ -106,17 +106,23 @@ async fn operator_approves(server: &Server, registration_id: &str, qr: &str) -> 
         .to_owned()
 }
 
+/// A fresh install of the app pointed at `server`: its secret store and data directory.
+fn app_for(server: &Server) -> (Resident<Arc<MemoryStore>>, Arc<MemoryStore>, StateDir) {
+    let secrets = Arc::new(MemoryStore::default());
+    let data = StateDir::new(server.dir.join("app-data")).expect("data dir");
+    let client = SiakClient::new(&server.url).expect("client");
+    (
+        Resident::new(client, secrets.clone(), data.clone()),
+        secrets,
+        data,
+    )
+}
+
 #[tokio::test]
 async fn the_whole_story_online_and_offline() {
     let server = start_server("whole").await;
     let resident = eligible(&server);
-    let secrets = Arc::new(MemoryStore::default());
-    let data = StateDir::new(server.dir.join("app-data")).expect("data dir");
-    let app = Resident::new(
-        SiakClient::new(&server.url).expect("client"),
-        secrets.clone(),
-        data.clone(),
-    );
+    let (app, secrets, data) = app_for(&server);
     let now = Utc::now();
 
     // Bad input is refused by the core before anything is sent.
@@ -242,13 +248,7 @@ async fn the_whole_story_online_and_offline() {
 async fn releasing_the_device_forgets_everything_and_a_rejection_is_explained() {
     let server = start_server("release").await;
     let resident = eligible(&server);
-    let secrets = Arc::new(MemoryStore::default());
-    let data = StateDir::new(server.dir.join("app-data")).expect("data dir");
-    let app = Resident::new(
-        SiakClient::new(&server.url).expect("client"),
-        secrets.clone(),
-        data.clone(),
-    );
+    let (app, secrets, _data) = app_for(&server);
     let now = Utc::now();
     let email = resident
         .email

@@ -67,15 +67,7 @@ async fn register_approve_activate_login_issue_and_verify() {
             )
             .await;
         assert_eq!(body(approved).await["state"], "approved");
-        let mail = app.last_mail(&device.email).await;
-        let code = mail["body"]
-            .as_str()
-            .expect("body")
-            .lines()
-            .find_map(|l| l.strip_prefix("Kode aktivasi: "))
-            .expect("code")
-            .to_owned();
-        (id.clone(), code)
+        (id.clone(), app.activation_code(&device.email).await)
     };
     let status = body(app.get(&format!("/v1/registrations/{id}"), None).await).await;
     assert_eq!(status["state"], "approved");

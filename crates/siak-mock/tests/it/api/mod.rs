@@ -148,6 +148,19 @@ impl TestApp {
         mails[0].clone()
     }
 
+    /// The activation code in the newest mail to `to`, which must be an activation mail.
+    pub async fn activation_code(&self, to: &str) -> String {
+        let mail = self.last_mail(to).await;
+        assert_eq!(mail["kind"], "activation_code", "{mail}");
+        mail["body"]
+            .as_str()
+            .expect("body")
+            .lines()
+            .find_map(|l| l.strip_prefix("Kode aktivasi: "))
+            .expect("the mail carries the code")
+            .to_owned()
+    }
+
     pub fn advance(&self, by: TimeDelta) {
         self.clock.advance(by);
     }
@@ -265,15 +278,7 @@ pub async fn register_and_approve(app: &TestApp, device: &Device) -> (String, St
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let mail = app.last_mail(&device.email).await;
-    assert_eq!(mail["kind"], "activation_code");
-    let code = mail["body"]
-        .as_str()
-        .expect("body")
-        .lines()
-        .find_map(|l| l.strip_prefix("Kode aktivasi: "))
-        .expect("the mail carries the code")
-        .to_owned();
+    let code = app.activation_code(&device.email).await;
     (id, code)
 }
 
