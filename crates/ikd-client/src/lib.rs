@@ -7,15 +7,21 @@
 //! * [`resident`]: the flows — register, follow the status, activate, unlock, show the QR, change
 //!   the PIN, release the device — with offline unlock and offline QR from cached credentials.
 //!
+//! * [`app`]: the app as its screens see it — language, lock, the half-done form — answering
+//!   every command with a ready-to-render [`views`] type or a localised [`views::UiError`].
+//!
 //! No Tauri here: the app shell calls these in one or two lines, and tests drive whole flows
 //! headless against a real `siak-mock`.
 
+pub mod app;
 pub mod error;
 pub mod keyring;
 pub mod resident;
 pub mod siak;
 pub mod storage;
+pub mod views;
 
+pub use app::App;
 pub use error::ClientError;
 pub use keyring::KeyringStore;
 pub use resident::{Resident, UnlockOutcome};

@@ -72,6 +72,9 @@ pub struct Resident<S: SecretStore> {
     dir: StateDir,
     rng: SystemRandom,
     session: tokio::sync::Mutex<Option<(String, DateTime<Utc>)>>,
+    /// The PIN proof of an unlock that could not reach the server, kept in memory only until the
+    /// network returns ([`Resident::reconnect`]) or the app locks.
+    pending: tokio::sync::Mutex<Option<PinProof>>,
 }
 
 fn random<const N: usize>(rng: &SystemRandom) -> Result<[u8; N], ClientError> {
@@ -90,7 +93,18 @@ impl<S: SecretStore> Resident<S> {
             dir,
             rng: SystemRandom::new(),
             session: tokio::sync::Mutex::new(None),
+            pending: tokio::sync::Mutex::new(None),
         }
+    }
+
+    /// The app's data directory.
+    pub fn dir(&self) -> &StateDir {
+        &self.dir
+    }
+
+    /// The SIAK server's address.
+    pub fn server(&self) -> &str {
+        self.siak.base()
     }
 
     /// Stored state (default when new).
@@ -239,6 +253,10 @@ impl<S: SecretStore> Resident<S> {
         now: DateTime<Utc>,
     ) -> Result<UnlockOutcome, ClientError> {
         let proof = self.check_local_pin(pin, now)?;
+        self.go_online(proof).await
+    }
+
+    async fn go_online(&self, proof: PinProof) -> Result<UnlockOutcome, ClientError> {
         let online = match self.login(&proof).await {
             Ok(()) => self.refresh_credentials().await.is_ok(),
             Err(
@@ -246,12 +264,61 @@ impl<S: SecretStore> Resident<S> {
             ) => false,
             Err(e) => return Err(e),
         };
-        let valid_until = self.cached()?.iter().map(|c| c.valid_until).min();
+        *self.pending.lock().await = if online { None } else { Some(proof) };
         Ok(UnlockOutcome {
             online,
-            credentials_valid_until: valid_until,
+            credentials_valid_until: self.credentials_valid_until()?,
             stale: !online,
         })
+    }
+
+    /// After an offline unlock: tries the server again (the network may be back) and refreshes
+    /// the credentials. Without a pending offline unlock it reports the current state.
+    pub async fn reconnect(&self) -> Result<UnlockOutcome, ClientError> {
+        let pending = self.pending.lock().await.clone();
+        match pending {
+            Some(proof) => self.go_online(proof).await,
+            None => {
+                let online = self.session.lock().await.is_some();
+                Ok(UnlockOutcome {
+                    online,
+                    credentials_valid_until: self.credentials_valid_until()?,
+                    stale: !online,
+                })
+            }
+        }
+    }
+
+    /// Forgets the session and any pending offline unlock (the app went to the background).
+    pub async fn lock(&self) {
+        *self.session.lock().await = None;
+        *self.pending.lock().await = None;
+    }
+
+    /// When the saved credentials stop being valid (the earliest of them).
+    pub fn credentials_valid_until(&self) -> Result<Option<DateTime<Utc>>, ClientError> {
+        Ok(self.cached()?.iter().map(|c| c.valid_until).min())
+    }
+
+    /// The saved credential of `profile`, decoded (the card screen reads the `full` one).
+    pub fn saved_credential(&self, profile: Profile) -> Result<Credential, ClientError> {
+        let cached = self
+            .cached()?
+            .into_iter()
+            .find(|c| c.profile == profile)
+            .ok_or(ClientError::NotReady("no_credentials"))?;
+        Credential::from_base64url(&cached.credential).map_err(|e| ClientError::invalid(&e))
+    }
+
+    /// Drops a finished (rejected) registration so the resident can register again; what was
+    /// typed stays.
+    pub fn forget_registration(&self) -> Result<(), ClientError> {
+        let mut state = self.state()?;
+        if state.activated {
+            return Err(ClientError::NotReady("already_activated"));
+        }
+        state.registration_id = None;
+        self.save_state(&state)
     }
 
     fn check_local_pin(&self, pin: &str, now: DateTime<Utc>) -> Result<PinProof, ClientError> {
@@ -414,7 +481,7 @@ impl<S: SecretStore> Resident<S> {
         }
         self.dir.remove(CREDENTIALS)?;
         self.dir.remove(STATE)?;
-        *self.session.lock().await = None;
+        self.lock().await;
         Ok(())
     }
 

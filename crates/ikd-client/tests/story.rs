@@ -2,121 +2,14 @@
 //! operator approves → code from the outbox → activate with a PIN → unlock → QR → verified offline
 //! → change PIN → 3 wrong PINs lock → offline unlock and QR with the server stopped → release.
 
-use std::sync::Arc;
+mod common;
+use common::*;
 
 use chrono::{TimeDelta, Utc};
 use ikd_client::{ClientError, MemoryStore, Resident, SecretStore, SiakClient, StateDir};
 use ikd_core::Localized;
 use ikd_core::credential::{Profile, VerifyOptions, verify_presentation};
-use serde_json::{Value, json};
-use siak_mock::api::{self, Clock};
-use siak_mock::server::{ServerConfig, build_state};
-use siak_mock::{PopulationSpec, SampleReason, Store};
-
-struct Server {
-    url: String,
-    db: std::path::PathBuf,
-    task: tokio::task::JoinHandle<()>,
-    dir: std::path::PathBuf,
-}
-
-async fn start_server(name: &str) -> Server {
-    let dir = std::env::temp_dir().join(format!("ikd-client-story-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let config = ServerConfig {
-        bind: "127.0.0.1:0".parse().expect("addr"),
-        db: dir.join("siak.db"),
-        secrets: None,
-        population: PopulationSpec {
-            count: 300,
-            ..PopulationSpec::default()
-        },
-        smtp: None,
-        operator_password: "pw".into(),
-    };
-    let state = tokio::task::spawn_blocking({
-        let config = config.clone();
-        move || build_state(&config, Clock::System)
-    })
-    .await
-    .expect("join")
-    .expect("state");
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let task = tokio::spawn(async move {
-        axum::serve(listener, api::router(state))
-            .await
-            .expect("serve");
-    });
-    Server {
-        url,
-        db: config.db,
-        task,
-        dir,
-    }
-}
-
-fn eligible(server: &Server) -> siak_mock::Sample {
-    let store = Store::open_unpopulated(&server.db).expect("db");
-    store
-        .sample(SampleReason::Eligible, Utc::now().date_naive(), 1, None)
-        .expect("sample")
-        .remove(0)
-}
-
-async fn operator_approves(server: &Server, registration_id: &str, qr: &str) -> String {
-    let http = reqwest::Client::new();
-    let token: Value = http
-        .post(format!("{}/v1/operator/login", server.url))
-        .json(&json!({"username": "operator.pusat", "password": "pw"}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
-    let approved = http
-        .post(format!(
-            "{}/v1/operator/registrations/{registration_id}/approve",
-            server.url
-        ))
-        .bearer_auth(token["token"].as_str().expect("token"))
-        .json(&json!({"registration_qr": qr}))
-        .send()
-        .await
-        .expect("approve");
-    assert!(approved.status().is_success());
-    let mails: Value = http
-        .get(format!("{}/dev/outbox?limit=1", server.url))
-        .send()
-        .await
-        .expect("outbox")
-        .json()
-        .await
-        .expect("json");
-    mails[0]["body"]
-        .as_str()
-        .expect("body")
-        .lines()
-        .find_map(|l| l.strip_prefix("Kode aktivasi: "))
-        .expect("code in the mail")
-        .to_owned()
-}
-
-/// A fresh install of the app pointed at `server`: its secret store and data directory.
-fn app_for(server: &Server) -> (Resident<Arc<MemoryStore>>, Arc<MemoryStore>, StateDir) {
-    let secrets = Arc::new(MemoryStore::default());
-    let data = StateDir::new(server.dir.join("app-data")).expect("data dir");
-    let client = SiakClient::new(&server.url).expect("client");
-    (
-        Resident::new(client, secrets.clone(), data.clone()),
-        secrets,
-        data,
-    )
-}
+use siak_mock::{SampleReason, Store};
 
 #[tokio::test]
 async fn the_whole_story_online_and_offline() {

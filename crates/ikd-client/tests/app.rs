@@ -1,0 +1,263 @@
+//! The app as its screens see it ([`ikd_client::App`]), against a real `siak-mock`: live form
+//! checks, the status tracker, activation, the lock, the card and the QR, the language switch,
+//! stale data offline, the office, and a rejection with "register again".
+
+mod common;
+use common::*;
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use ikd_client::views::{Draft, Stage};
+use ikd_client::{App, MemoryStore, Resident, SiakClient, StateDir};
+use ikd_core::credential::{IssuerKeySet, VerifyOptions, verify_presentation};
+use serde_json::json;
+
+const PIN: &str = "284619";
+
+fn app(server: &Server, name: &str) -> App<Arc<MemoryStore>> {
+    App::new(Resident::new(
+        SiakClient::new(&server.url).expect("client"),
+        Arc::new(MemoryStore::default()),
+        StateDir::new(server.dir.join(name)).expect("data dir"),
+    ))
+}
+
+async fn issuer_keys(server: &Server) -> IssuerKeySet {
+    let text = reqwest::get(format!("{}/.well-known/ikd-issuer-keys", server.url))
+        .await
+        .expect("keys")
+        .text()
+        .await
+        .expect("text");
+    IssuerKeySet::from_json(&text).expect("key set")
+}
+
+#[tokio::test]
+async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
+    let server = start_server("app-story").await;
+    let resident = eligible(&server);
+    let app = app(&server, "phone");
+    let now = Utc::now();
+    assert_eq!(app.info().expect("info").stage, Stage::New);
+
+    // Live checks: nothing typed shows no error; a short NIK says why; a good one shows its region.
+    let empty = app.check_registration("", "", "", now);
+    assert!(empty.nik.field.empty && empty.nik.field.error.is_none() && !empty.ready);
+    let short = app.check_registration("3574", "warga@", "0812", now);
+    assert_eq!(
+        short.nik.field.error.as_ref().map(|m| m.code.as_str()),
+        Some("nik_wrong_length")
+    );
+    assert!(short.email.error.is_some() && short.phone.error.is_some());
+    let email = resident
+        .email
+        .clone()
+        .unwrap_or_else(|| "warga@example.id".into());
+    let phone = resident
+        .phone
+        .clone()
+        .unwrap_or_else(|| "0812-3456-7804".into());
+    let good = app.check_registration(&resident.nik, &email, &phone, now);
+    assert!(good.ready, "{good:?}");
+    assert!(good.nik.province.is_some() && good.nik.birth_date.is_some());
+    assert!(
+        good.phone
+            .value
+            .as_deref()
+            .is_some_and(|p| p.starts_with("+628"))
+    );
+
+    // The half-typed form survives the app being closed.
+    let draft = Draft {
+        nik: resident.nik.clone(),
+        email: email.clone(),
+        phone: phone.clone(),
+    };
+    app.save_draft(draft.clone()).expect("draft");
+    assert_eq!(
+        self::app(&server, "phone").info().expect("info").draft,
+        draft
+    );
+
+    // Sent: the tracker shows the central check done and the operator's scan as the current step.
+    let status = app
+        .register(&resident.nik, &email, &phone, now)
+        .await
+        .expect("registered");
+    assert_eq!(status.state, "awaiting_operator_scan");
+    let states: Vec<_> = status.steps.iter().map(|s| s.state.as_str()).collect();
+    assert_eq!(states, ["done", "done", "current", "todo", "todo"]);
+    assert!(
+        status
+            .qr_svg
+            .as_deref()
+            .is_some_and(|svg| svg.contains("<svg"))
+    );
+    assert_eq!(app.info().expect("info").stage, Stage::Registered);
+
+    let code = operator_approves(
+        &server,
+        &status.registration_id,
+        status.qr_text.as_deref().expect("qr"),
+    )
+    .await;
+    let approved = app.registration_status().await.expect("status");
+    assert_eq!(approved.state, "approved");
+    assert!(approved.qr_svg.is_none(), "no QR to scan once approved");
+
+    // Nothing personal is shown before the PIN.
+    assert_eq!(app.card(now).await.expect_err("locked").code, "locked");
+
+    // The PIN screen explains a weak PIN and a mismatch before anything is sent.
+    let weak = app.check_pin("123456", "123456", now);
+    assert!(!weak.ready && weak.pin.error.is_some() && weak.rules.len() == 4);
+    let mismatch = app.check_pin(PIN, "284610", now);
+    assert_eq!(
+        mismatch.confirm.error.as_ref().map(|m| m.code.as_str()),
+        Some("pin_confirmation_mismatch")
+    );
+
+    let unlocked = app.activate(&code, PIN, now).await.expect("activated");
+    assert!(unlocked.online && !unlocked.stale && unlocked.notice.is_none());
+    assert_eq!(app.info().expect("info").stage, Stage::Activated);
+    assert_eq!(app.info().expect("info").draft, Draft::default());
+
+    let card = app.card(now).await.expect("card");
+    assert_eq!(card.nik, resident.nik);
+    assert_eq!(card.fields.len(), 16);
+    assert!(!card.stale);
+
+    // The QR verifies offline with the issuer's published keys and shows only what was chosen.
+    let keys = issuer_keys(&server).await;
+    let qr = app.present("age17", now).await.expect("qr");
+    assert_eq!(qr.valid_secs, 90);
+    assert!(qr.refresh_after_secs < qr.valid_secs);
+    assert!(qr.svg.contains("<svg"));
+    let verified = verify_presentation(&qr.text, &keys, Utc::now(), &VerifyOptions::default())
+        .expect("valid QR");
+    let disclosed = serde_json::to_string(&verified).expect("json");
+    assert!(disclosed.contains("age_over_17"), "{disclosed}");
+    assert!(
+        !disclosed.contains(&resident.nik),
+        "age17 must not show the NIK"
+    );
+    assert_eq!(
+        app.present("everything", now).await.expect_err("bad").code,
+        "profile_unknown"
+    );
+
+    // Going to the background locks; the PIN opens it again.
+    app.lock().await;
+    assert_eq!(
+        app.present("basic", now).await.expect_err("locked").code,
+        "locked"
+    );
+    let wrong = app.unlock("975310", now).await.expect_err("wrong PIN");
+    assert_eq!(wrong.code, "pin_wrong");
+    assert!(wrong.message.contains("PIN salah"));
+
+    // English on request, remembered.
+    assert_eq!(app.set_lang("en").expect("lang").lang, "en");
+    let wrong = app.unlock("975310", now).await.expect_err("wrong PIN");
+    assert!(wrong.message.starts_with("Wrong PIN"), "{}", wrong.message);
+    assert_eq!(
+        app.set_lang("xx").expect_err("unknown").code,
+        "lang_unknown"
+    );
+    app.unlock(PIN, now).await.expect("unlocked");
+    assert_eq!(app.profiles()[0].label, "Age 17+ only");
+
+    let family = app.family().await.expect("family");
+    assert!(family.members.iter().any(|m| m.nik == resident.nik));
+    let activity = app.activity().await.expect("activity");
+    assert!(
+        activity
+            .iter()
+            .any(|a| a.kind == "activated" && a.title == "Account activated")
+    );
+
+    // The office is the resident's own, or the national one with its channels.
+    let office = app.office(now);
+    assert!(!office.channels.is_empty());
+    let regency = &resident.nik[..4];
+    assert_eq!(
+        office.national,
+        !ikd_core::offices::all()
+            .iter()
+            .any(|o| o.regency_code == Some(regency))
+    );
+
+    // Server gone: the PIN still opens the card and the QR, flagged as saved data.
+    server.task.abort();
+    let _ = server.task.await;
+    app.lock().await;
+    let offline = app.unlock(PIN, now).await.expect("offline unlock");
+    assert!(offline.stale && !offline.online);
+    assert!(
+        offline
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("saved data"))
+    );
+    assert!(app.card(now).await.expect("card").stale);
+    let qr = app.present("basic", now).await.expect("offline QR");
+    assert!(qr.stale);
+    verify_presentation(&qr.text, &keys, Utc::now(), &VerifyOptions::default())
+        .expect("still valid");
+    assert!(app.refresh().await.expect("refresh").stale);
+    std::fs::remove_dir_all(&server.dir).ok();
+}
+
+#[tokio::test]
+async fn a_rejection_is_explained_and_the_resident_can_register_again() {
+    let server = start_server("app-reject").await;
+    let resident = eligible(&server);
+    let app = app(&server, "phone");
+    let now = Utc::now();
+    let status = app
+        .register(&resident.nik, "warga@example.id", "081234567805", now)
+        .await
+        .expect("registered");
+
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{}/v1/operator/login", server.url))
+        .json(&json!({"username": "operator.pusat", "password": "pw"}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    let rejected = http
+        .post(format!(
+            "{}/v1/operator/registrations/{}/reject",
+            server.url, status.registration_id
+        ))
+        .bearer_auth(login["token"].as_str().expect("token"))
+        .json(&json!({"reason": "data_mismatch"}))
+        .send()
+        .await
+        .expect("reject");
+    assert!(rejected.status().is_success());
+
+    let status = app.registration_status().await.expect("status");
+    assert_eq!(status.state, "rejected");
+    let failed: Vec<_> = status
+        .steps
+        .iter()
+        .filter(|s| s.state == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].key, "operator_scan");
+    assert_eq!(
+        status.reason.as_ref().map(|r| r.code.as_str()),
+        Some("data_mismatch")
+    );
+
+    let info = app.start_over().expect("start over");
+    assert_eq!(info.stage, Stage::New);
+    assert_eq!(info.draft.nik, resident.nik, "what was typed is kept");
+    std::fs::remove_dir_all(&server.dir).ok();
+}

@@ -1,0 +1,133 @@
+//! The IKD resident app: a Tauri 2 shell over [`ikd_client::App`]. Everything that matters —
+//! rules, crypto, storage, the SIAK protocol — is in `ikd-client` and `ikd-core`; this crate
+//! opens the platform secret store and the data directory, registers the commands and, on Linux,
+//! lets WebKitGTK use the camera for the liveness selfie.
+//!
+//! Configuration: `IKD_SIAK_URL` (default `http://127.0.0.1:8080`, the mock SIAK of
+//! `scripts/run.sh`), `IKD_DATA_DIR` (default: the platform's app data directory),
+//! `IKD_KEYRING_SERVICE` (default `id.ikd.resident`; tests use their own).
+
+pub mod command_names;
+pub mod commands;
+
+use std::path::PathBuf;
+
+use ikd_client::{App, ClientError, KeyringStore, Resident, SiakClient, StateDir};
+use tauri::Manager;
+
+/// The app state every command receives.
+pub type Ikd = App<KeyringStore>;
+
+/// The default SIAK server (the mock started by `scripts/run.sh`).
+pub const DEFAULT_SIAK_URL: &str = "http://127.0.0.1:8080";
+
+/// The platform secret store. On Linux the Secret Service; the mobile stores are wired by the
+/// mobile issue. There is no in-memory fallback: without a secure store the app does not start.
+fn platform_store(service: &str) -> Result<KeyringStore, ClientError> {
+    #[cfg(target_os = "linux")]
+    {
+        KeyringStore::secret_service(service)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = service;
+        Err(ClientError::Storage(
+            "no secure store is wired for this platform yet".into(),
+        ))
+    }
+}
+
+/// Builds the app state from the environment and the data directory `default_dir`.
+pub fn open_app(default_dir: PathBuf) -> Result<Ikd, ClientError> {
+    let url = std::env::var("IKD_SIAK_URL").unwrap_or_else(|_| DEFAULT_SIAK_URL.to_owned());
+    let dir = std::env::var_os("IKD_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or(default_dir);
+    let service =
+        std::env::var("IKD_KEYRING_SERVICE").unwrap_or_else(|_| "id.ikd.resident".to_owned());
+    let resident = Resident::new(
+        SiakClient::new(&url)?,
+        platform_store(&service)?,
+        StateDir::new(dir)?,
+    );
+    Ok(App::new(resident))
+}
+
+/// Registers every command of [`command_names::ALL`] on `builder`.
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        commands::set_lang,
+        commands::save_draft,
+        commands::check_registration,
+        commands::check_pin,
+        commands::register,
+        commands::registration_status,
+        commands::start_over,
+        commands::liveness_steps,
+        commands::activate,
+        commands::unlock,
+        commands::lock,
+        commands::refresh,
+        commands::card,
+        commands::profiles,
+        commands::present,
+        commands::change_pin,
+        commands::release_device,
+        commands::family,
+        commands::activity,
+        commands::office,
+    ])
+}
+
+/// On Linux, WebKitGTK ships with media streams off: turn them on for this webview and grant
+/// only camera/microphone (user media) permission requests, refusing every other kind.
+#[cfg(target_os = "linux")]
+fn enable_camera(window: &tauri::WebviewWindow) {
+    let _ = window.with_webview(|webview| {
+        use webkit2gtk::glib::prelude::ObjectExt;
+        use webkit2gtk::{PermissionRequestExt, SettingsExt, WebViewExt};
+        let view = webview.inner();
+        if let Some(settings) = view.settings() {
+            settings.set_enable_media_stream(true);
+        }
+        view.connect_permission_request(|_, request| {
+            if request.is::<webkit2gtk::UserMediaPermissionRequest>() {
+                request.allow();
+            } else {
+                request.deny();
+            }
+            true
+        });
+    });
+}
+
+/// Starts the app.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let result = with_commands(tauri::Builder::default())
+        .setup(|app| {
+            let dir = app.path().app_data_dir()?;
+            let ikd = open_app(dir).map_err(|e| {
+                tracing::error!("cannot start: {e}");
+                Box::new(e) as Box<dyn std::error::Error>
+            })?;
+            app.manage(ikd);
+            #[cfg(target_os = "linux")]
+            if let Some(window) = app.get_webview_window("main") {
+                enable_camera(&window);
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("ikd-app: {e}");
+        std::process::exit(1);
+    }
+}

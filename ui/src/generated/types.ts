@@ -1,0 +1,416 @@
+// Generated from crates/ikd-client/src/views.rs by ts-rs. Do not edit: run
+// `IKD_REGENERATE_TYPES=1 cargo test -p ikd-client --test bindings` after changing the Rust types.
+
+export type Message = { 
+/**
+ * Stable code (`nik_wrong_length`, `offline`, …).
+ */
+code: string, 
+/**
+ * The text in the current language.
+ */
+message: string, };
+
+export type UiError = { 
+/**
+ * Stable code: the core's or the server's own (`pin_wrong`, `nik_not_found`, …) or one of
+ * `offline`, `timeout`, `server_down`, `pin_locked`, `locked`, `storage_failed`.
+ */
+code: string, 
+/**
+ * What happened and what to do, in the current language.
+ */
+message: string, 
+/**
+ * Seconds to wait before trying again (PIN lockout).
+ */
+retry_after_secs?: number, };
+
+export type Stage = "new" | "registered" | "activated";
+
+export type Draft = { 
+/**
+ * NIK as typed.
+ */
+nik: string, 
+/**
+ * Email as typed.
+ */
+email: string, 
+/**
+ * Phone as typed.
+ */
+phone: string, };
+
+export type AppInfo = { 
+/**
+ * Where the resident is.
+ */
+stage: Stage, 
+/**
+ * `id` or `en`.
+ */
+lang: string, 
+/**
+ * The SIAK server this app talks to.
+ */
+server: string, 
+/**
+ * The half-done registration form.
+ */
+draft: Draft, 
+/**
+ * The registration being followed.
+ */
+registration_id: string | null, 
+/**
+ * Whether the PIN was entered since the app last went to the background.
+ */
+unlocked: boolean, 
+/**
+ * App version.
+ */
+version: string, };
+
+export type FieldCheck = { 
+/**
+ * Nothing typed yet (no error shown).
+ */
+empty: boolean, 
+/**
+ * Valid.
+ */
+ok: boolean, 
+/**
+ * The value as it will be sent (`+6281234567890`, a NIK without separators).
+ */
+value: string | null, 
+/**
+ * Why it is not valid.
+ */
+error: Message | null, };
+
+export type NikCheck = { 
+/**
+ * The field itself.
+ */
+field: FieldCheck, 
+/**
+ * Province of first registration.
+ */
+province: string | null, 
+/**
+ * Regency or city.
+ */
+regency: string | null, 
+/**
+ * District.
+ */
+district: string | null, 
+/**
+ * Birth date, `YYYY-MM-DD`.
+ */
+birth_date: string | null, 
+/**
+ * Sex, in the current language.
+ */
+sex: string | null, 
+/**
+ * Age today.
+ */
+age: number | null, 
+/**
+ * Things to know that do not stop the registration (an old region code, under 17 — the
+ * server decides with the marital status).
+ */
+warnings: Array<Message>, };
+
+export type RegistrationCheck = { 
+/**
+ * NIK.
+ */
+nik: NikCheck, 
+/**
+ * Email.
+ */
+email: FieldCheck, 
+/**
+ * Phone.
+ */
+phone: FieldCheck, 
+/**
+ * All three valid: the form can be sent.
+ */
+ready: boolean, };
+
+export type PinCheck = { 
+/**
+ * The first entry against the PIN rules.
+ */
+pin: FieldCheck, 
+/**
+ * The second entry matches the first.
+ */
+confirm: FieldCheck, 
+/**
+ * Both fine.
+ */
+ready: boolean, 
+/**
+ * The rules, in the current language, for the screen to list.
+ */
+rules: Array<string>, };
+
+export type StatusStep = { 
+/**
+ * `submitted`, `central_check`, `operator_scan`, `approved`, `activated`.
+ */
+key: string, 
+/**
+ * In the current language.
+ */
+label: string, 
+/**
+ * `done`, `current`, `todo` or `failed`.
+ */
+state: string, };
+
+export type RegistrationStatus = { 
+/**
+ * Registration id.
+ */
+registration_id: string, 
+/**
+ * `submitted`, `awaiting_operator_scan`, `approved`, `activated` or `rejected`.
+ */
+state: string, 
+/**
+ * Steps in order.
+ */
+steps: Array<StatusStep>, 
+/**
+ * What to do now, in the current language.
+ */
+next: string, 
+/**
+ * Why it was rejected.
+ */
+reason: Message | null, 
+/**
+ * The QR text the operator scans (while awaiting the operator).
+ */
+qr_text: string | null, 
+/**
+ * That QR as SVG.
+ */
+qr_svg: string | null, 
+/**
+ * When it was submitted (RFC 3339).
+ */
+submitted_at: string, };
+
+export type UnlockView = { 
+/**
+ * The server was reached and data refreshed.
+ */
+online: boolean, 
+/**
+ * The card is shown from data saved earlier.
+ */
+stale: boolean, 
+/**
+ * The saved credentials are valid until (RFC 3339).
+ */
+valid_until: string | null, 
+/**
+ * A notice for the resident (offline, data from …), in the current language.
+ */
+notice: string | null, };
+
+export type CardField = { 
+/**
+ * Field key (`nik`, `name`, …).
+ */
+key: string, 
+/**
+ * Label in the current language.
+ */
+label: string, 
+/**
+ * Value as printed on the KTP-el.
+ */
+value: string, };
+
+export type CardView = { 
+/**
+ * NIK.
+ */
+nik: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Every field in KTP-el order.
+ */
+fields: Array<CardField>, 
+/**
+ * The saved credentials are valid until (RFC 3339).
+ */
+valid_until: string, 
+/**
+ * Shown from data that could not be refreshed.
+ */
+stale: boolean, 
+/**
+ * A notice when stale, in the current language.
+ */
+notice: string | null, };
+
+export type ProfileOption = { 
+/**
+ * `age17`, `basic` or `full`.
+ */
+id: string, 
+/**
+ * In the current language.
+ */
+label: string, };
+
+export type QrView = { 
+/**
+ * Profile shown.
+ */
+profile: string, 
+/**
+ * The QR text (`IKD1:…`).
+ */
+text: string, 
+/**
+ * The QR as SVG.
+ */
+svg: string, 
+/**
+ * QR version (size).
+ */
+version: number, 
+/**
+ * Made at (RFC 3339).
+ */
+created_at: string, 
+/**
+ * Expires at (RFC 3339).
+ */
+expires_at: string, 
+/**
+ * Seconds it is valid for.
+ */
+valid_secs: number, 
+/**
+ * Refresh this many seconds after it was made (before a verifier could see it expire).
+ */
+refresh_after_secs: number, 
+/**
+ * Shown from saved data that could not be refreshed.
+ */
+stale: boolean, };
+
+export type FamilyMemberView = { 
+/**
+ * NIK.
+ */
+nik: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Relationship as on the KK.
+ */
+relationship: string, 
+/**
+ * Sex in the current language.
+ */
+sex: string, 
+/**
+ * Birth date `YYYY-MM-DD`.
+ */
+birth_date: string, };
+
+export type FamilyView = { 
+/**
+ * KK number.
+ */
+kk: string, 
+/**
+ * Members in card order.
+ */
+members: Array<FamilyMemberView>, };
+
+export type ActivityView = { 
+/**
+ * When (RFC 3339).
+ */
+at: string, 
+/**
+ * Event code.
+ */
+kind: string, 
+/**
+ * What happened, in the current language.
+ */
+title: string, 
+/**
+ * Who verified or decided, profile shown, reason.
+ */
+detail: string | null, };
+
+export type ChannelView = { 
+/**
+ * `phone`, `whatsapp`, `email`, `website`, …
+ */
+kind: string, 
+/**
+ * As printed.
+ */
+label: string, 
+/**
+ * Link to open (`tel:`, `mailto:`, `https:`).
+ */
+href: string | null, };
+
+export type OfficeView = { 
+/**
+ * Office name.
+ */
+name: string, 
+/**
+ * Address.
+ */
+address: string | null, 
+/**
+ * Opening hours.
+ */
+hours: string | null, 
+/**
+ * How long the KTP Digital service takes, in the current language.
+ */
+service_level: string, 
+/**
+ * Whether this is the national fallback (the resident's office is not in the app's list).
+ */
+national: boolean, 
+/**
+ * Complaint and information channels.
+ */
+channels: Array<ChannelView>, };
+
+export type LivenessStep = { 
+/**
+ * `look_left`, `look_right`, `move_closer`, `move_back`.
+ */
+action: string, 
+/**
+ * The prompt in the current language.
+ */
+prompt: string, };
