@@ -45,9 +45,15 @@ pub fn open_app(default_dir: PathBuf) -> Result<Ikd, ClientError> {
         .unwrap_or(default_dir);
     let service =
         std::env::var("IKD_KEYRING_SERVICE").unwrap_or_else(|_| "id.ikd.resident".to_owned());
+    build_app(&url, dir, &service)
+}
+
+/// The app state for the SIAK server at `url`, data in `dir`, secrets under `service` in the
+/// platform store.
+pub fn build_app(url: &str, dir: PathBuf, service: &str) -> Result<Ikd, ClientError> {
     let resident = Resident::new(
-        SiakClient::new(&url)?,
-        platform_store(&service)?,
+        SiakClient::new(url)?,
+        platform_store(service)?,
         StateDir::new(dir)?,
     );
     Ok(App::new(resident))

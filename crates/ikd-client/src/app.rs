@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, SecondsFormat, Utc};
 use ikd_core::credential::{Disclosed, PRESENTATION_LIFETIME_SECS, Profile};
 use ikd_core::i18n::{Lang, Localized};
-use ikd_core::nik::Sex;
+use ikd_core::nik::{MaritalStatus, Sex};
 use ikd_core::protocol::RegistrationQr;
 use ikd_core::qr::QrImage;
 use ikd_core::{Email, Nik, PhoneNumber, Pin};
@@ -38,6 +38,9 @@ struct Settings {
 pub struct App<S: SecretStore> {
     resident: Resident<S>,
     unlocked: AtomicBool,
+    /// Whether the last contact with the server succeeded (the QR is made on the device and
+    /// never waits for the network to know this).
+    online: AtomicBool,
     settings: Mutex<Settings>,
 }
 
@@ -188,6 +191,7 @@ impl<S: SecretStore> App<S> {
         App {
             resident,
             unlocked: AtomicBool::new(false),
+            online: AtomicBool::new(false),
             settings: Mutex::new(settings),
         }
     }
@@ -575,6 +579,7 @@ impl<S: SecretStore> App<S> {
     }
 
     fn unlock_view(&self, outcome: UnlockOutcome) -> UnlockView {
+        self.online.store(outcome.online, Ordering::SeqCst);
         UnlockView {
             online: outcome.online,
             stale: outcome.stale,
@@ -597,6 +602,7 @@ impl<S: SecretStore> App<S> {
     /// Locks (the app went to the background): the PIN is asked again.
     pub async fn lock(&self) {
         self.unlocked.store(false, Ordering::SeqCst);
+        self.online.store(false, Ordering::SeqCst);
         self.resident.lock().await;
     }
 
@@ -618,7 +624,7 @@ impl<S: SecretStore> App<S> {
         let Disclosed::Full(r) = credential.claims() else {
             return Err(self.err(ClientError::NotReady("no_credentials")));
         };
-        let outcome = self.resident.reconnect().await.map_err(|e| self.err(e))?;
+        let online = self.online.load(Ordering::SeqCst);
         let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
         let f = |key: &str, id: &str, en: &str, value: String| CardField {
             key: key.into(),
@@ -657,7 +663,14 @@ impl<S: SecretStore> App<S> {
                 "marital_status",
                 "Status Perkawinan",
                 "Marital status",
-                r.marital_status.label_id().to_owned(),
+                match (lang, r.marital_status) {
+                    (Lang::Id, status) => status.label_id(),
+                    (Lang::En, MaritalStatus::BelumKawin) => "NOT MARRIED",
+                    (Lang::En, MaritalStatus::Kawin) => "MARRIED",
+                    (Lang::En, MaritalStatus::CeraiHidup) => "DIVORCED",
+                    (Lang::En, MaritalStatus::CeraiMati) => "WIDOWED",
+                }
+                .to_owned(),
             ),
             f(
                 "occupation",
@@ -681,14 +694,18 @@ impl<S: SecretStore> App<S> {
             ),
         ];
         let until = credential.contents().valid_until;
-        let stale = outcome.stale || until <= now;
+        let stale = !online || until <= now;
         Ok(CardView {
             nik: r.nik.clone(),
             name: r.name.clone(),
             fields,
             valid_until: rfc3339(until),
             stale,
-            notice: self.stale_notice(&UnlockOutcome { stale, ..outcome }),
+            notice: self.stale_notice(&UnlockOutcome {
+                online,
+                credentials_valid_until: Some(until),
+                stale,
+            }),
         })
     }
 
@@ -718,12 +735,7 @@ impl<S: SecretStore> App<S> {
             .map_err(|e| self.err(e))?;
         let qr =
             QrImage::new(presentation.as_str()).map_err(|e| self.err(ClientError::invalid(&e)))?;
-        let stale = self
-            .resident
-            .reconnect()
-            .await
-            .map(|o| o.stale)
-            .unwrap_or(true);
+        let stale = !self.online.load(Ordering::SeqCst);
         let lifetime = u32::try_from(PRESENTATION_LIFETIME_SECS).unwrap_or(90);
         Ok(QrView {
             profile: chosen.as_str().to_owned(),

@@ -1,0 +1,142 @@
+//! The shell through Tauri's IPC, with the app's real configuration and capability file: the
+//! commands answer the UI's JSON, errors reach it as `{code, message}`, a command outside the
+//! capability is refused, and a registration reaches a real `siak-mock`. Secrets go to the real
+//! Secret Service (the test command runs a gnome-keyring inside a D-Bus session).
+
+#[path = "../../crates/ikd-client/tests/common/mod.rs"]
+mod common;
+
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+
+fn app_window(
+    url: &str,
+    dir: std::path::PathBuf,
+    service: &str,
+) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let state = ikd_app_lib::build_app(url, dir, service).expect("the app opens its stores");
+    let app = ikd_app_lib::with_commands(mock_builder())
+        .build(tauri::generate_context!())
+        .expect("app");
+    app.manage(state);
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+    (app, window)
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("json"))
+}
+
+#[test]
+fn the_ui_reaches_the_commands_and_nothing_else() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime.block_on(common::start_server("shell-ipc"));
+    let resident = common::eligible(&server);
+    let service = format!("ikd-shell-test-{}", std::process::id());
+    let (_app, window) = app_window(&server.url, server.dir.join("app"), &service);
+
+    let info = invoke(&window, "app_info", json!({})).expect("app_info");
+    assert_eq!(info["stage"], "new");
+    assert_eq!(info["lang"], "id");
+
+    // Live checks arrive with camelCase-free field names exactly as the generated types say.
+    let check = invoke(
+        &window,
+        "check_registration",
+        json!({"nik": "3574", "email": "", "phone": ""}),
+    )
+    .expect("check");
+    assert_eq!(check["nik"]["field"]["error"]["code"], "nik_wrong_length");
+    assert_eq!(check["email"]["empty"], true);
+
+    // Errors are `{code, message}` in the current language.
+    let err = invoke(&window, "set_lang", json!({"lang": "xx"})).expect_err("unknown language");
+    assert_eq!(err["code"], "lang_unknown");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Bahasa"))
+    );
+    let err = invoke(&window, "present", json!({"profile": "basic"})).expect_err("locked");
+    assert_eq!(err["code"], "locked");
+    let err = invoke(&window, "unlock", json!({})).expect_err("missing argument");
+    assert!(err.as_str().is_some_and(|m| m.contains("pin")), "{err}");
+
+    // A command the capability does not grant is refused before it runs.
+    let err = invoke(
+        &window,
+        "plugin:fs|read_file",
+        json!({"path": "/etc/passwd"}),
+    )
+    .expect_err("not granted");
+    assert!(err.to_string().contains("not allowed"), "{err}");
+
+    // A registration goes to the real server and comes back as the status tracker's view.
+    let status = invoke(
+        &window,
+        "register",
+        json!({
+            "nik": resident.nik,
+            "email": "warga@example.id",
+            "phone": "081234567806",
+        }),
+    )
+    .expect("registered");
+    assert_eq!(status["state"], "awaiting_operator_scan");
+    assert!(
+        status["qr_svg"]
+            .as_str()
+            .is_some_and(|s| s.contains("<svg"))
+    );
+    let info = invoke(&window, "app_info", json!({})).expect("app_info");
+    assert_eq!(info["stage"], "registered");
+
+    // The device key went to the Secret Service, not to a file.
+    let on_disk: String = std::fs::read_dir(server.dir.join("app"))
+        .expect("data dir")
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .collect();
+    assert!(!on_disk.contains("PRIVATE") && !on_disk.contains("pkcs8"));
+    let store = ikd_client::KeyringStore::secret_service(&service).expect("keyring");
+    assert!(
+        ikd_client::SecretStore::get(&store, "device_key")
+            .expect("get")
+            .is_some()
+    );
+    ikd_client::SecretStore::delete(&store, "device_key").expect("clean up");
+    std::fs::remove_dir_all(&server.dir).ok();
+}
+
+#[test]
+fn the_capability_grants_exactly_the_apps_own_commands() {
+    let text = include_str!("../capabilities/main.json");
+    let capability: Value = serde_json::from_str(text).expect("capability JSON");
+    let granted: Vec<&str> = capability["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .map(|p| p.as_str().expect("a permission name"))
+        .collect();
+    let expected: Vec<String> = ikd_app_lib::command_names::ALL
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    assert_eq!(granted, expected);
+    assert_eq!(capability["windows"], json!(["main"]));
+}

@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as api from './api';
+
+type Call = { cmd: string; args: unknown };
+let seen: Call[] = [];
+let answer: (cmd: string) => Promise<unknown> = async () => null;
+
+beforeEach(() => {
+  seen = [];
+  answer = async () => null;
+  (globalThis as unknown as { window: unknown }).window = {
+    __TAURI_INTERNALS__: {
+      invoke: (cmd: string, args: unknown) => {
+        seen.push({ cmd, args });
+        return answer(cmd);
+      },
+    },
+  };
+});
+afterEach(() => {
+  delete (globalThis as unknown as { window?: unknown }).window;
+});
+
+describe('api', () => {
+  it('calls each command with its camelCase arguments', async () => {
+    const draft = { nik: '1', email: 'e', phone: 'p' };
+    await api.appInfo();
+    await api.setLang('en');
+    await api.saveDraft(draft);
+    await api.checkRegistration('1', 'e', 'p');
+    await api.checkPin('123', '124');
+    await api.register('1', 'e', 'p');
+    await api.registrationStatus();
+    await api.startOver();
+    await api.livenessSteps();
+    await api.activate('CODE', '280419');
+    await api.unlock('280419');
+    await api.lock();
+    await api.refresh();
+    await api.card();
+    await api.profiles();
+    await api.present('basic');
+    await api.changePin('280419', '592817');
+    await api.releaseDevice('280419');
+    await api.family();
+    await api.activity();
+    await api.office();
+    expect(seen.map((c) => [c.cmd, c.args ?? {}])).toEqual([
+      ['app_info', {}],
+      ['set_lang', { lang: 'en' }],
+      ['save_draft', { draft }],
+      ['check_registration', { nik: '1', email: 'e', phone: 'p' }],
+      ['check_pin', { pin: '123', confirm: '124' }],
+      ['register', { nik: '1', email: 'e', phone: 'p' }],
+      ['registration_status', {}],
+      ['start_over', {}],
+      ['liveness_steps', {}],
+      ['activate', { code: 'CODE', pin: '280419' }],
+      ['unlock', { pin: '280419' }],
+      ['lock', {}],
+      ['refresh', {}],
+      ['card', {}],
+      ['profiles', {}],
+      ['present', { profile: 'basic' }],
+      ['change_pin', { old: '280419', new: '592817' }],
+      ['release_device', { pin: '280419' }],
+      ['family', {}],
+      ['activity', {}],
+      ['office', {}],
+    ]);
+  });
+
+  it('passes a UiError through and wraps anything else', async () => {
+    answer = async () => Promise.reject({ code: 'pin_locked', message: 'Dikunci.', retry_after_secs: 30 });
+    await expect(api.unlock('1')).rejects.toEqual({ code: 'pin_locked', message: 'Dikunci.', retry_after_secs: 30 });
+    answer = async () => Promise.reject('command card not found');
+    await expect(api.card()).rejects.toEqual({ code: 'ipc', message: 'command card not found' });
+    answer = async () => Promise.reject(new Error('boom'));
+    await expect(api.office()).rejects.toEqual({ code: 'ipc', message: 'boom' });
+  });
+});

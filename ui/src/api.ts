@@ -1,0 +1,73 @@
+// Every Tauri command the UI calls, one typed function each. The Rust side decides everything;
+// these only carry arguments (camelCase) and results. Every rejection is a `UiError` whose message
+// is already in the resident's language.
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  ActivityView,
+  AppInfo,
+  CardView,
+  Draft,
+  FamilyView,
+  LivenessStep,
+  OfficeView,
+  PinCheck,
+  ProfileOption,
+  QrView,
+  RegistrationCheck,
+  RegistrationStatus,
+  UiError,
+  UnlockView,
+} from './generated/types';
+
+export type { UiError };
+
+/** Whether `value` has the shape of a `UiError`. */
+export function isUiError(value: unknown): value is UiError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as UiError).code === 'string' &&
+    typeof (value as UiError).message === 'string'
+  );
+}
+
+/** Any rejection as a `UiError` (an IPC failure that is not one keeps its text). */
+export function toUiError(value: unknown): UiError {
+  if (isUiError(value)) return value;
+  const message =
+    typeof value === 'string' ? value : value instanceof Error ? value.message : String(value);
+  return { code: 'ipc', message };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (err) {
+    throw toUiError(err);
+  }
+}
+
+export const appInfo = (): Promise<AppInfo> => call('app_info');
+export const setLang = (lang: 'id' | 'en'): Promise<AppInfo> => call('set_lang', { lang });
+export const saveDraft = (draft: Draft): Promise<void> => call('save_draft', { draft });
+export const checkRegistration = (nik: string, email: string, phone: string): Promise<RegistrationCheck> =>
+  call('check_registration', { nik, email, phone });
+export const checkPin = (pin: string, confirm: string): Promise<PinCheck> =>
+  call('check_pin', { pin, confirm });
+export const register = (nik: string, email: string, phone: string): Promise<RegistrationStatus> =>
+  call('register', { nik, email, phone });
+export const registrationStatus = (): Promise<RegistrationStatus> => call('registration_status');
+export const startOver = (): Promise<AppInfo> => call('start_over');
+export const livenessSteps = (): Promise<LivenessStep[]> => call('liveness_steps');
+export const activate = (code: string, pin: string): Promise<UnlockView> => call('activate', { code, pin });
+export const unlock = (pin: string): Promise<UnlockView> => call('unlock', { pin });
+export const lock = (): Promise<void> => call('lock');
+export const refresh = (): Promise<UnlockView> => call('refresh');
+export const card = (): Promise<CardView> => call('card');
+export const profiles = (): Promise<ProfileOption[]> => call('profiles');
+export const present = (profile: string): Promise<QrView> => call('present', { profile });
+export const changePin = (old: string, newPin: string): Promise<void> => call('change_pin', { old, new: newPin });
+export const releaseDevice = (pin: string): Promise<AppInfo> => call('release_device', { pin });
+export const family = (): Promise<FamilyView> => call('family');
+export const activity = (): Promise<ActivityView[]> => call('activity');
+export const office = (): Promise<OfficeView> => call('office');

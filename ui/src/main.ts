@@ -1,0 +1,5 @@
+import './style.css';
+import { App } from './app';
+
+const shell = document.getElementById('app');
+if (shell) void new App(shell).start();

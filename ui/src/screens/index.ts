@@ -1,0 +1,25 @@
+import type { Screen } from '../app';
+import type { ScreenName } from '../router';
+import { activateScreen, livenessScreen, registerScreen, statusScreen, welcomeScreen } from './onboarding';
+import { unlockScreen } from './unlock';
+import { homeScreen } from './home';
+import { ktpScreen } from './ktp';
+import { activityScreen, biodataScreen, familyScreen, serviceScreen } from './info';
+import { changePinScreen, releaseScreen } from './account';
+
+export const screens: Record<ScreenName, Screen> = {
+  welcome: welcomeScreen,
+  register: registerScreen,
+  liveness: livenessScreen,
+  status: statusScreen,
+  activate: activateScreen,
+  unlock: unlockScreen,
+  home: homeScreen,
+  ktp: ktpScreen,
+  biodata: biodataScreen,
+  family: familyScreen,
+  activity: activityScreen,
+  'change-pin': changePinScreen,
+  release: releaseScreen,
+  service: serviceScreen,
+};

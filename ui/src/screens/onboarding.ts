@@ -1,0 +1,515 @@
+// Welcome, registration form, liveness capture, status tracker, activation.
+import * as api from '../api';
+import type { Ctx } from '../app';
+import { busy, debounce, fill, h, svgFromMarkup } from '../dom';
+import { formatDate, formatDateTime } from '../format';
+import type { PinCheck, RegistrationCheck, RegistrationStatus } from '../generated/types';
+import { currentLang, t, tAny, type Key } from '../i18n';
+import { icon, type IconName } from '../icons';
+import { button, dl, field, loadingLine, pinAttrs, showCheck } from '../ui';
+
+// ---------------------------------------------------------------------------------------------
+// 1. Welcome
+
+export function welcomeScreen(ctx: Ctx): void {
+  ctx.title(t('app_name'));
+  const reqs: [IconName, Key][] = [
+    ['user', 'req_age'],
+    ['card', 'req_ktp'],
+    ['phone', 'req_phone'],
+    ['mail', 'req_contact'],
+    ['users', 'req_family'],
+  ];
+  const steps: Key[] = ['how_1', 'how_2', 'how_3', 'how_4'];
+  ctx.root.append(
+    h('p', { class: 'lead' }, t('welcome_lead')),
+    h('h2', null, t('req_title')),
+    h('ul', { class: 'icon-list' }, reqs.map(([i, k]) => h('li', null, icon(i), h('span', null, t(k))))),
+    h('h2', null, t('how_title')),
+    h('ol', { class: 'how' }, steps.map((k) => h('li', null, t(k)))),
+    h('p', null, t('welcome_free')),
+    h(
+      'div',
+      { class: 'actions' },
+      button(t('start'), { class: 'primary', 'data-testid': 'start', onclick: () => ctx.app.router.push('register') }),
+      button(t('menu_service'), { class: 'secondary', onclick: () => ctx.app.router.push('service') }, 'help'),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Registration form
+
+export function registerScreen(ctx: Ctx): void {
+  const { app } = ctx;
+  ctx.title(t('register_title'));
+  const draft = app.info.draft;
+  const nik = field(
+    'nik',
+    t('nik_label'),
+    { type: 'text', inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false', enterkeyhint: 'next' },
+    t('nik_hint'),
+  );
+  const email = field(
+    'email',
+    t('email_label'),
+    { type: 'email', inputmode: 'email', autocomplete: 'email', autocapitalize: 'off', spellcheck: 'false', enterkeyhint: 'next' },
+    t('email_hint'),
+  );
+  const phone = field(
+    'phone',
+    t('phone_label'),
+    { type: 'tel', inputmode: 'tel', autocomplete: 'tel', enterkeyhint: 'send' },
+    t('phone_hint'),
+  );
+  nik.input.value = draft.nik;
+  email.input.value = draft.email;
+  phone.input.value = draft.phone;
+  const submit = button(t('submit_registration'), { type: 'submit', class: 'primary', 'data-testid': 'submit-registration', disabled: true }, 'check');
+  const form = h('form', { novalidate: true, class: 'form' }, nik.wrap, email.wrap, phone.wrap, h('div', { class: 'actions' }, submit));
+  ctx.root.append(h('p', { class: 'lead' }, t('register_lead')), form);
+
+  const values = () => ({ nik: nik.input.value, email: email.input.value, phone: phone.input.value });
+
+  let seq = 0;
+  const check = async () => {
+    const mine = ++seq;
+    const v = values();
+    try {
+      const result = await api.checkRegistration(v.nik, v.email, v.phone);
+      if (mine === seq && ctx.alive()) render(result);
+    } catch (err) {
+      ctx.error(err);
+    }
+  };
+  const save = () => {
+    app.info = { ...app.info, draft: values() };
+    api.saveDraft(app.info.draft).catch((err) => ctx.error(err));
+  };
+  const changed = debounce(() => {
+    save();
+    void check();
+  }, 100);
+  // Keep the last keystrokes when leaving before the debounce fires.
+  ctx.onLeave(() => changed.flush());
+  form.addEventListener('input', () => {
+    app.info = { ...app.info, draft: values() };
+    changed();
+  });
+
+  function render(c: RegistrationCheck): void {
+    showCheck(nik, c.nik.field);
+    showCheck(email, c.email);
+    showCheck(phone, c.phone);
+    const n = c.nik;
+    const region = [n.district, n.regency, n.province].filter(Boolean).join(', ');
+    fill(
+      nik.below,
+      n.field.ok
+        ? h(
+            'div',
+            { class: 'nik-info' },
+            h('p', { class: 'nik-from' }, t('nik_from')),
+            dl([
+              [t('nik_region'), region ? h('span', { 'data-testid': 'nik-region' }, region) : null],
+              [t('nik_birth'), n.birth_date ? formatDate(n.birth_date, currentLang()) : null],
+              [t('nik_sex'), n.sex],
+              [t('nik_age'), n.age === null ? null : t('age_years', { n: n.age })],
+            ]),
+          )
+        : null,
+      n.warnings.length
+        ? h('ul', { class: 'warnings' }, n.warnings.map((w) => h('li', { 'data-code': w.code }, icon('alert'), h('span', null, w.message))))
+        : null,
+    );
+    submit.disabled = !c.ready;
+  }
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    changed.cancel();
+    save();
+    const v = values();
+    ctx.clearError();
+    busy(submit, () => api.register(v.nik, v.email, v.phone), t('busy'))
+      .then((status) => {
+        app.status = status;
+        app.info = { ...app.info, stage: 'registered', registration_id: status.registration_id };
+        // The registration is sent: the selfie comes next, then the tracker (Back leads there too).
+        app.router.reset('status', 'liveness');
+      })
+      .catch((err) => ctx.error(err));
+  });
+
+  void check();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Liveness capture
+
+const ACTION_ICONS: Record<string, IconName> = {
+  look_left: 'left',
+  look_right: 'right',
+  move_closer: 'closer',
+  move_back: 'farther',
+};
+
+type CameraProblem = 'denied' | 'absent' | 'busy' | 'failed';
+
+function cameraProblem(err: unknown): CameraProblem {
+  const name = err instanceof DOMException || err instanceof Error ? err.name : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+    case 'PermissionDeniedError':
+      return 'denied';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+    case 'DevicesNotFoundError':
+      return 'absent';
+    case 'NotReadableError':
+    case 'TrackStartError':
+    case 'AbortError':
+      return 'busy';
+    default:
+      return 'failed';
+  }
+}
+
+export function livenessScreen(ctx: Ctx): void {
+  ctx.title(t('liveness_title'));
+  const video = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('camera_label') });
+  video.muted = true;
+  const cue = h('div', { class: 'cue', 'aria-hidden': 'true' });
+  const camera = h('div', { class: 'camera' }, video, cue);
+  const progressText = h('p', { class: 'progress-text', 'aria-live': 'polite' });
+  const dots = h('ol', { class: 'dots', 'aria-hidden': 'true' });
+  const prompt = h('p', { class: 'prompt', 'aria-live': 'polite' });
+  const cameraMsg = h('div', { class: 'camera-msg' });
+  const done = button(t('done'), { class: 'primary', 'data-testid': 'liveness-done', disabled: true }, 'check');
+  const skip = button(t('skip'), { class: 'secondary', 'data-testid': 'liveness-skip' });
+  ctx.root.append(
+    h('p', { class: 'lead' }, t('liveness_lead')),
+    progressText,
+    dots,
+    camera,
+    prompt,
+    cameraMsg,
+    h('div', { class: 'actions' }, done, skip),
+    h('p', { class: 'hint' }, t('liveness_note')),
+  );
+
+  let stream: MediaStream | null = null;
+  let ended = false;
+  let problem: CameraProblem | null = null;
+  let steps: { action: string; prompt: string }[] = [];
+  let index = 0;
+
+  const stopCamera = () => {
+    if (stream) for (const track of stream.getTracks()) track.stop();
+    stream = null;
+    video.srcObject = null;
+    camera.classList.remove('live');
+    done.disabled = true;
+  };
+
+  const showProblem = (p: CameraProblem | null) => {
+    problem = p;
+    // Without a camera the explanation takes the camera's place.
+    for (const el of [camera, prompt, done, progressText, dots]) el.hidden = p !== null;
+    if (!p) {
+      cameraMsg.replaceChildren();
+      return;
+    }
+    const retry = button(t('retry'), { class: 'secondary', 'data-testid': 'camera-retry', onclick: () => void startCamera() }, 'refresh');
+    fill(
+      cameraMsg,
+      h(
+        'div',
+        { class: 'banner warn', 'data-testid': 'camera-problem', 'data-problem': p },
+        icon('camera'),
+        h(
+          'div',
+          null,
+          h('h2', null, t(`camera_${p}_title`)),
+          h('p', null, t(`camera_${p}`)),
+          p === 'denied'
+            ? h('ul', null, h('li', null, t('camera_settings_android')), h('li', null, t('camera_settings_ios')))
+            : null,
+          h('p', null, t('camera_skip_ok')),
+        ),
+        h('div', { class: 'banner-actions' }, retry),
+      ),
+    );
+  };
+
+  async function startCamera(): Promise<void> {
+    if (ended || !ctx.alive() || stream) return;
+    showProblem(null);
+    fill(cameraMsg, loadingLine(t('camera_starting')));
+    const media = navigator.mediaDevices;
+    if (!media || typeof media.getUserMedia !== 'function') {
+      showProblem('absent');
+      return;
+    }
+    try {
+      const s = await media.getUserMedia({ video: { facingMode: 'user' }, audio: false });
+      if (ended || !ctx.alive() || document.visibilityState === 'hidden' || stream) {
+        for (const track of s.getTracks()) track.stop();
+        return;
+      }
+      stream = s;
+      video.srcObject = s;
+      camera.classList.add('live');
+      cameraMsg.replaceChildren();
+      done.disabled = steps.length === 0;
+      await video.play().catch(() => undefined);
+    } catch (err) {
+      if (!ctx.alive() || ended) return;
+      stopCamera();
+      showProblem(cameraProblem(err));
+    }
+  }
+
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') stopCamera();
+    else if (!ended && !problem) void startCamera();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  ctx.onLeave(() => {
+    ended = true;
+    stopCamera();
+    document.removeEventListener('visibilitychange', onVisibility);
+  });
+
+  const finish = (notice: Key | null) => {
+    ended = true;
+    stopCamera();
+    ctx.app.router.reset('status');
+    if (notice) ctx.app.notify(t(notice));
+  };
+
+  function renderStep(): void {
+    const step = steps[index];
+    fill(progressText, t('liveness_progress', { n: index + 1, total: steps.length }));
+    fill(
+      dots,
+      steps.map((_, i) => h('li', { class: i < index ? 'done' : i === index ? 'current' : '' })),
+    );
+    fill(cue, icon(ACTION_ICONS[step.action] ?? 'face', 'cue-icon'));
+    fill(prompt, icon(ACTION_ICONS[step.action] ?? 'face'), h('span', null, step.prompt));
+    prompt.dataset.action = step.action;
+    done.disabled = !stream;
+  }
+
+  done.addEventListener('click', () => {
+    if (index + 1 >= steps.length) {
+      finish('liveness_finished');
+      return;
+    }
+    index += 1;
+    renderStep();
+  });
+  skip.addEventListener('click', () => finish(null));
+
+  fill(prompt, loadingLine(t('loading')));
+  api
+    .livenessSteps()
+    .then((s) => {
+      if (!ctx.alive()) return;
+      steps = s;
+      if (steps.length === 0) {
+        finish(null);
+        return;
+      }
+      renderStep();
+    })
+    .catch((err) => ctx.error(err));
+  void startCamera();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Status tracker
+
+const STEP_ICONS: Record<string, IconName> = { done: 'check', current: 'dot', todo: 'todo', failed: 'cross' };
+const POLL_MS = 3000;
+const POLL_MAX_MS = 30_000;
+/** States after which nothing changes without the resident. */
+const SETTLED = new Set(['approved', 'rejected', 'activated']);
+
+export function statusScreen(ctx: Ctx): void {
+  const { app } = ctx;
+  ctx.title(t('status_title'));
+  const box = h('section', { 'data-testid': 'status', 'data-state': '' }, loadingLine(t('loading')));
+  const retryLine = h('p', { class: 'hint', 'data-testid': 'poll-retry' });
+  // Announces what to do when the state changes (the tracker itself is redrawn).
+  const live = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+  ctx.root.append(live, box, retryLine);
+  let shown = '';
+  let shownState = '';
+
+  function render(st: RegistrationStatus): void {
+    const key = JSON.stringify(st) + currentLang();
+    if (key === shown) return;
+    shown = key;
+    if (shownState && shownState !== st.state) live.textContent = st.next;
+    shownState = st.state;
+    box.dataset.state = st.state;
+    const qr = st.qr_svg ? svgFromMarkup(st.qr_svg, t('reg_qr_alt')) : null;
+    fill(
+      box,
+      h(
+        'ol',
+        { class: 'steps' },
+        st.steps.map((s) =>
+          h(
+            'li',
+            { class: `step ${s.state}`, 'data-key': s.key, 'data-step-state': s.state },
+            icon(STEP_ICONS[s.state] ?? 'todo', 'icon step-icon'),
+            h('div', null, h('span', { class: 'step-label' }, s.label), h('span', { class: 'step-state' }, tAny(`step_${s.state}`, s.state))),
+          ),
+        ),
+      ),
+      h('div', { class: 'next' }, h('h2', null, t('next_title')), h('p', null, st.next)),
+      st.reason
+        ? h('div', { class: 'banner warn', 'data-testid': 'rejection' }, icon('alert'), h('div', null, h('h2', null, t('reason_title')), h('p', { 'data-code': st.reason.code }, st.reason.message)))
+        : null,
+      qr || st.qr_text
+        ? h(
+            'figure',
+            { class: 'qr-figure' },
+            h('h2', null, t('reg_qr_title')),
+            qr ? h('div', { class: 'qr', 'data-testid': 'registration-qr', 'data-text': st.qr_text ?? '' }, qr) : null,
+            h('p', { class: 'hint' }, icon('sun'), h('span', null, t('brightness_hint'))),
+            st.qr_text
+              ? h('figcaption', null, h('span', { class: 'qr-text-label' }, t('reg_qr_text_label')), h('code', { class: 'qr-text', 'data-testid': 'registration-qr-text' }, st.qr_text))
+              : null,
+          )
+        : null,
+      st.state === 'approved'
+        ? button(t('to_activation'), { class: 'primary', 'data-testid': 'to-activation', onclick: () => app.router.push('activate') }, 'key')
+        : null,
+      st.state === 'rejected'
+        ? button(t('start_over'), { class: 'primary', 'data-testid': 'start-over', onclick: (ev) => void startOver(ev.currentTarget as HTMLButtonElement) }, 'refresh')
+        : null,
+      dl([
+        [t('reg_id'), h('code', null, st.registration_id)],
+        [t('submitted_at'), formatDateTime(st.submitted_at, currentLang())],
+      ], { class: 'meta' }),
+    );
+  }
+
+  async function startOver(btn: HTMLButtonElement): Promise<void> {
+    try {
+      const info = await busy(btn, () => api.startOver(), t('busy'));
+      app.info = info;
+      app.status = null;
+      app.router.reset('welcome', 'register');
+    } catch (err) {
+      ctx.error(err);
+    }
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let delay = POLL_MS;
+  const schedule = () => {
+    if (ctx.alive()) timer = setTimeout(() => void poll(), delay);
+  };
+  async function poll(): Promise<void> {
+    try {
+      const st = await api.registrationStatus();
+      if (!ctx.alive()) return;
+      app.status = st;
+      render(st);
+      ctx.clearError();
+      retryLine.replaceChildren();
+      delay = POLL_MS;
+      if (SETTLED.has(st.state)) return;
+    } catch (err) {
+      if (!ctx.alive()) return;
+      ctx.error(err);
+      delay = Math.min(delay * 2, POLL_MAX_MS);
+      fill(retryLine, t('poll_retry', { n: Math.round(delay / 1000) }));
+    }
+    schedule();
+  }
+  ctx.onLeave(() => clearTimeout(timer));
+
+  if (app.status) {
+    render(app.status);
+    if (!SETTLED.has(app.status.state)) schedule();
+  } else {
+    void poll();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Activation
+
+/** The live PIN check shared by activation and Ubah PIN: two fields and the rules. */
+export function pinPair(
+  ctx: Ctx,
+  ids: [string, string],
+  labels: [string, string],
+  onReady: (ready: boolean) => void,
+): { pin: ReturnType<typeof field>; confirm: ReturnType<typeof field>; rules: HTMLElement } {
+  const pin = field(ids[0], labels[0], pinAttrs());
+  const confirm = field(ids[1], labels[1], pinAttrs());
+  const rules = h('div', { class: 'rules' });
+  let seq = 0;
+  const run = async () => {
+    const mine = ++seq;
+    try {
+      const c: PinCheck = await api.checkPin(pin.input.value, confirm.input.value);
+      if (mine !== seq || !ctx.alive()) return;
+      showCheck(pin, c.pin);
+      showCheck(confirm, c.confirm);
+      fill(rules, h('h2', null, t('pin_rules_title')), h('ul', null, c.rules.map((r) => h('li', null, r))));
+      onReady(c.ready);
+    } catch (err) {
+      ctx.error(err);
+    }
+  };
+  const changed = debounce(() => void run(), 100);
+  ctx.onLeave(() => changed.cancel());
+  for (const f of [pin, confirm]) f.input.addEventListener('input', changed);
+  void run();
+  return { pin, confirm, rules };
+}
+
+export function activateScreen(ctx: Ctx): void {
+  const { app } = ctx;
+  ctx.title(t('activate_title'));
+  const code = field(
+    'activation-code',
+    t('activation_code_label'),
+    { type: 'text', autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', enterkeyhint: 'next', class: 'code' },
+    t('activation_code_hint'),
+  );
+  let pinReady = false;
+  const submit = button(t('activate'), { type: 'submit', class: 'primary', 'data-testid': 'activate', disabled: true }, 'key');
+  const update = () => {
+    submit.disabled = !(pinReady && code.input.value.trim() !== '');
+  };
+  const pins = pinPair(ctx, ['pin', 'pin-confirm'], [t('new_pin_label'), t('pin_confirm_label')], (ready) => {
+    pinReady = ready;
+    update();
+  });
+  code.input.addEventListener('input', update);
+  const form = h('form', { novalidate: true, class: 'form' }, code.wrap, pins.pin.wrap, pins.confirm.wrap, pins.rules, h('div', { class: 'actions' }, submit));
+  ctx.root.append(h('p', { class: 'lead' }, t('activate_lead')), form);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    ctx.clearError();
+    busy(submit, () => api.activate(code.input.value, pins.pin.input.value), t('busy'))
+      .then((view) => {
+        app.status = null;
+        app.unlocked(view);
+        app.notify(t('activated'));
+      })
+      .catch((err) => ctx.error(err));
+  });
+}
+

@@ -1,0 +1,249 @@
+// The Tauri IPC, mocked inside the page (an init script): `window.__TAURI_INTERNALS__.invoke`
+// answers each command the way crates/ikd-client/src/app.rs does, from the fixtures in
+// fixtures.ts. Its state survives a reload (sessionStorage), like the Rust side's files would.
+// Plain JavaScript on purpose: it runs as is in the page.
+/* eslint-disable */
+function installMock(cfg) {
+  const KEY = '__ikd_mock_state';
+  const blankDraft = { nik: '', email: '', phone: '' };
+  let s = null;
+  try {
+    s = JSON.parse(sessionStorage.getItem(KEY) || 'null');
+  } catch (e) {
+    s = null;
+  }
+  if (!s) {
+    s = {
+      stage: cfg.stage,
+      lang: cfg.lang || 'id',
+      draft: cfg.draft || blankDraft,
+      registrationId: cfg.stage === 'new' ? null : cfg.registrationId,
+      regState: cfg.regState || 'submitted',
+      statusFails: 0,
+      unlocked: false,
+      online: !cfg.offline,
+      wrong: 0,
+      qrCount: 0,
+      pin: cfg.pin,
+      calls: [],
+    };
+  }
+  const save = () => sessionStorage.setItem(KEY, JSON.stringify(s));
+  const fx = () => cfg.fx[s.lang];
+  const err = (code, extra) => Object.assign({ code, message: (fx().msg[code] || code) }, extra || {});
+  const info = () => ({
+    stage: s.stage,
+    lang: s.lang,
+    server: 'https://siak.example.test',
+    draft: s.draft,
+    registration_id: s.registrationId,
+    unlocked: s.unlocked,
+    version: '0.1.0',
+  });
+  const requireUnlocked = () => {
+    if (!s.unlocked) throw err('locked');
+  };
+  const empty = () => ({ empty: true, ok: false, value: null, error: null });
+  const bad = (code, n) => ({ empty: false, ok: false, value: null, error: { code, message: fx().msg[code].replace('{n}', String(n)) } });
+  const ok = (value) => ({ empty: false, ok: true, value, error: null });
+  const nikNone = (field) => ({ field, province: null, regency: null, district: null, birth_date: null, sex: null, age: null, warnings: [] });
+  function nikCheck(nik) {
+    if (!nik.trim()) return nikNone(empty());
+    const v = nik.replace(/[\s.-]/g, '');
+    if (!/^\d+$/.test(v)) return nikNone(bad('nik_not_digits'));
+    if (v.length !== 16) return nikNone(bad('nik_wrong_length', v.length));
+    if (v.startsWith('99')) return nikNone(bad('nik_region_unknown'));
+    const base = v === fx().nikYoung.field.value ? fx().nikYoung : fx().nikOk;
+    return Object.assign({}, base, { field: ok(v) });
+  }
+  function fieldCheck(value, good, code, norm) {
+    if (!value.trim()) return empty();
+    return good(value) ? ok(norm(value)) : bad(code);
+  }
+  function pinField(pin) {
+    if (pin === '') return empty();
+    if (!/^\d{6}$/.test(pin)) return bad('pin_wrong_length');
+    if (/^(\d)\1+$/.test(pin)) return bad('pin_same_digits');
+    if (pin === '123456' || pin === '654321') return bad('pin_sequence');
+    return ok('');
+  }
+  const statusView = () => Object.assign({}, fx().statuses[s.regState], { registration_id: s.registrationId });
+  const handlers = {
+    app_info: () => info(),
+    set_lang: (a) => {
+      if (a.lang !== 'id' && a.lang !== 'en') throw err('lang_unknown');
+      s.lang = a.lang;
+      return info();
+    },
+    save_draft: (a) => {
+      s.draft = a.draft;
+      return null;
+    },
+    check_registration: (a) => {
+      const nik = nikCheck(a.nik);
+      const email = fieldCheck(a.email, (v) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v.trim()), 'email_invalid', (v) => v.trim().toLowerCase());
+      const phone = fieldCheck(
+        a.phone,
+        (v) => /^(\+62|62|0)8\d{8,11}$/.test(v.replace(/[\s-]/g, '')),
+        'phone_invalid',
+        (v) => '+62' + v.replace(/[\s-]/g, '').replace(/^(\+62|62|0)/, ''),
+      );
+      return { nik, email, phone, ready: nik.field.ok && email.ok && phone.ok };
+    },
+    check_pin: (a) => {
+      const pin = pinField(a.pin);
+      const confirm = a.confirm === '' ? empty() : a.confirm === a.pin ? ok('') : bad('pin_confirmation_mismatch');
+      return { pin, confirm, ready: pin.ok && confirm.ok, rules: fx().pinRules };
+    },
+    register: (a) => {
+      s.draft = { nik: a.nik, email: a.email, phone: a.phone };
+      if (cfg.registerError) throw err(cfg.registerError);
+      s.stage = 'registered';
+      s.registrationId = cfg.registrationId;
+      s.regState = 'submitted';
+      return statusView();
+    },
+    registration_status: () => {
+      if (!s.registrationId) throw err('locked');
+      if (s.statusFails < cfg.statusFailures) {
+        s.statusFails += 1;
+        throw err('offline');
+      }
+      if (cfg.registration === 'reject') s.regState = 'rejected';
+      else if (s.regState === 'submitted') s.regState = 'awaiting_operator_scan';
+      else if (s.regState === 'awaiting_operator_scan') s.regState = 'approved';
+      return statusView();
+    },
+    start_over: () => {
+      s.stage = 'new';
+      s.registrationId = null;
+      s.regState = 'submitted';
+      return info();
+    },
+    liveness_steps: () => fx().liveness,
+    activate: (a) => {
+      if (a.code.trim().toUpperCase() !== cfg.activationCode) throw err('activation_code_wrong');
+      s.stage = 'activated';
+      s.unlocked = true;
+      s.pin = a.pin;
+      s.draft = blankDraft;
+      return s.online ? fx().unlockOnline : fx().unlockStale;
+    },
+    unlock: (a) => {
+      if (a.pin !== s.pin) {
+        s.wrong += 1;
+        if (s.wrong >= cfg.lockAfter) {
+          s.wrong = 0;
+          throw err('pin_locked', { retry_after_secs: cfg.retryAfter });
+        }
+        throw err('pin_wrong');
+      }
+      s.wrong = 0;
+      s.unlocked = true;
+      return s.online ? fx().unlockOnline : fx().unlockStale;
+    },
+    lock: () => {
+      s.unlocked = false;
+      return null;
+    },
+    refresh: () => {
+      requireUnlocked();
+      s.online = true;
+      return fx().unlockOnline;
+    },
+    card: () => {
+      requireUnlocked();
+      return s.online ? fx().card : fx().cardStale;
+    },
+    profiles: () => fx().profiles,
+    present: (a) => {
+      requireUnlocked();
+      const q = fx().qr[a.profile];
+      if (!q) throw err('profile_unknown');
+      s.qrCount += 1;
+      return Object.assign({}, q, { text: q.text + '.' + s.qrCount, stale: !s.online });
+    },
+    change_pin: (a) => {
+      requireUnlocked();
+      if (a.old !== s.pin) throw err('pin_wrong');
+      s.pin = a.new;
+      return null;
+    },
+    release_device: (a) => {
+      requireUnlocked();
+      if (a.pin !== s.pin) throw err('pin_wrong');
+      s.stage = 'new';
+      s.registrationId = null;
+      s.unlocked = false;
+      s.draft = blankDraft;
+      return info();
+    },
+    family: () => {
+      requireUnlocked();
+      return fx().family;
+    },
+    activity: () => {
+      requireUnlocked();
+      return fx().activity;
+    },
+    office: () => (cfg.national ? fx().officeNational : fx().office),
+  };
+  let callbackId = 0;
+  window.__ikdMock = {
+    calls: () => s.calls,
+    state: () => s,
+    reset: () => sessionStorage.removeItem(KEY),
+  };
+  window.__TAURI_INTERNALS__ = {
+    invoke: (cmd, args) =>
+      new Promise((resolve, reject) => {
+        const run = () => {
+          s.calls.push({ cmd, args: args || {} });
+          const handler = handlers[cmd];
+          try {
+            if (!handler) throw 'command ' + cmd + ' not found';
+            const out = handler(args || {});
+            save();
+            resolve(out === undefined ? null : JSON.parse(JSON.stringify(out)));
+          } catch (e) {
+            save();
+            reject(e);
+          }
+        };
+        if (cfg.latency > 0) setTimeout(run, cfg.latency);
+        else queueMicrotask(run);
+      }),
+    transformCallback: (callback, once) => {
+      callbackId += 1;
+      const id = callbackId;
+      window['_' + id] = (arg) => {
+        if (once) delete window['_' + id];
+        if (callback) callback(arg);
+      };
+      return id;
+    },
+    unregisterCallback: (id) => {
+      delete window['_' + id];
+    },
+    convertFileSrc: (path) => path,
+    metadata: { currentWindow: { label: 'main' }, currentWebview: { windowLabel: 'main', label: 'main' } },
+  };
+
+  // The camera: Chromium's fake device (streams recorded so a test can see them stopped), a
+  // refusal, or no camera at all.
+  window.__ikdStreams = [];
+  window.__ikdCameraCalls = 0;
+  const media = navigator.mediaDevices;
+  if (cfg.camera === 'absent') {
+    Object.defineProperty(navigator, 'mediaDevices', { value: undefined, configurable: true });
+  } else if (media) {
+    const original = media.getUserMedia.bind(media);
+    media.getUserMedia = async (constraints) => {
+      window.__ikdCameraCalls += 1;
+      if (cfg.camera === 'denied') throw new DOMException('Permission denied', 'NotAllowedError');
+      const stream = await original(constraints);
+      window.__ikdStreams.push(stream);
+      return stream;
+    };
+  }
+}
