@@ -8,6 +8,9 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 step "setup"
 bash scripts/setup.sh
 
+step "web UI: type check, build, size budget"
+(cd ui && npm run --silent check && npm run --silent build -- --logLevel warn && npm run --silent size)
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -17,14 +20,19 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "doc tests"
 cargo test --workspace --doc --locked
 
-step "tests (cargo nextest, inside a D-Bus session with a real Secret Service)"
+step "Rust tests (cargo nextest, inside a D-Bus session with a real Secret Service)"
 # gnome-keyring-daemon prints its environment; the secrets component is unlocked with a throw-away
-# password so ikd-client's keyring tests use the real store, as a Linux desktop would.
-# A fresh keyring directory per run, so a developer's own login keyring (or one left by an earlier
-# run with another password) never makes the daemon prompt.
+# password so the keyring tests use the real store, as a Linux desktop would. A fresh keyring
+# directory per run, so a developer's own login keyring never makes the daemon prompt.
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT
 XDG_DATA_HOME="$keyring_home" dbus-run-session -- bash -c '
   echo -n ikd-test-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec cargo nextest run --workspace --locked --no-fail-fast
-' 
+'
+
+step "web UI tests (Vitest; Playwright in Debian's Chromium with mocked IPC)"
+(cd ui && npm test)
+
+step "end-to-end: the real app under Xvfb, driven by tauri-driver, against a real siak-mock"
+bash scripts/e2e.sh

@@ -118,6 +118,7 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .try_init();
     let result = with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             let ikd = open_app(dir).map_err(|e| {

@@ -18,6 +18,7 @@ fn app_window(
 ) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let state = ikd_app_lib::build_app(url, dir, service).expect("the app opens its stores");
     let app = ikd_app_lib::with_commands(mock_builder())
+        .plugin(tauri_plugin_opener::init())
         .build(tauri::generate_context!())
         .expect("app");
     app.manage(state);
@@ -87,6 +88,23 @@ fn the_ui_reaches_the_commands_and_nothing_else() {
     .expect_err("not granted");
     assert!(err.to_string().contains("not allowed"), "{err}");
 
+    // The opener opens only the office's kinds of links (nothing here is ever opened), and
+    // nothing but links.
+    let err = invoke(
+        &window,
+        "plugin:opener|open_url",
+        json!({"url": "file:///etc/passwd"}),
+    )
+    .expect_err("out of scope");
+    assert!(err.to_string().contains("Not allowed to open url"), "{err}");
+    let err = invoke(
+        &window,
+        "plugin:opener|open_path",
+        json!({"path": "/etc/passwd"}),
+    )
+    .expect_err("not granted");
+    assert!(err.to_string().contains("not allowed"), "{err}");
+
     // A registration goes to the real server and comes back as the status tracker's view.
     let status = invoke(
         &window,
@@ -127,16 +145,28 @@ fn the_ui_reaches_the_commands_and_nothing_else() {
 fn the_capability_grants_exactly_the_apps_own_commands() {
     let text = include_str!("../capabilities/main.json");
     let capability: Value = serde_json::from_str(text).expect("capability JSON");
-    let granted: Vec<&str> = capability["permissions"]
-        .as_array()
-        .expect("permissions")
-        .iter()
-        .map(|p| p.as_str().expect("a permission name"))
-        .collect();
+    let permissions = capability["permissions"].as_array().expect("permissions");
+    let granted: Vec<&str> = permissions.iter().filter_map(Value::as_str).collect();
     let expected: Vec<String> = ikd_app_lib::command_names::ALL
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
     assert_eq!(granted, expected);
+    // Besides those, only opening the office's links in the system's handler, scoped to the
+    // schemes the channels use.
+    let others: Vec<&Value> = permissions.iter().filter(|p| !p.is_string()).collect();
+    assert_eq!(
+        others,
+        [&json!({
+            "identifier": "opener:allow-open-url",
+            "allow": [
+                {"url": "https://*"},
+                {"url": "http://*"},
+                {"url": "mailto:*"},
+                {"url": "tel:*"},
+                {"url": "sms:*"},
+            ],
+        })]
+    );
     assert_eq!(capability["windows"], json!(["main"]));
 }

@@ -2,6 +2,7 @@
 // these only carry arguments (camelCase) and results. Every rejection is a `UiError` whose message
 // is already in the resident's language.
 import { invoke } from '@tauri-apps/api/core';
+import { openUrl } from '@tauri-apps/plugin-opener';
 import type {
   ActivityView,
   AppInfo,
@@ -71,3 +72,16 @@ export const releaseDevice = (pin: string): Promise<AppInfo> => call('release_de
 export const family = (): Promise<FamilyView> => call('family');
 export const activity = (): Promise<ActivityView[]> => call('activity');
 export const office = (): Promise<OfficeView> => call('office');
+
+/**
+ * Opens `href` (an office channel: https, http, mailto, tel or sms) in the system's handler —
+ * browser, dialer, mail or messaging app — never in the app's own webview. The capability
+ * allows only those schemes.
+ */
+export async function openExternal(href: string): Promise<void> {
+  try {
+    await openUrl(href);
+  } catch (err) {
+    throw toUiError(err);
+  }
+}

@@ -187,6 +187,11 @@ function installMock(cfg) {
       return fx().activity;
     },
     office: () => (cfg.national ? fx().officeNational : fx().office),
+    // The opener plugin, with the capability's scope (src-tauri/capabilities/main.json).
+    'plugin:opener|open_url': (a) => {
+      if (!/^(https?:\/\/|mailto:|tel:|sms:)/.test(a.url)) throw 'Not allowed to open url ' + a.url;
+      return null;
+    },
   };
   let callbackId = 0;
   window.__ikdMock = {

@@ -548,6 +548,30 @@ describe('Layanan & Pengaduan', () => {
     expect(await page.locator('[data-testid=office-national]').count()).toBe(0);
   });
 
+  it('opens a channel in the system handler, never in the web view', async () => {
+    const page = await start({ stage: 'new' });
+    await screen(page, 'welcome');
+    await page.click('text=Layanan & Pengaduan');
+    await screen(page, 'service');
+    const url = page.url();
+    // Whether each click's default action (navigating the web view) was cancelled, seen from
+    // the window as the opener plugin's own link script sees it.
+    await page.evaluate(() => {
+      const w = window as unknown as { __prevented: boolean[] };
+      w.__prevented = [];
+      window.addEventListener('click', (e) => w.__prevented.push(e.defaultPrevented));
+    });
+    await page.click('.channels li[data-kind=phone] a');
+    await waitForCall(page, 'plugin:opener|open_url', { url: 'tel:+622187581234' });
+    await page.click('.channels li[data-kind=whatsapp] a');
+    await waitForCall(page, 'plugin:opener|open_url', { url: 'https://wa.me/6281280001234' });
+    expect(await page.evaluate(() => (window as unknown as { __prevented: boolean[] }).__prevented)).toEqual([true, true]);
+    expect(page.url()).toBe(url);
+    expect(page.context().pages()).toHaveLength(1);
+    await screen(page, 'service');
+    expect(await alertText(page)).toBe('');
+  });
+
   it('says when only the national channels are known', async () => {
     const page = await start({ stage: 'new', national: true });
     await screen(page, 'welcome');

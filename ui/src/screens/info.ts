@@ -1,7 +1,7 @@
 // 9–11 and 14: Biodata, Data Keluarga, Histori Aktivitas, Layanan & Pengaduan.
 import * as api from '../api';
 import type { Ctx } from '../app';
-import { fill, h } from '../dom';
+import { type Child, fill, h } from '../dom';
 import { formatDate, formatDateTime } from '../format';
 import { currentLang, t, tAny } from '../i18n';
 import { channelIcon, icon } from '../icons';
@@ -86,6 +86,15 @@ export function activityScreen(ctx: Ctx): void {
   });
 }
 
+/** A link that opens `href` in the system's handler (browser, dialer, mail app), never in the app's own webview. */
+function externalLink(ctx: Ctx, href: string, body: Child): HTMLAnchorElement {
+  const open = (ev: Event): void => {
+    ev.preventDefault();
+    api.openExternal(href).catch((err) => ctx.error(err));
+  };
+  return h('a', { href, class: 'channel', onclick: open }, body);
+}
+
 export function serviceScreen(ctx: Ctx): void {
   ctx.title(t('service_title'));
   load(ctx, api.office, (office, box) => {
@@ -104,13 +113,10 @@ export function serviceScreen(ctx: Ctx): void {
         office.channels.map((c) => {
           const kind = tAny(`kind_${c.kind}`, c.kind);
           const body = [icon(channelIcon(c.kind)), h('span', null, h('span', { class: 'kind' }, kind), h('span', { class: 'label' }, c.label))];
-          const external = c.href !== null && /^https?:/i.test(c.href);
           return h(
             'li',
             { 'data-kind': c.kind },
-            c.href
-              ? h('a', { href: c.href, class: 'channel', ...(external ? { target: '_blank', rel: 'noopener noreferrer' } : {}) }, body)
-              : h('div', { class: 'channel' }, body),
+            c.href ? externalLink(ctx, c.href, body) : h('div', { class: 'channel' }, body),
           );
         }),
       ),

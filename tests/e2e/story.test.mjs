@@ -1,0 +1,300 @@
+// The resident's whole story through the real app (the Tauri binary in WebKitGTK, driven by
+// tauri-driver + WebKitWebDriver) against a real siak-mock on 127.0.0.1:0:
+// register → liveness (skipped: the server does not require it yet) → the operator approves the
+// scanned registration QR → activation code from the outbox → activate with a PIN → KTP Digital
+// QR read out of the page and verified offline by `ikd verify` → change PIN → restart: old PIN
+// refused, 3 wrong PINs lock, unlock after the lock → Layanan & Pengaduan of the resident's office
+// → release device.
+//
+// Run by scripts/e2e.sh (which builds the binaries and provides Xvfb and a Secret Service).
+// Screenshots of every screen: target/e2e-screenshots/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Session } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = join(root, process.env.IKD_BIN_DIR ?? 'target/debug');
+const shots = join(root, 'target/e2e-screenshots');
+const work = mkdtempSync(join(tmpdir(), 'ikd-e2e-'));
+const db = join(work, 'siak.db');
+const operatorPassword = 'e2e-operator';
+const children = [];
+let siak;
+let driverUrl;
+let shotNo = 0;
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Starts `cmd` and resolves with the first stdout line matching `re`. */
+function startAndWaitFor(cmd, args, env, re, what) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  child.stderr.on('data', (d) => process.env.IKD_E2E_VERBOSE && process.stderr.write(d));
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${what} did not start in 120 s`)), 120000);
+    child.on('exit', (code) => fail(new Error(`${what} exited with ${code}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = line.match(re);
+      if (m) {
+        clearTimeout(timer);
+        ok(m);
+      }
+    });
+  });
+}
+
+function siakMock(...args) {
+  return execFileSync(join(bin, 'siak-mock'), [...args, '--db', db], { encoding: 'utf8' });
+}
+
+// Screenshots come from the X display (ImageMagick's `import`): WebKitWebDriver's own screenshot
+// command sometimes waits forever for a frame under Xvfb.
+async function shot(_session, name) {
+  shotNo += 1;
+  const file = join(shots, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  execFileSync('import', ['-window', 'root', '-crop', '390x844+0+0', '+repage', file]);
+}
+
+async function launchApp() {
+  return Session.create(driverUrl, {
+    browserName: 'wry',
+    'tauri:options': { application: join(bin, 'ikd-app') },
+  });
+}
+
+async function operator(path, body, token) {
+  const res = await fetch(`${siak}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  assert.ok(res.ok, `${path}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  const [, url] = await startAndWaitFor(
+    join(bin, 'siak-mock'),
+    ['serve', '--bind', '127.0.0.1:0', '--db', db, '--population', '2000', '--operator-password', operatorPassword],
+    {},
+    /^listening on (http:\/\/\S+)/,
+    'siak-mock',
+  );
+  siak = url;
+  const port = await freePort();
+  const nativePort = await freePort();
+  // The app inherits tauri-driver's environment: point it at this siak-mock, a fresh data
+  // directory and its own keyring entries.
+  const env = {
+    IKD_SIAK_URL: siak,
+    IKD_DATA_DIR: join(work, 'app-data'),
+    IKD_KEYRING_SERVICE: `ikd-e2e-${process.pid}`,
+  };
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(driver);
+  driver.stderr.on('data', (d) => process.env.IKD_E2E_VERBOSE && process.stderr.write(d));
+  driverUrl = `http://127.0.0.1:${port}`;
+  // Ready when its status endpoint answers.
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    try {
+      const res = await fetch(`${driverUrl}/status`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('tauri-driver did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+
+after(() => {
+  for (const c of children) c.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('a resident walks the whole story in the real app', { timeout: 600000 }, async () => {
+  const resident = JSON.parse(siakMock('population', 'sample', '--reason', 'eligible', '--regency', '3574', '--limit', '1').trim().split('\n')[0]);
+  const email = 'warga.e2e@example.id';
+  const phone = '0812 3456 7811';
+  const pin = '284619';
+  const newPin = '730192';
+
+  let app = await launchApp();
+  try {
+    // Welcome → the form, with live checks from the core.
+    await app.screen('welcome');
+    await shot(app, 'welcome');
+    await app.click('[data-testid=start]');
+    await app.screen('register');
+    await app.type('#nik', '3574');
+    await app.until('a NIK length error', async () => /16/.test(await app.text('#nik-error')));
+    await app.type('#nik', resident.nik);
+    const region = await app.text('[data-testid=nik-region]');
+    assert.match(region, /PROBOLINGGO/i);
+    await app.type('#email', email);
+    await app.type('#phone', phone);
+    await shot(app, 'register');
+    await app.click('[data-testid=submit-registration]');
+
+    // Liveness: no camera here; the screen explains it and lets the resident go on for now.
+    await app.screen('liveness');
+    // No camera under Xvfb: the screen says so (WebKitGTK reports no capture device).
+    await app.element('[data-testid=camera-problem]', 30000);
+    await shot(app, 'liveness-no-camera');
+    await app.click('[data-testid=liveness-skip]');
+
+    // The status tracker shows the registration QR the operator scans.
+    await app.screen('status');
+    await app.until('awaiting the operator', async () => (await app.attribute('[data-testid=status]', 'data-state')) === 'awaiting_operator_scan');
+    const registrationQr = (await app.text('[data-testid=registration-qr-text]')).trim();
+    assert.match(registrationQr, /^IKDREG1:/);
+    await shot(app, 'status-awaiting-operator');
+
+    // The operator approves after scanning it; the tracker follows by itself.
+    const { token } = await operator('/v1/operator/login', { username: 'operator.probolinggo', password: operatorPassword });
+    const registrations = await (await fetch(`${siak}/v1/operator/registrations`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const mine = (registrations.registrations ?? registrations).find((r) => r.nik === resident.nik);
+    assert.ok(mine, 'the registration is in the operator queue');
+    const registrationId = mine.registration_id ?? mine.registration.registration_id;
+    await operator(`/v1/operator/registrations/${registrationId}/approve`, { registration_qr: registrationQr }, token);
+    await app.until('approved', async () => (await app.attribute('[data-testid=status]', 'data-state')) === 'approved', 30000);
+    await shot(app, 'status-approved');
+    await app.click('[data-testid=to-activation]');
+
+    // The code from the outbox, a PIN typed twice.
+    const code = siakMock('outbox', '--code').trim();
+    assert.match(code, /^[A-Z0-9-]{8,9}$/);
+    await app.screen('activate');
+    await app.type('#activation-code', code);
+    await app.type('#pin', '123456');
+    await app.until('a weak PIN explained', async () => (await app.text('#pin-error')).length > 0);
+    assert.equal(await app.enabled('[data-testid=activate]'), false);
+    await app.type('#pin', pin);
+    await app.type('#pin-confirm', pin);
+    await shot(app, 'activate');
+    await app.click('[data-testid=activate]');
+
+    // Home, then the KTP Digital QR, verified offline with the issuer's published keys.
+    await app.screen('home', 60000);
+    await shot(app, 'home');
+    await app.click('[data-testid=menu-ktp]');
+    await app.screen('ktp');
+    const qrText = await app.until('a QR', async () => {
+      const t = await app.attribute('[data-testid=qr]', 'data-text');
+      return t && t.startsWith('IKD1:') ? t : null;
+    });
+    await app.element('[data-testid=qr-countdown]');
+    await shot(app, 'ktp');
+    const verdict = JSON.parse(
+      execFileSync(join(bin, 'ikd'), ['verify', '--keys', `${siak}/.well-known/ikd-issuer-keys`, '-'], { input: `${qrText}\n`, encoding: 'utf8' }),
+    );
+    assert.equal(verdict.valid, true, JSON.stringify(verdict));
+    assert.equal(JSON.stringify(verdict).includes(resident.nik), true, 'basic shows the NIK');
+    // And as a verifier's camera sees it: the QR decoded from the screenshot of the screen.
+    const fromImage = JSON.parse(
+      execFileSync(join(bin, 'ikd'), ['verify', '--keys', `${siak}/.well-known/ikd-issuer-keys`, '--image', join(shots, `${String(shotNo).padStart(2, '0')}-ktp.png`)], { encoding: 'utf8' }),
+    );
+    assert.equal(fromImage.valid, true, JSON.stringify(fromImage));
+    // age17 discloses no NIK.
+    await app.click('[data-testid=profile-age17]');
+    const ageQr = await app.until('an age17 QR', async () => {
+      const t = await app.attribute('[data-testid=qr]', 'data-text');
+      return t && t !== qrText ? t : null;
+    });
+    const ageVerdict = JSON.parse(
+      execFileSync(join(bin, 'ikd'), ['verify', '--keys', `${siak}/.well-known/ikd-issuer-keys`, '--profile', 'age17', '-'], { input: `${ageQr}\n`, encoding: 'utf8' }),
+    );
+    assert.equal(ageVerdict.valid, true, JSON.stringify(ageVerdict));
+    assert.equal(JSON.stringify(ageVerdict).includes(resident.nik), false, 'age17 must not show the NIK');
+    await app.click('[data-testid=back]');
+
+    // Biodata, family, history.
+    for (const [menu, screen] of [['menu-biodata', 'biodata'], ['menu-family', 'family'], ['menu-activity', 'activity'], ['menu-service', 'service']]) {
+      await app.screen('home');
+      await app.click(`[data-testid=${menu}]`);
+      await app.screen(screen);
+      await app.until(`${screen} loaded`, async () => !(await app.find(`[data-screen=${screen}] .loading`)));
+      await shot(app, screen);
+      if (screen === 'biodata') assert.match(await app.text('[data-screen=biodata]'), new RegExp(resident.nik));
+      if (screen === 'service') assert.match(await app.text('[data-testid=office-name]'), /Probolinggo/i);
+      await app.click('[data-testid=back]');
+    }
+
+    // Change the PIN.
+    await app.screen('home');
+    await app.click('[data-testid=menu-change-pin]');
+    await app.screen('change-pin');
+    await app.type('#old-pin', pin);
+    await app.type('#new-pin', newPin);
+    await app.type('#new-pin-confirm', newPin);
+    await shot(app, 'change-pin');
+    await app.click('[data-testid=change-pin]');
+    await app.element('[role=status]:not(:empty)', 30000);
+  } catch (e) {
+    await shot(app, 'failure').catch(() => {});
+    throw e;
+  } finally {
+    await app.delete();
+  }
+
+  // A fresh start of the app asks for the PIN; the old one is refused, three wrong ones lock.
+  app = await launchApp();
+  try {
+    await app.screen('unlock');
+    await shot(app, 'unlock');
+    for (const wrong of [pin, '975310', '864200']) {
+      await app.until('the PIN input usable', () => app.enabled('#unlock-pin'));
+      await app.type('#unlock-pin', wrong);
+      await app.click('[data-testid=unlock]');
+      await app.element('[role=alert]:not(:empty)');
+      if (wrong !== '864200') {
+        await app.until('the wrong-PIN message', async () => /PIN/.test(await app.text('[role=alert]')));
+      }
+    }
+    await app.element('[data-testid=pin-countdown]');
+    assert.equal(await app.enabled('#unlock-pin'), false, 'locked after 3 wrong PINs');
+    await shot(app, 'pin-locked');
+    // The lock lasts 30 s; the input comes back by itself.
+    await app.until('the lock to end', () => app.enabled('#unlock-pin'), 45000);
+    await app.type('#unlock-pin', newPin);
+    await app.click('[data-testid=unlock]');
+    await app.screen('home', 30000);
+
+    // Release the device: back to the welcome screen, nothing left on the phone.
+    await app.click('[data-testid=menu-release]');
+    await app.screen('release');
+    await app.type('#release-pin', newPin);
+    await app.click('[data-testid=release]');
+    await app.click('[data-testid=release-confirm]');
+    await shot(app, 'release-confirm');
+    await app.screen('welcome', 30000);
+    await shot(app, 'released');
+  } catch (e) {
+    await shot(app, 'failure').catch(() => {});
+    throw e;
+  } finally {
+    await app.delete();
+  }
+});
