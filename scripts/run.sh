@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # The one command that sets up and runs the project on a fresh Debian machine.
 #
-# It builds the workspace, shows the Digital KTP QR format offline with the `ikd` tool, then starts
-# the mock central SIAK on an embedded SQLite database (created and populated on first start) and
-# keeps it in the foreground until Ctrl-C. The resident app (issue 4) will be started here too,
-# pointed at this server; until it lands, residents are played by the HTTP API (docs/api.md).
+# It installs what is missing, builds the web UI and the workspace, shows the Digital KTP QR format
+# offline with the `ikd` tool, starts the mock central SIAK on an embedded SQLite database (created
+# and populated on first start) and then the resident app in a desktop window, pointed at it. Walk
+# the story in the app; approve in the operator console in a browser; read the activation code
+# from the outbox. Closing the app leaves the server running until Ctrl-C.
 #
-# Environment: PORT (default 8080), SIAK_MOCK_DB (default target/run/siak-mock.db).
+# The app keeps its secrets in the desktop's Secret Service (GNOME Keyring, KWallet). Without a
+# desktop session (no D-Bus session bus), a private gnome-keyring is started for it with its data
+# under target/run/. Without a display, only the server runs.
+#
+# Environment: PORT (default 8080), SIAK_MOCK_DB (default target/run/siak-mock.db),
+# IKD_DATA_DIR (the app's data, default target/run/app-data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
-cargo build --locked -p ikd-cli -p siak-mock
+(cd ui && npm run --silent build -- --logLevel warn)
+cargo build --locked -p ikd-cli -p siak-mock -p ikd-app
 bin=target/debug
 mkdir -p target/demo target/run
 
@@ -41,4 +48,30 @@ cat <<EOT
 
 Starting; Ctrl-C stops it.
 EOT
-exec "$bin/siak-mock" serve --bind "127.0.0.1:$port" --db "$db"
+"$bin/siak-mock" serve --bind "127.0.0.1:$port" --db "$db" &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
+for _ in $(seq 1 600); do
+  curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { echo "siak-mock did not start (is port $port free? set PORT=…)" >&2; exit 1; }
+  sleep 0.1
+done
+
+export IKD_SIAK_URL="$url" IKD_DATA_DIR="${IKD_DATA_DIR:-$PWD/target/run/app-data}"
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  printf '\nNo display: the app cannot open a window here. The server keeps running (Ctrl-C stops it).\n'
+  wait "$server"
+  exit 0
+fi
+printf '\n\033[1m== The resident app\033[0m (data in %s)\n' "$IKD_DATA_DIR"
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && busctl --user status org.freedesktop.secrets >/dev/null 2>&1; then
+  "$bin/ikd-app" || true
+else
+  # No Secret Service in this session: a private, unlocked gnome-keyring for the app.
+  mkdir -p target/run/keyring
+  XDG_DATA_HOME="$PWD/target/run/keyring" dbus-run-session -- bash -c '
+    echo -n ikd-dev-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec "$0"' "$bin/ikd-app" || true
+fi
+printf '\nThe app was closed; the server keeps running (Ctrl-C stops it).\n'
+wait "$server"

@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -257,6 +257,22 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     throw e;
   } finally {
     await app.delete();
+  }
+
+  // Startup: from launching the app to the PIN screen ready for input. Measured here, where an
+  // activated account exists; IKD_E2E_STARTUP_RUNS=N (scripts/bench-app.sh) repeats it and writes
+  // the figures to target/app-startup.json. Reported, never asserted.
+  const runs = Number(process.env.IKD_E2E_STARTUP_RUNS ?? 0);
+  const startups = [];
+  for (let i = 0; i < runs; i += 1) {
+    const t0 = performance.now();
+    const s = await launchApp();
+    await s.until('the PIN input usable', () => s.enabled('#unlock-pin'), 60000);
+    startups.push(Math.round(performance.now() - t0));
+    await s.delete();
+  }
+  if (runs > 0) {
+    writeFileSync(join(root, 'target/app-startup.json'), JSON.stringify({ binary: join(bin, 'ikd-app'), runs: startups }, null, 2));
   }
 
   // A fresh start of the app asks for the PIN; the old one is refused, three wrong ones lock.
