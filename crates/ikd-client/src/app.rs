@@ -42,7 +42,18 @@ pub struct App<S: SecretStore> {
     /// never waits for the network to know this).
     online: AtomicBool,
     settings: Mutex<Settings>,
+    /// The liveness actions of the current attempt (the same ones when the screen is shown again
+    /// or the language changes).
+    liveness: Mutex<Option<Vec<usize>>>,
 }
+
+/// The liveness actions: code, Indonesian and English prompt.
+const LIVENESS_ACTIONS: [(&str, &str, &str); 4] = [
+    ("look_left", "Tengok ke kiri", "Look left"),
+    ("look_right", "Tengok ke kanan", "Look right"),
+    ("move_closer", "Dekatkan wajah", "Move closer"),
+    ("move_back", "Jauhkan wajah", "Move back"),
+];
 
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -193,6 +204,7 @@ impl<S: SecretStore> App<S> {
             unlocked: AtomicBool::new(false),
             online: AtomicBool::new(false),
             settings: Mutex::new(settings),
+            liveness: Mutex::new(None),
         }
     }
 
@@ -516,6 +528,10 @@ impl<S: SecretStore> App<S> {
             .register(nik, email, phone, now)
             .await
             .map_err(|e| self.err(e))?;
+        // The next attempt gets new actions.
+        if let Ok(mut steps) = self.liveness.lock() {
+            *steps = None;
+        }
         Ok(self.status_view(view))
     }
 
@@ -892,25 +908,30 @@ impl<S: SecretStore> App<S> {
     /// capture.
     pub fn liveness_steps(&self) -> Vec<LivenessStep> {
         let lang = self.lang();
-        let mut actions = [
-            ("look_left", "Tengok ke kiri", "Look left"),
-            ("look_right", "Tengok ke kanan", "Look right"),
-            ("move_closer", "Dekatkan wajah", "Move closer"),
-            ("move_back", "Jauhkan wajah", "Move back"),
-        ];
-        let mut bytes = [0u8; 4];
-        // A failing random source only makes the order predictable.
-        let _ = SystemRandom::new().fill(&mut bytes);
-        for i in (1..actions.len()).rev() {
-            actions.swap(i, usize::from(bytes[i]) % (i + 1));
-        }
-        let count = 2 + usize::from(bytes[0]) % 3;
-        actions[..count]
-            .iter()
+        let order = match self.liveness.lock() {
+            Ok(mut current) => current.get_or_insert_with(random_liveness_order).clone(),
+            Err(_) => random_liveness_order(),
+        };
+        order
+            .into_iter()
+            .filter_map(|i| LIVENESS_ACTIONS.get(i))
             .map(|(action, id, en)| LivenessStep {
                 action: (*action).to_owned(),
                 prompt: pick(lang, id, en),
             })
             .collect()
     }
+}
+
+/// 2–4 of the liveness actions in a random order.
+fn random_liveness_order() -> Vec<usize> {
+    let mut order: Vec<usize> = (0..LIVENESS_ACTIONS.len()).collect();
+    let mut bytes = [0u8; 4];
+    // A failing random source only makes the order predictable.
+    let _ = SystemRandom::new().fill(&mut bytes);
+    for i in (1..order.len()).rev() {
+        order.swap(i, usize::from(bytes[i]) % (i + 1));
+    }
+    order.truncate(2 + usize::from(bytes[0]) % 3);
+    order
 }

@@ -12,6 +12,7 @@ use ikd_client::views::{Draft, Stage};
 use ikd_client::{App, MemoryStore, Resident, SiakClient, StateDir};
 use ikd_core::credential::{IssuerKeySet, VerifyOptions, verify_presentation};
 use serde_json::json;
+use siak_mock::SampleReason;
 
 const PIN: &str = "284619";
 
@@ -78,6 +79,21 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
     assert_eq!(
         self::app(&server, "phone").info().expect("info").draft,
         draft
+    );
+
+    // The liveness actions stay the same for this attempt, whatever the language.
+    let steps = app.liveness_steps();
+    assert!((2..=4).contains(&steps.len()));
+    app.set_lang("en").expect("lang");
+    let again = app.liveness_steps();
+    app.set_lang("id").expect("lang");
+    assert_eq!(
+        steps.iter().map(|s| &s.action).collect::<Vec<_>>(),
+        again.iter().map(|s| &s.action).collect::<Vec<_>>()
+    );
+    assert_ne!(
+        steps[0].prompt, again[0].prompt,
+        "prompts follow the language"
     );
 
     // Sent: the tracker shows the central check done and the operator's scan as the current step.
@@ -259,5 +275,108 @@ async fn a_rejection_is_explained_and_the_resident_can_register_again() {
     let info = app.start_over().expect("start over");
     assert_eq!(info.stage, Stage::New);
     assert_eq!(info.draft.nik, resident.nik, "what was typed is kept");
+    std::fs::remove_dir_all(&server.dir).ok();
+}
+
+#[tokio::test]
+async fn every_rejection_reaches_the_resident_with_its_reason() {
+    let server = start_server("app-rejections").await;
+    let store = siak_mock::Store::open_unpopulated(&server.db).expect("db");
+    let today = Utc::now().date_naive();
+    let now = Utc::now();
+    let mut phone_no = 10;
+    let mut next_phone = || {
+        phone_no += 1;
+        format!("0812345678{phone_no}")
+    };
+
+    // The central checks, each by a resident of the register who must be refused for it.
+    for reason in [
+        SampleReason::Under17Unmarried,
+        SampleReason::KtpElNotRecorded,
+        SampleReason::DuplicateIdentity,
+        SampleReason::DeceasedOrInactive,
+    ] {
+        let who = store
+            .sample(reason, today, 1, None)
+            .expect("sample")
+            .remove(0);
+        let app = app(&server, &format!("phone-{reason}"));
+        let err = app
+            .register(&who.nik, "warga@example.id", &next_phone(), now)
+            .await
+            .expect_err("refused");
+        let expected = reason.rejection_reason().expect("a rejection");
+        assert_eq!(err.code, ikd_core::Localized::code(&expected), "{reason}");
+        assert_eq!(
+            err.message,
+            ikd_core::Localized::message(&expected, ikd_core::Lang::Id)
+        );
+        // Nothing was registered: the form can be corrected and sent again.
+        assert_eq!(app.info().expect("info").stage, Stage::New);
+    }
+
+    // A well-formed NIK nobody has.
+    let mut unknown = eligible(&server).nik;
+    unknown.replace_range(12..16, "9999");
+    let err = app(&server, "phone-unknown")
+        .register(&unknown, "warga@example.id", &next_phone(), now)
+        .await
+        .expect_err("unknown NIK");
+    assert_eq!(err.code, "nik_not_found");
+
+    // A married minor may register.
+    let minor = store
+        .sample(SampleReason::MarriedMinor, today, 1, None)
+        .expect("sample")
+        .remove(0);
+    let status = app(&server, "phone-minor")
+        .register(&minor.nik, "warga@example.id", &next_phone(), now)
+        .await
+        .expect("a married minor may register");
+    assert_eq!(status.state, "awaiting_operator_scan");
+
+    // One account, one device: a second phone is refused while the first is active, and one
+    // phone number serves one family card only.
+    let holder = eligible(&server);
+    let first = app(&server, "phone-first");
+    let phone = next_phone();
+    let status = first
+        .register(&holder.nik, "warga@example.id", &phone, now)
+        .await
+        .expect("registered");
+    let code = operator_approves(
+        &server,
+        &status.registration_id,
+        status.qr_text.as_deref().expect("qr"),
+    )
+    .await;
+    first.activate(&code, PIN, now).await.expect("activated");
+    let err = app(&server, "phone-second")
+        .register(&holder.nik, "warga@example.id", &next_phone(), now)
+        .await
+        .expect_err("active elsewhere");
+    assert_eq!(err.code, "active_on_other_device");
+    assert!(err.message.contains("Lepas Perangkat") || err.message.contains("perangkat"));
+
+    let kk_of = |nik: &str| {
+        store
+            .resident(nik)
+            .expect("query")
+            .expect("resident")
+            .resident
+            .kk
+    };
+    let stranger = store
+        .sample(SampleReason::Eligible, today, 50, None)
+        .expect("sample")
+        .into_iter()
+        .find(|s| kk_of(&s.nik) != kk_of(&holder.nik))
+        .expect("someone of another family");
+    let err = app(&server, "phone-stranger")
+        .register(&stranger.nik, "lain@example.id", &phone, now)
+        .await
+        .expect_err("phone of another family");
+    assert_eq!(err.code, "phone_used_by_other_family");
     std::fs::remove_dir_all(&server.dir).ok();
 }
