@@ -145,50 +145,39 @@ fn pin_rules(lang: Lang) -> Vec<String> {
     }
 }
 
-struct NotMatching;
+/// A refusal by the app itself (not the core's nor the server's).
+struct AppRefusal {
+    code: &'static str,
+    id: &'static str,
+    en: &'static str,
+}
 
-impl Localized for NotMatching {
+impl Localized for AppRefusal {
     fn code(&self) -> &'static str {
-        "pin_confirmation_mismatch"
+        self.code
     }
     fn message(&self, lang: Lang) -> String {
-        pick(
-            lang,
-            "PIN yang diulang tidak sama. Ketik PIN yang sama dua kali.",
-            "The repeated PIN is different. Type the same PIN twice.",
-        )
+        pick(lang, self.id, self.en)
     }
 }
 
-struct UnknownLang;
+const PIN_MISMATCH: AppRefusal = AppRefusal {
+    code: "pin_confirmation_mismatch",
+    id: "PIN yang diulang tidak sama. Ketik PIN yang sama dua kali.",
+    en: "The repeated PIN is different. Type the same PIN twice.",
+};
 
-impl Localized for UnknownLang {
-    fn code(&self) -> &'static str {
-        "lang_unknown"
-    }
-    fn message(&self, lang: Lang) -> String {
-        pick(
-            lang,
-            "Bahasa tidak dikenal. Pilih Bahasa Indonesia (id) atau English (en).",
-            "Unknown language. Choose Bahasa Indonesia (id) or English (en).",
-        )
-    }
-}
+const UNKNOWN_LANG: AppRefusal = AppRefusal {
+    code: "lang_unknown",
+    id: "Bahasa tidak dikenal. Pilih Bahasa Indonesia (id) atau English (en).",
+    en: "Unknown language. Choose Bahasa Indonesia (id) or English (en).",
+};
 
-struct UnknownProfile;
-
-impl Localized for UnknownProfile {
-    fn code(&self) -> &'static str {
-        "profile_unknown"
-    }
-    fn message(&self, lang: Lang) -> String {
-        pick(
-            lang,
-            "Pilihan data yang ditampilkan tidak dikenal (age17, basic atau full).",
-            "Unknown disclosure choice (age17, basic or full).",
-        )
-    }
-}
+const UNKNOWN_PROFILE: AppRefusal = AppRefusal {
+    code: "profile_unknown",
+    id: "Pilihan data yang ditampilkan tidak dikenal (age17, basic atau full).",
+    en: "Unknown disclosure choice (age17, basic or full).",
+};
 
 impl<S: SecretStore> App<S> {
     /// The app around `resident`; settings are read from its data directory.
@@ -220,6 +209,14 @@ impl<S: SecretStore> App<S> {
 
     fn err(&self, err: ClientError) -> UiError {
         ui_error(err, self.lang())
+    }
+
+    fn refusal(&self, refusal: &AppRefusal) -> UiError {
+        UiError {
+            code: refusal.code.to_owned(),
+            message: refusal.message(self.lang()),
+            retry_after_secs: None,
+        }
     }
 
     fn update_settings(&self, change: impl FnOnce(&mut Settings)) -> Result<(), UiError> {
@@ -272,11 +269,7 @@ impl<S: SecretStore> App<S> {
 
     /// Switches the language (`id` or `en`) and remembers it.
     pub fn set_lang(&self, tag: &str) -> Result<AppInfo, UiError> {
-        let lang = Lang::from_tag(tag).ok_or_else(|| UiError {
-            code: UnknownLang.code().into(),
-            message: UnknownLang.message(self.lang()),
-            retry_after_secs: None,
-        })?;
+        let lang = Lang::from_tag(tag).ok_or_else(|| self.refusal(&UNKNOWN_LANG))?;
         self.update_settings(|s| s.lang = lang)?;
         self.info()
     }
@@ -397,7 +390,7 @@ impl<S: SecretStore> App<S> {
         } else if confirm == pin {
             field_ok(String::new())
         } else {
-            field_err(&NotMatching, lang)
+            field_err(&PIN_MISMATCH, lang)
         };
         let ready = first.ok && second.ok;
         PinCheck {
@@ -740,11 +733,9 @@ impl<S: SecretStore> App<S> {
     /// A fresh QR of `profile` (valid 90 s), made on the device (works offline).
     pub async fn present(&self, profile: &str, now: DateTime<Utc>) -> Result<QrView, UiError> {
         self.require_unlocked()?;
-        let chosen: Profile = profile.parse().map_err(|_| UiError {
-            code: UnknownProfile.code().into(),
-            message: UnknownProfile.message(self.lang()),
-            retry_after_secs: None,
-        })?;
+        let chosen: Profile = profile
+            .parse()
+            .map_err(|_| self.refusal(&UNKNOWN_PROFILE))?;
         let presentation = self
             .resident
             .present(chosen, now)

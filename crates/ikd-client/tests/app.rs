@@ -237,21 +237,13 @@ async fn a_rejection_is_explained_and_the_resident_can_register_again() {
         .expect("registered");
 
     let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .post(format!("{}/v1/operator/login", server.url))
-        .json(&json!({"username": "operator.pusat", "password": "pw"}))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("json");
+    let token = operator_token(&server).await;
     let rejected = http
         .post(format!(
             "{}/v1/operator/registrations/{}/reject",
             server.url, status.registration_id
         ))
-        .bearer_auth(login["token"].as_str().expect("token"))
+        .bearer_auth(&token)
         .json(&json!({"reason": "data_mismatch"}))
         .send()
         .await

@@ -65,9 +65,9 @@ pub fn eligible(server: &Server) -> siak_mock::Sample {
         .remove(0)
 }
 
-pub async fn operator_approves(server: &Server, registration_id: &str, qr: &str) -> String {
-    let http = reqwest::Client::new();
-    let token: Value = http
+/// A session token of the seeded operator `operator.pusat`.
+pub async fn operator_token(server: &Server) -> String {
+    let login: Value = reqwest::Client::new()
         .post(format!("{}/v1/operator/login", server.url))
         .json(&json!({"username": "operator.pusat", "password": "pw"}))
         .send()
@@ -76,12 +76,18 @@ pub async fn operator_approves(server: &Server, registration_id: &str, qr: &str)
         .json()
         .await
         .expect("json");
+    login["token"].as_str().expect("token").to_owned()
+}
+
+pub async fn operator_approves(server: &Server, registration_id: &str, qr: &str) -> String {
+    let http = reqwest::Client::new();
+    let token = operator_token(server).await;
     let approved = http
         .post(format!(
             "{}/v1/operator/registrations/{registration_id}/approve",
             server.url
         ))
-        .bearer_auth(token["token"].as_str().expect("token"))
+        .bearer_auth(&token)
         .json(&json!({"registration_qr": qr}))
         .send()
         .await
