@@ -118,6 +118,38 @@ fn field_err(err: &dyn Localized, lang: Lang) -> FieldCheck {
     }
 }
 
+/// A field checked by `parse`: empty (no error shown) when nothing was typed (blank for trimmed
+/// fields), otherwise the parsed value as it will be sent, or the parser's error.
+fn check_field<T, E: Localized>(
+    input: &str,
+    blank: bool,
+    lang: Lang,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+    sent_as: impl FnOnce(T) -> String,
+) -> FieldCheck {
+    if blank {
+        return field_empty();
+    }
+    match parse(input) {
+        Ok(value) => field_ok(sent_as(value)),
+        Err(e) => field_err(&e, lang),
+    }
+}
+
+/// The NIK field with nothing known about its holder (empty or not a NIK).
+fn nik_unknown(field: FieldCheck) -> NikCheck {
+    NikCheck {
+        field,
+        province: None,
+        regency: None,
+        district: None,
+        birth_date: None,
+        sex: None,
+        age: None,
+        warnings: vec![],
+    }
+}
+
 fn field_empty() -> FieldCheck {
     FieldCheck {
         empty: true,
@@ -290,16 +322,7 @@ impl<S: SecretStore> App<S> {
         let lang = self.lang();
         let today = now.date_naive();
         let nik = if nik.trim().is_empty() {
-            NikCheck {
-                field: field_empty(),
-                province: None,
-                regency: None,
-                district: None,
-                birth_date: None,
-                sex: None,
-                age: None,
-                warnings: vec![],
-            }
+            nik_unknown(field_empty())
         } else {
             match Nik::parse(nik, today) {
                 Ok(n) => {
@@ -327,34 +350,19 @@ impl<S: SecretStore> App<S> {
                         warnings,
                     }
                 }
-                Err(e) => NikCheck {
-                    field: field_err(&e, lang),
-                    province: None,
-                    regency: None,
-                    district: None,
-                    birth_date: None,
-                    sex: None,
-                    age: None,
-                    warnings: vec![],
-                },
+                Err(e) => nik_unknown(field_err(&e, lang)),
             }
         };
-        let email = if email.trim().is_empty() {
-            field_empty()
-        } else {
-            match Email::parse(email) {
-                Ok(e) => field_ok(e.as_str().to_owned()),
-                Err(e) => field_err(&e, lang),
-            }
-        };
-        let phone = if phone.trim().is_empty() {
-            field_empty()
-        } else {
-            match PhoneNumber::parse(phone) {
-                Ok(p) => field_ok(p.e164().to_owned()),
-                Err(e) => field_err(&e, lang),
-            }
-        };
+        let email = check_field(email, email.trim().is_empty(), lang, Email::parse, |e| {
+            e.as_str().to_owned()
+        });
+        let phone = check_field(
+            phone,
+            phone.trim().is_empty(),
+            lang,
+            PhoneNumber::parse,
+            |p| p.e164().to_owned(),
+        );
         let ready = nik.field.ok && email.ok && phone.ok;
         RegistrationCheck {
             nik,
@@ -373,18 +381,16 @@ impl<S: SecretStore> App<S> {
             .ok()
             .and_then(|s| s.nik)
             .and_then(|n| Nik::parse(&n, now.date_naive()).ok());
-        let first = if pin.is_empty() {
-            field_empty()
-        } else {
-            let parsed = match &nik {
+        let first = check_field(
+            pin,
+            pin.is_empty(),
+            lang,
+            |pin| match &nik {
                 Some(nik) => Pin::parse_new(pin, nik),
                 None => Pin::parse(pin),
-            };
-            match parsed {
-                Ok(_) => field_ok(String::new()),
-                Err(e) => field_err(&e, lang),
-            }
-        };
+            },
+            |_| String::new(),
+        );
         let second = if confirm.is_empty() {
             field_empty()
         } else if confirm == pin {
