@@ -14,11 +14,13 @@
 //! * [`protocol`]: device proofs, the PIN proof, activation codes and the registration QR.
 //! * [`registration`]: the registration state machine shared by the server and the client.
 //! * [`wire`]: the JSON messages between the app and the SIAK server.
+//! * [`liveness`]: the moving-face selfie: challenge actions, face analysis, tracker, evidence.
 //! * [`i18n`]: user-facing messages in Bahasa Indonesia and English.
 
 pub mod contact;
 pub mod credential;
 pub mod i18n;
+pub mod liveness;
 pub mod nik;
 pub mod offices;
 pub mod pin;

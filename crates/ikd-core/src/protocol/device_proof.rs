@@ -24,6 +24,8 @@ pub enum ProofPurpose {
     Activate,
     /// Logging in.
     Login,
+    /// Signing liveness evidence (the challenge is the evidence digest).
+    Liveness,
 }
 
 impl ProofPurpose {
@@ -32,6 +34,7 @@ impl ProofPurpose {
             ProofPurpose::Register => b"register",
             ProofPurpose::Activate => b"activate",
             ProofPurpose::Login => b"login",
+            ProofPurpose::Liveness => b"liveness",
         }
     }
 }
