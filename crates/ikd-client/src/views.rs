@@ -47,6 +47,8 @@ pub enum Stage {
     Registered,
     /// Active on this device: unlock with the PIN.
     Activated,
+    /// A device change or PIN reset passed its liveness check and waits for the emailed code.
+    Recovering,
 }
 
 /// What the form held when the resident left it (never lost by going back).
@@ -310,13 +312,90 @@ pub struct OfficeView {
     pub channels: Vec<ChannelView>,
 }
 
-/// A liveness challenge step to show (the liveness issue makes these server-issued and analysed).
+/// A liveness challenge step to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct LivenessStep {
-    /// `look_left`, `look_right`, `move_closer`, `move_back`.
+    /// `move_left`, `move_right`, `move_closer` or `move_back` (the resident's left and right).
     pub action: String,
     /// The prompt in the current language.
     pub prompt: String,
+}
+
+/// A liveness attempt, as the capture screen needs it. The challenge comes from the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LivenessSession {
+    /// `register` (a new registration) or `recover` (device change or forgotten PIN).
+    pub purpose: String,
+    /// The server's challenge id.
+    pub challenge_id: String,
+    /// The actions to make, in order.
+    pub steps: Vec<LivenessStep>,
+    /// Width of the frames to send (RGBA, row by row).
+    pub frame_width: u32,
+    /// Height of the frames to send.
+    pub frame_height: u32,
+    /// `camera`, or `test` in a debug build with the synthetic test camera: then the UI opens no
+    /// camera and sends empty frames, which the app replaces with synthetic ones.
+    pub source: String,
+    /// Time for the whole attempt, in seconds.
+    pub limit_secs: u32,
+}
+
+/// A face box in frame pixels (for the guide oval).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct FaceBox {
+    /// Left edge.
+    pub x: i32,
+    /// Top edge.
+    pub y: i32,
+    /// Width.
+    pub w: u32,
+    /// Height.
+    pub h: u32,
+}
+
+/// What the analysis made of the last frame.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LivenessProgress {
+    /// `baseline` (hold the face in the middle), `act` (make action `step`), `centre` (come back
+    /// to the middle), `done` or `failed`.
+    pub phase: String,
+    /// Actions completed.
+    pub completed: u32,
+    /// Actions in all.
+    pub total: u32,
+    /// The action asked now (`act` only).
+    pub action: Option<String>,
+    /// What to do now, in the current language.
+    pub prompt: String,
+    /// What is wrong with the picture (too dark, no face, several faces, blurred, …).
+    pub issue: Option<Message>,
+    /// Why the attempt failed (`failed` only); a new attempt starts with a new challenge.
+    pub failure: Option<Message>,
+    /// The face found, if one.
+    pub face: Option<FaceBox>,
+    /// Milliseconds since the first frame.
+    pub elapsed_ms: u32,
+}
+
+/// A device change or PIN reset waiting for the emailed code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RecoveryView {
+    /// Where the code was sent, partly hidden (`bu***@example.id`).
+    pub email_hint: String,
+    /// Minutes until the code expires.
+    pub expires_in_minutes: u32,
+}
+
+/// What a finished liveness attempt led to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LivenessResult {
+    /// `register` or `recover`.
+    pub purpose: String,
+    /// The registration, for `register`.
+    pub status: Option<RegistrationStatus>,
+    /// The pending device change, for `recover`.
+    pub recovery: Option<RecoveryView>,
 }
 
 /// Every declaration above, as one TypeScript module (the UI imports it).
@@ -345,6 +424,11 @@ pub fn typescript_declarations() -> String {
         ChannelView::decl(&cfg),
         OfficeView::decl(&cfg),
         LivenessStep::decl(&cfg),
+        LivenessSession::decl(&cfg),
+        FaceBox::decl(&cfg),
+        LivenessProgress::decl(&cfg),
+        RecoveryView::decl(&cfg),
+        LivenessResult::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/ikd-client/src/views.rs by ts-rs. Do not edit: run\n\

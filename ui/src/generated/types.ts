@@ -26,7 +26,7 @@ message: string,
  */
 retry_after_secs?: number, };
 
-export type Stage = "new" | "registered" | "activated";
+export type Stage = "new" | "registered" | "activated" | "recovering";
 
 export type Draft = { 
 /**
@@ -407,10 +407,122 @@ channels: Array<ChannelView>, };
 
 export type LivenessStep = { 
 /**
- * `look_left`, `look_right`, `move_closer`, `move_back`.
+ * `move_left`, `move_right`, `move_closer` or `move_back` (the resident's left and right).
  */
 action: string, 
 /**
  * The prompt in the current language.
  */
 prompt: string, };
+
+export type LivenessSession = { 
+/**
+ * `register` (a new registration) or `recover` (device change or forgotten PIN).
+ */
+purpose: string, 
+/**
+ * The server's challenge id.
+ */
+challenge_id: string, 
+/**
+ * The actions to make, in order.
+ */
+steps: Array<LivenessStep>, 
+/**
+ * Width of the frames to send (RGBA, row by row).
+ */
+frame_width: number, 
+/**
+ * Height of the frames to send.
+ */
+frame_height: number, 
+/**
+ * `camera`, or `test` in a debug build with the synthetic test camera: then the UI opens no
+ * camera and sends empty frames, which the app replaces with synthetic ones.
+ */
+source: string, 
+/**
+ * Time for the whole attempt, in seconds.
+ */
+limit_secs: number, };
+
+export type FaceBox = { 
+/**
+ * Left edge.
+ */
+x: number, 
+/**
+ * Top edge.
+ */
+y: number, 
+/**
+ * Width.
+ */
+w: number, 
+/**
+ * Height.
+ */
+h: number, };
+
+export type LivenessProgress = { 
+/**
+ * `baseline` (hold the face in the middle), `act` (make action `step`), `centre` (come back
+ * to the middle), `done` or `failed`.
+ */
+phase: string, 
+/**
+ * Actions completed.
+ */
+completed: number, 
+/**
+ * Actions in all.
+ */
+total: number, 
+/**
+ * The action asked now (`act` only).
+ */
+action: string | null, 
+/**
+ * What to do now, in the current language.
+ */
+prompt: string, 
+/**
+ * What is wrong with the picture (too dark, no face, several faces, blurred, …).
+ */
+issue: Message | null, 
+/**
+ * Why the attempt failed (`failed` only); a new attempt starts with a new challenge.
+ */
+failure: Message | null, 
+/**
+ * The face found, if one.
+ */
+face: FaceBox | null, 
+/**
+ * Milliseconds since the first frame.
+ */
+elapsed_ms: number, };
+
+export type RecoveryView = { 
+/**
+ * Where the code was sent, partly hidden (`bu***@example.id`).
+ */
+email_hint: string, 
+/**
+ * Minutes until the code expires.
+ */
+expires_in_minutes: number, };
+
+export type LivenessResult = { 
+/**
+ * `register` or `recover`.
+ */
+purpose: string, 
+/**
+ * The registration, for `register`.
+ */
+status: RegistrationStatus | null, 
+/**
+ * The pending device change, for `recover`.
+ */
+recovery: RecoveryView | null, };
