@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as api from './api';
 
-type Call = { cmd: string; args: unknown };
+type Call = { cmd: string; args: unknown; options?: unknown };
 let seen: Call[] = [];
 let answer: (cmd: string) => Promise<unknown> = async () => null;
 
@@ -10,8 +10,8 @@ beforeEach(() => {
   answer = async () => null;
   (globalThis as unknown as { window: unknown }).window = {
     __TAURI_INTERNALS__: {
-      invoke: (cmd: string, args: unknown) => {
-        seen.push({ cmd, args });
+      invoke: (cmd: string, args: unknown, options?: unknown) => {
+        seen.push(options === undefined ? { cmd, args } : { cmd, args, options });
         return answer(cmd);
       },
     },
@@ -29,10 +29,13 @@ describe('api', () => {
     await api.saveDraft(draft);
     await api.checkRegistration('1', 'e', 'p');
     await api.checkPin('123', '124');
-    await api.register('1', 'e', 'p');
+    await api.livenessStart('1', 'e', 'p');
+    await api.recoveryStart('1', 'e');
+    await api.livenessFinish();
+    await api.livenessCancel();
+    await api.recoveryConfirm('CODE', '280419');
     await api.registrationStatus();
     await api.startOver();
-    await api.livenessSteps();
     await api.activate('CODE', '280419');
     await api.unlock('280419');
     await api.lock();
@@ -51,10 +54,13 @@ describe('api', () => {
       ['save_draft', { draft }],
       ['check_registration', { nik: '1', email: 'e', phone: 'p' }],
       ['check_pin', { pin: '123', confirm: '124' }],
-      ['register', { nik: '1', email: 'e', phone: 'p' }],
+      ['liveness_start', { nik: '1', email: 'e', phone: 'p' }],
+      ['recovery_start', { nik: '1', email: 'e' }],
+      ['liveness_finish', {}],
+      ['liveness_cancel', {}],
+      ['recovery_confirm', { code: 'CODE', pin: '280419' }],
       ['registration_status', {}],
       ['start_over', {}],
-      ['liveness_steps', {}],
       ['activate', { code: 'CODE', pin: '280419' }],
       ['unlock', { pin: '280419' }],
       ['lock', {}],
@@ -68,6 +74,17 @@ describe('api', () => {
       ['activity', {}],
       ['office', {}],
     ]);
+  });
+
+  it('sends a frame as the raw body with its time in a header', async () => {
+    const rgba = new Uint8Array([1, 2, 3, 255, 4, 5, 6, 255]);
+    await api.livenessFrame(rgba, 1234.6);
+    await api.livenessFrame(new Uint8Array(0), -3);
+    expect(seen).toEqual([
+      { cmd: 'liveness_frame', args: rgba, options: { headers: { 'x-ikd-frame-ms': '1235' } } },
+      { cmd: 'liveness_frame', args: new Uint8Array(0), options: { headers: { 'x-ikd-frame-ms': '0' } } },
+    ]);
+    expect(seen[0].args).toBe(rgba);
   });
 
   it('passes a UiError through and wraps anything else', async () => {

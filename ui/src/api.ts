@@ -9,7 +9,9 @@ import type {
   CardView,
   Draft,
   FamilyView,
-  LivenessStep,
+  LivenessProgress,
+  LivenessResult,
+  LivenessSession,
   OfficeView,
   PinCheck,
   ProfileOption,
@@ -40,9 +42,9 @@ export function toUiError(value: unknown): UiError {
   return { code: 'ipc', message };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: string, args?: Record<string, unknown> | Uint8Array, headers?: Record<string, string>): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await (headers ? invoke<T>(cmd, args, { headers }) : invoke<T>(cmd, args));
   } catch (err) {
     throw toUiError(err);
   }
@@ -55,11 +57,27 @@ export const checkRegistration = (nik: string, email: string, phone: string): Pr
   call('check_registration', { nik, email, phone });
 export const checkPin = (pin: string, confirm: string): Promise<PinCheck> =>
   call('check_pin', { pin, confirm });
-export const register = (nik: string, email: string, phone: string): Promise<RegistrationStatus> =>
-  call('register', { nik, email, phone });
+/** Checks the form, saves the draft and fetches a liveness challenge for the registration. */
+export const livenessStart = (nik: string, email: string, phone: string): Promise<LivenessSession> =>
+  call('liveness_start', { nik, email, phone });
+/** A liveness challenge to move the account to this device (new phone or forgotten PIN). */
+export const recoveryStart = (nik: string, email: string): Promise<LivenessSession> =>
+  call('recovery_start', { nik, email });
+/**
+ * One camera frame for Rust to analyse: the RGBA pixels (`frame_width` × `frame_height` × 4, row
+ * by row) as the raw IPC body, `ms` since the attempt's first frame in a header. An empty body
+ * when the session's source is `test`.
+ */
+export const livenessFrame = (rgba: Uint8Array, ms: number): Promise<LivenessProgress> =>
+  call('liveness_frame', rgba, { 'x-ikd-frame-ms': String(Math.max(0, Math.round(ms))) });
+/** Sends the attempt's evidence (the registration, or the device change). */
+export const livenessFinish = (): Promise<LivenessResult> => call('liveness_finish');
+/** Forgets the attempt (the capture screen is left without finishing). */
+export const livenessCancel = (): Promise<void> => call('liveness_cancel');
+/** The emailed code and the new PIN: the account is on this device now, unlocked. */
+export const recoveryConfirm = (code: string, pin: string): Promise<UnlockView> => call('recovery_confirm', { code, pin });
 export const registrationStatus = (): Promise<RegistrationStatus> => call('registration_status');
 export const startOver = (): Promise<AppInfo> => call('start_over');
-export const livenessSteps = (): Promise<LivenessStep[]> => call('liveness_steps');
 export const activate = (code: string, pin: string): Promise<UnlockView> => call('activate', { code, pin });
 export const unlock = (pin: string): Promise<UnlockView> => call('unlock', { pin });
 export const lock = (): Promise<void> => call('lock');

@@ -1,6 +1,6 @@
 // The app shell: which screen is shown, the lock, the language, and the app-wide messages.
 import * as api from './api';
-import type { AppInfo, RegistrationStatus, UiError, UnlockView } from './generated/types';
+import type { AppInfo, LivenessSession, RecoveryView, RegistrationStatus, UiError, UnlockView } from './generated/types';
 import { busy, fill, h } from './dom';
 import { icon } from './icons';
 import { currentLang, setLanguage, t } from './i18n';
@@ -30,14 +30,31 @@ export type Screen = (ctx: Ctx) => void;
 
 /** Screens without a Back button. */
 const NO_BACK: ReadonlySet<ScreenName> = new Set(['welcome', 'home', 'unlock']);
+/** Screens open while the PIN is asked: moving the account here when the PIN is forgotten. */
+const OPEN_WHILE_LOCKED: ReadonlySet<ScreenName> = new Set(['recover', 'liveness', 'recover-confirm', 'service']);
+/** Screens that lead to an unlock: once unlocked, Home follows them. */
+const UNLOCK_ENTRY: ReadonlySet<ScreenName> = new Set(['unlock', 'activate', 'recover', 'liveness', 'recover-confirm']);
+
+/** What the liveness screen captures for, and the challenge fetched for it (used once). */
+export interface LivenessAttempt {
+  purpose: 'register' | 'recover';
+  /** A challenge not yet used; the screen fetches a new one when this is `null`. */
+  session: LivenessSession | null;
+}
 
 export class App {
   /** The last AppInfo (stage, language, draft). */
   info!: AppInfo;
   /** The last unlock/refresh outcome (stale banner). */
   unlockView: UnlockView | null = null;
-  /** The status returned by `register()`, shown before the first poll. */
+  /** The status returned by `liveness_finish()`, shown before the first poll. */
   status: RegistrationStatus | null = null;
+  /** The liveness capture under way (registration or device change). */
+  liveness: LivenessAttempt | null = null;
+  /** The device-change form as typed (kept for Back and for a new attempt). */
+  recoveryForm = { nik: '', email: '' };
+  /** Where the device-change code went (unknown after a restart). */
+  recovery: RecoveryView | null = null;
   /** The PIN screen is shown instead of anything else. */
   locked = false;
   /** `performance.now()` until which the PIN input stays disabled. */
@@ -108,6 +125,10 @@ export class App {
       case 'registered':
         this.router.reset('status');
         break;
+      case 'recovering':
+        // Restarted while the device-change code is awaited.
+        this.router.reset('welcome', 'recover-confirm');
+        break;
       default:
         this.router.reset('welcome');
     }
@@ -120,7 +141,7 @@ export class App {
     this.pinLockedUntil = 0;
     this.info = { ...this.info, stage: 'activated', unlocked: true };
     const current = this.router.current;
-    if (current && current !== 'unlock' && current !== 'activate') {
+    if (current && !UNLOCK_ENTRY.has(current)) {
       this.router.redraw();
     } else {
       this.router.reset('home');
@@ -211,7 +232,8 @@ export class App {
 
   /** Draws `screen` (or the PIN screen while locked). */
   private show(requested: ScreenName): void {
-    const screen: ScreenName = this.locked && this.info?.stage === 'activated' ? 'unlock' : requested;
+    const asksPin = this.locked && this.info?.stage === 'activated' && !OPEN_WHILE_LOCKED.has(requested);
+    const screen: ScreenName = asksPin ? 'unlock' : requested;
     this.clearMessages();
     const root = this.newMain(screen);
     const generation = this.generation;

@@ -33,7 +33,7 @@ describe('i18n', () => {
   });
 
   it('fills placeholders', () => {
-    expect(t('liveness_progress', { n: 2, total: 4 })).toBe('Langkah 2 dari 4');
+    expect(t('liveness_progress', { n: 2, total: 4 })).toBe('2 dari 4 gerakan selesai');
     setLanguage('en');
     expect(t('pin_locked_countdown', { time: '4:59' })).toBe('Try again in 4:59');
   });

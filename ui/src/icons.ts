@@ -5,6 +5,7 @@ const P: Record<string, string> = {
   right: '<path d="M4 12h15M13 5l7 7-7 7"/>',
   closer: '<path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/><path d="M9 12h6M12 9v6"/>',
   farther: '<path d="M9 4v5H4M15 4v5h5M9 20v-5H4M15 20v-5h5"/><path d="M9 12h6"/>',
+  centre: '<circle cx="12" cy="12" r="4"/><path d="M12 2v4M12 18v4M2 12h4M18 12h4"/>',
   face: '<circle cx="12" cy="12" r="9"/><path d="M9 10h.01M15 10h.01M8.5 15c2 2 5 2 7 0"/>',
   check: '<path d="M4 12l5 5L20 6"/>',
   dot: '<circle cx="12" cy="12" r="8"/><circle cx="12" cy="12" r="3" fill="currentColor"/>',

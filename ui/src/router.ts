@@ -5,6 +5,8 @@ export type ScreenName =
   | 'welcome'
   | 'register'
   | 'liveness'
+  | 'recover'
+  | 'recover-confirm'
   | 'status'
   | 'activate'
   | 'unlock'

@@ -1,6 +1,8 @@
 import type { Screen } from '../app';
 import type { ScreenName } from '../router';
-import { activateScreen, livenessScreen, registerScreen, statusScreen, welcomeScreen } from './onboarding';
+import { activateScreen, registerScreen, statusScreen, welcomeScreen } from './onboarding';
+import { livenessScreen } from './liveness';
+import { recoverConfirmScreen, recoverScreen } from './recovery';
 import { unlockScreen } from './unlock';
 import { homeScreen } from './home';
 import { ktpScreen } from './ktp';
@@ -11,6 +13,8 @@ export const screens: Record<ScreenName, Screen> = {
   welcome: welcomeScreen,
   register: registerScreen,
   liveness: livenessScreen,
+  recover: recoverScreen,
+  'recover-confirm': recoverConfirmScreen,
   status: statusScreen,
   activate: activateScreen,
   unlock: unlockScreen,

@@ -1,4 +1,4 @@
-// Welcome, registration form, liveness capture, status tracker, activation.
+// Welcome, registration form, status tracker, activation (the liveness capture is in liveness.ts).
 import * as api from '../api';
 import type { Ctx } from '../app';
 import { busy, debounce, fill, h, svgFromMarkup } from '../dom';
@@ -33,6 +33,7 @@ export function welcomeScreen(ctx: Ctx): void {
       { class: 'actions' },
       button(t('start'), { class: 'primary', 'data-testid': 'start', onclick: () => ctx.app.router.push('register') }),
       button(t('menu_service'), { class: 'secondary', onclick: () => ctx.app.router.push('service') }, 'help'),
+      button(t('to_recover'), { class: 'secondary', 'data-testid': 'to-recover', onclick: () => ctx.app.router.push('recover') }, 'phone'),
     ),
   );
 }
@@ -132,201 +133,16 @@ export function registerScreen(ctx: Ctx): void {
     save();
     const v = values();
     ctx.clearError();
-    busy(submit, () => api.register(v.nik, v.email, v.phone), t('busy'))
-      .then((status) => {
-        app.status = status;
-        app.info = { ...app.info, stage: 'registered', registration_id: status.registration_id };
-        // The registration is sent: the selfie comes next, then the tracker (Back leads there too).
-        app.router.reset('status', 'liveness');
+    busy(submit, () => api.livenessStart(v.nik, v.email, v.phone), t('busy'))
+      .then((session) => {
+        // The selfie comes before the registration is sent: the evidence goes with it.
+        app.liveness = { purpose: 'register', session };
+        app.router.push('liveness');
       })
       .catch((err) => ctx.error(err));
   });
 
   void check();
-}
-
-// ---------------------------------------------------------------------------------------------
-// 3. Liveness capture
-
-const ACTION_ICONS: Record<string, IconName> = {
-  look_left: 'left',
-  look_right: 'right',
-  move_closer: 'closer',
-  move_back: 'farther',
-};
-
-type CameraProblem = 'denied' | 'absent' | 'busy' | 'failed';
-
-function cameraProblem(err: unknown): CameraProblem {
-  const name = err instanceof DOMException || err instanceof Error ? err.name : '';
-  switch (name) {
-    case 'NotAllowedError':
-    case 'SecurityError':
-    case 'PermissionDeniedError':
-      return 'denied';
-    case 'NotFoundError':
-    case 'OverconstrainedError':
-    case 'DevicesNotFoundError':
-      return 'absent';
-    case 'NotReadableError':
-    case 'TrackStartError':
-    case 'AbortError':
-      return 'busy';
-    default:
-      return 'failed';
-  }
-}
-
-export function livenessScreen(ctx: Ctx): void {
-  ctx.title(t('liveness_title'));
-  const video = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('camera_label') });
-  video.muted = true;
-  const cue = h('div', { class: 'cue', 'aria-hidden': 'true' });
-  const camera = h('div', { class: 'camera' }, video, cue);
-  const progressText = h('p', { class: 'progress-text', 'aria-live': 'polite' });
-  const dots = h('ol', { class: 'dots', 'aria-hidden': 'true' });
-  const prompt = h('p', { class: 'prompt', 'aria-live': 'polite' });
-  const cameraMsg = h('div', { class: 'camera-msg' });
-  const done = button(t('done'), { class: 'primary', 'data-testid': 'liveness-done', disabled: true }, 'check');
-  const skip = button(t('skip'), { class: 'secondary', 'data-testid': 'liveness-skip' });
-  ctx.root.append(
-    h('p', { class: 'lead' }, t('liveness_lead')),
-    progressText,
-    dots,
-    camera,
-    prompt,
-    cameraMsg,
-    h('div', { class: 'actions' }, done, skip),
-    h('p', { class: 'hint' }, t('liveness_note')),
-  );
-
-  let stream: MediaStream | null = null;
-  let ended = false;
-  let problem: CameraProblem | null = null;
-  let steps: { action: string; prompt: string }[] = [];
-  let index = 0;
-
-  const stopCamera = () => {
-    if (stream) for (const track of stream.getTracks()) track.stop();
-    stream = null;
-    video.srcObject = null;
-    camera.classList.remove('live');
-    done.disabled = true;
-  };
-
-  const showProblem = (p: CameraProblem | null) => {
-    problem = p;
-    // Without a camera the explanation takes the camera's place.
-    for (const el of [camera, prompt, done, progressText, dots]) el.hidden = p !== null;
-    if (!p) {
-      cameraMsg.replaceChildren();
-      return;
-    }
-    const retry = button(t('retry'), { class: 'secondary', 'data-testid': 'camera-retry', onclick: () => void startCamera() }, 'refresh');
-    fill(
-      cameraMsg,
-      h(
-        'div',
-        { class: 'banner warn', 'data-testid': 'camera-problem', 'data-problem': p },
-        icon('camera'),
-        h(
-          'div',
-          null,
-          h('h2', null, t(`camera_${p}_title`)),
-          h('p', null, t(`camera_${p}`)),
-          p === 'denied'
-            ? h('ul', null, h('li', null, t('camera_settings_android')), h('li', null, t('camera_settings_ios')))
-            : null,
-          h('p', null, t('camera_skip_ok')),
-        ),
-        h('div', { class: 'banner-actions' }, retry),
-      ),
-    );
-  };
-
-  async function startCamera(): Promise<void> {
-    if (ended || !ctx.alive() || stream) return;
-    showProblem(null);
-    fill(cameraMsg, loadingLine(t('camera_starting')));
-    const media = navigator.mediaDevices;
-    if (!media || typeof media.getUserMedia !== 'function') {
-      showProblem('absent');
-      return;
-    }
-    try {
-      const s = await media.getUserMedia({ video: { facingMode: 'user' }, audio: false });
-      if (ended || !ctx.alive() || document.visibilityState === 'hidden' || stream) {
-        for (const track of s.getTracks()) track.stop();
-        return;
-      }
-      stream = s;
-      video.srcObject = s;
-      camera.classList.add('live');
-      cameraMsg.replaceChildren();
-      done.disabled = steps.length === 0;
-      await video.play().catch(() => undefined);
-    } catch (err) {
-      if (!ctx.alive() || ended) return;
-      stopCamera();
-      showProblem(cameraProblem(err));
-    }
-  }
-
-  const onVisibility = () => {
-    if (document.visibilityState === 'hidden') stopCamera();
-    else if (!ended && !problem) void startCamera();
-  };
-  document.addEventListener('visibilitychange', onVisibility);
-  ctx.onLeave(() => {
-    ended = true;
-    stopCamera();
-    document.removeEventListener('visibilitychange', onVisibility);
-  });
-
-  const finish = (notice: Key | null) => {
-    ended = true;
-    stopCamera();
-    ctx.app.router.reset('status');
-    if (notice) ctx.app.notify(t(notice));
-  };
-
-  function renderStep(): void {
-    const step = steps[index];
-    fill(progressText, t('liveness_progress', { n: index + 1, total: steps.length }));
-    fill(
-      dots,
-      steps.map((_, i) => h('li', { class: i < index ? 'done' : i === index ? 'current' : '' })),
-    );
-    fill(cue, icon(ACTION_ICONS[step.action] ?? 'face', 'cue-icon'));
-    fill(prompt, icon(ACTION_ICONS[step.action] ?? 'face'), h('span', null, step.prompt));
-    prompt.dataset.action = step.action;
-    done.disabled = !stream;
-  }
-
-  done.addEventListener('click', () => {
-    if (index + 1 >= steps.length) {
-      finish('liveness_finished');
-      return;
-    }
-    index += 1;
-    renderStep();
-  });
-  skip.addEventListener('click', () => finish(null));
-
-  fill(prompt, loadingLine(t('loading')));
-  api
-    .livenessSteps()
-    .then((s) => {
-      if (!ctx.alive()) return;
-      steps = s;
-      if (steps.length === 0) {
-        finish(null);
-        return;
-      }
-      renderStep();
-    })
-    .catch((err) => ctx.error(err));
-  void startCamera();
 }
 
 // ---------------------------------------------------------------------------------------------

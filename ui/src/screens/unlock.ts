@@ -14,7 +14,13 @@ export function unlockScreen(ctx: Ctx): void {
   const submit = button(t('unlock'), { type: 'submit', class: 'primary', 'data-testid': 'unlock' }, 'key');
   const countdown = h('p', { class: 'countdown', 'data-testid': 'pin-countdown', hidden: true });
   const form = h('form', { novalidate: true, class: 'form' }, pin.wrap, countdown, h('div', { class: 'actions' }, submit));
-  ctx.root.append(h('div', { class: 'lock-icon' }, icon('key', 'big-icon')), h('p', { class: 'lead' }, t('unlock_lead')), form);
+  const recover = button(t('to_recover'), { class: 'secondary', 'data-testid': 'to-recover', onclick: () => app.router.push('recover') }, 'phone');
+  ctx.root.append(
+    h('div', { class: 'lock-icon' }, icon('key', 'big-icon')),
+    h('p', { class: 'lead' }, t('unlock_lead')),
+    form,
+    h('div', { class: 'actions' }, recover),
+  );
 
   let timer: ReturnType<typeof setInterval> | undefined;
   ctx.onLeave(() => clearInterval(timer));
