@@ -4,7 +4,6 @@ import type {
   ActivityView,
   CardView,
   FamilyView,
-  LivenessStep,
   NikCheck,
   OfficeView,
   ProfileOption,
@@ -13,6 +12,7 @@ import type {
   StatusStep,
   UnlockView,
 } from '../src/generated/types';
+import { RECOVERY_CODE, SCRIPT_PASS, livenessFixtures, type ScriptEntry } from './fixtures-liveness';
 
 export type Lang = 'id' | 'en';
 const pick = (lang: Lang, id: string, en: string) => (lang === 'id' ? id : en);
@@ -62,6 +62,7 @@ export const NIK = '3201014506900002';
 export const NIK_YOUNG = '3201015005120003';
 export const ACTIVATION_CODE = 'K7QM2XPA';
 export const PIN = '280419';
+export const RECOVERY_EMAIL = 'siti@example.id';
 
 function statusFor(state: string, lang: Lang): RegistrationStatus {
   const order: [string, string, string][] = [
@@ -186,11 +187,8 @@ export function fixtures(lang: Lang) {
         'Not an ascending or descending run (not 123456 or 654321).',
         'Not your birth date (as written in the NIK).',
       ];
-  const liveness: LivenessStep[] = [
-    { action: 'look_left', prompt: pick(lang, 'Tengok ke kiri', 'Look left') },
-    { action: 'move_closer', prompt: pick(lang, 'Dekatkan wajah', 'Move closer') },
-    { action: 'look_right', prompt: pick(lang, 'Tengok ke kanan', 'Look right') },
-  ];
+  const liveness = livenessFixtures(lang);
+  Object.assign(msg, liveness.msg);
   const staleNotice = pick(
     lang,
     'Tidak terhubung ke server: KTP Digital ditampilkan dari data tersimpan (berlaku sampai 11-03-2025 05:06 UTC). Akan diperbarui saat ada koneksi.',
@@ -297,7 +295,7 @@ export type Fixtures = ReturnType<typeof fixtures>;
 
 /** How the mocked Rust side behaves in one test. */
 export interface Scenario {
-  stage: 'new' | 'registered' | 'activated';
+  stage: 'new' | 'registered' | 'activated' | 'recovering';
   lang?: Lang;
   draft?: { nik: string; email: string; phone: string };
   /** `approve`: submitted → awaiting_operator_scan → approved over polls; `reject`: rejected. */
@@ -317,8 +315,16 @@ export interface Scenario {
   camera?: 'fake' | 'denied' | 'absent';
   /** Milliseconds every command takes. */
   latency?: number;
-  /** register() fails with this code. */
-  registerError?: string;
+  /** liveness_start() fails with this code. */
+  startError?: string;
+  /** `camera`, or `test`: the session says the synthetic test camera (no camera, empty frames). */
+  livenessSource?: 'camera' | 'test';
+  /** The progress script of each attempt (the last one is used for any later attempt). */
+  scripts?: ScriptEntry[][];
+  /** liveness_finish() fails with these codes, one per call, before it works. */
+  finishErrors?: string[];
+  /** The mock keeps every frame's bytes (`__ikdMock.frame(i)`), not only their length. */
+  keepFrames?: boolean;
 }
 
 export function mockConfig(scenario: Scenario) {
@@ -329,9 +335,16 @@ export function mockConfig(scenario: Scenario) {
     camera: 'fake',
     latency: 0,
     statusFailures: 0,
+    livenessSource: 'camera',
+    scripts: [SCRIPT_PASS],
+    finishErrors: [],
+    keepFrames: false,
     ...scenario,
     pin: PIN,
     activationCode: ACTIVATION_CODE,
+    recoveryCode: RECOVERY_CODE,
+    recoveryNik: NIK,
+    recoveryEmail: RECOVERY_EMAIL,
     registrationId: REGISTRATION_ID,
     fx: { id: fixtures('id'), en: fixtures('en') },
   };

@@ -165,3 +165,35 @@ export async function waitForCall(page: Page, cmd: string, match?: Record<string
 export async function waitText(page: Page, selector: string, text: string): Promise<void> {
   await page.locator(selector).filter({ hasText: text }).first().waitFor();
 }
+
+/** Pretends the app went to the background (`hidden`) or came back (`visible`). */
+export async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
+  await page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+    Object.defineProperty(document, 'hidden', { value: s === 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+}
+
+/** Lets the mock's held (`...`) liveness answer go on. */
+export async function release(page: Page): Promise<void> {
+  await page.evaluate(() => (window as unknown as { __ikdMock: { release(): void } }).__ikdMock.release());
+}
+
+/** A frame the mock received: which attempt, the body's length, the x-ikd-frame-ms header. */
+export interface FrameSeen {
+  attempt: number;
+  length: number;
+  header: string | null;
+}
+
+export function frames(page: Page): Promise<FrameSeen[]> {
+  return page.evaluate(() => (window as unknown as { __ikdMock: { state(): { frames: FrameSeen[] } } }).__ikdMock.state().frames);
+}
+
+/** Camera streams the page opened (through the mock), and whether every track of each has ended. */
+export function streamsEnded(page: Page): Promise<boolean[]> {
+  return page.evaluate(() =>
+    (window as unknown as { __ikdStreams: MediaStream[] }).__ikdStreams.map((s) => s.getTracks().every((t) => t.readyState === 'ended')),
+  );
+}

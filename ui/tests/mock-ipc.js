@@ -26,8 +26,16 @@ function installMock(cfg) {
       qrCount: 0,
       pin: cfg.pin,
       calls: [],
+      // Liveness: the attempt under way, how many were started, and every frame received.
+      live: null,
+      attempts: 0,
+      frames: [],
+      finishCalls: 0,
+      released: false,
     };
   }
+  // The raw bytes of each frame (only with cfg.keepFrames; not kept across a reload).
+  const rawFrames = [];
   const save = () => sessionStorage.setItem(KEY, JSON.stringify(s));
   const fx = () => cfg.fx[s.lang];
   const err = (code, extra) => Object.assign({ code, message: (fx().msg[code] || code) }, extra || {});
@@ -67,6 +75,12 @@ function installMock(cfg) {
     if (pin === '123456' || pin === '654321') return bad('pin_sequence');
     return ok('');
   }
+  function startAttempt(purpose) {
+    s.attempts += 1;
+    s.released = false;
+    s.live = { purpose, attempt: s.attempts, step: 0, done: false, over: false };
+    return Object.assign({}, fx().liveness.session, { purpose, source: cfg.livenessSource });
+  }
   const statusView = () => Object.assign({}, fx().statuses[s.regState], { registration_id: s.registrationId });
   const handlers = {
     app_info: () => info(),
@@ -95,13 +109,68 @@ function installMock(cfg) {
       const confirm = a.confirm === '' ? empty() : a.confirm === a.pin ? ok('') : bad('pin_confirmation_mismatch');
       return { pin, confirm, ready: pin.ok && confirm.ok, rules: fx().pinRules };
     },
-    register: (a) => {
+    liveness_start: (a) => {
       s.draft = { nik: a.nik, email: a.email, phone: a.phone };
-      if (cfg.registerError) throw err(cfg.registerError);
+      const c = handlers.check_registration(a);
+      if (!c.ready) throw err((c.nik.field.error || c.email.error || c.phone.error || { code: 'form_incomplete' }).code);
+      if (cfg.startError) throw err(cfg.startError);
+      return startAttempt('register');
+    },
+    recovery_start: (a) => {
+      if (a.nik.replace(/\D/g, '') !== cfg.recoveryNik || a.email.trim().toLowerCase() !== cfg.recoveryEmail) throw err('recovery_unknown');
+      return startAttempt('recover');
+    },
+    liveness_frame: (bytes, options) => {
+      if (!s.live || s.live.over) throw err('liveness_no_attempt');
+      const header = options && options.headers ? options.headers['x-ikd-frame-ms'] : undefined;
+      const ms = Number(header);
+      const length = bytes instanceof Uint8Array ? bytes.byteLength : -1;
+      s.frames.push({ attempt: s.live.attempt, length, header: header === undefined ? null : header });
+      if (cfg.keepFrames) rawFrames.push({ ms, bytes: new Uint8Array(bytes) });
+      const script = cfg.scripts[Math.min(s.live.attempt - 1, cfg.scripts.length - 1)];
+      let entry = script[Math.min(s.live.step, script.length - 1)];
+      const m = /^(.*?)(\.\.\.|@(\d+))?$/.exec(entry);
+      const held = m[2] === '...' ? !s.released : m[3] !== undefined ? ms < Number(m[3]) : false;
+      if (!held) s.live.step += 1;
+      const parts = m[1].split(':');
+      const key = parts[0] === 'failed' ? parts[0] + ':' + parts[1] : parts[0];
+      const issue = parts[0] === 'failed' ? null : parts[1];
+      const out = Object.assign({}, fx().liveness.progress[key], { issue: issue ? fx().liveness.issues[issue] : null, elapsed_ms: ms });
+      if (out.phase === 'done') s.live.done = true;
+      if (out.phase === 'done' || out.phase === 'failed') s.live.over = true;
+      return out;
+    },
+    liveness_finish: () => {
+      if (!s.live || !s.live.done) throw err('liveness_no_attempt');
+      s.finishCalls += 1;
+      if (s.finishCalls <= cfg.finishErrors.length) {
+        s.live = null;
+        throw err(cfg.finishErrors[s.finishCalls - 1]);
+      }
+      const purpose = s.live.purpose;
+      s.live = null;
+      if (purpose === 'recover') {
+        s.stage = 'recovering';
+        s.unlocked = false;
+        return { purpose, status: null, recovery: fx().liveness.recovery };
+      }
       s.stage = 'registered';
       s.registrationId = cfg.registrationId;
       s.regState = 'submitted';
-      return statusView();
+      return { purpose, status: statusView(), recovery: null };
+    },
+    liveness_cancel: () => {
+      s.live = null;
+      return null;
+    },
+    recovery_confirm: (a) => {
+      if (s.stage !== 'recovering') throw err('liveness_no_attempt');
+      if (a.code.trim().toUpperCase() !== cfg.recoveryCode) throw err('recovery_code_wrong');
+      s.stage = 'activated';
+      s.unlocked = true;
+      s.pin = a.pin;
+      s.wrong = 0;
+      return s.online ? fx().unlockOnline : fx().unlockStale;
     },
     registration_status: () => {
       if (!s.registrationId) throw err('locked');
@@ -120,7 +189,6 @@ function installMock(cfg) {
       s.regState = 'submitted';
       return info();
     },
-    liveness_steps: () => fx().liveness,
     activate: (a) => {
       if (a.code.trim().toUpperCase() !== cfg.activationCode) throw err('activation_code_wrong');
       s.stage = 'activated';
@@ -198,16 +266,30 @@ function installMock(cfg) {
     calls: () => s.calls,
     state: () => s,
     reset: () => sessionStorage.removeItem(KEY),
+    /** Lets a held (`...`) script entry go on. */
+    release: () => {
+      s.released = true;
+      save();
+    },
+    /** Frames kept (cfg.keepFrames): count, and one frame's time and bytes as base64. */
+    frameCount: () => rawFrames.length,
+    frame: (i) => {
+      const f = rawFrames[i];
+      let bin = '';
+      for (let j = 0; j < f.bytes.length; j += 0x8000) bin += String.fromCharCode.apply(null, f.bytes.subarray(j, j + 0x8000));
+      return { ms: f.ms, base64: btoa(bin) };
+    },
   };
   window.__TAURI_INTERNALS__ = {
-    invoke: (cmd, args) =>
+    invoke: (cmd, args, options) =>
       new Promise((resolve, reject) => {
         const run = () => {
-          s.calls.push({ cmd, args: args || {} });
+          // A raw body (a frame) is recorded by its length only.
+          s.calls.push({ cmd, args: args instanceof Uint8Array ? { byteLength: args.byteLength } : args || {} });
           const handler = handlers[cmd];
           try {
             if (!handler) throw 'command ' + cmd + ' not found';
-            const out = handler(args || {});
+            const out = handler(args || {}, options);
             save();
             resolve(out === undefined ? null : JSON.parse(JSON.stringify(out)));
           } catch (e) {

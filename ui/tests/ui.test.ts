@@ -2,13 +2,16 @@
 // horizontal scroll, labelled inputs, 44 px targets, a screenshot each) and the behaviours.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ACTIVATION_CODE, NIK, NIK_YOUNG, PIN, REGISTRATION_QR, fixtures } from './fixtures';
+import { ACTIVATION_CODE, NIK, NIK_YOUNG, PIN, RECOVERY_EMAIL, REGISTRATION_QR, fixtures } from './fixtures';
+import { RECOVERY_CODE } from './fixtures-liveness';
 import {
   SIZES,
   audit,
   calls,
   open,
+  release,
   screen,
+  setVisibility,
   shot,
   startHarness,
   waitForCall,
@@ -63,7 +66,7 @@ async function back(page: Page): Promise<void> {
 
 describe.each(SIZES)('every screen at $width×$height', (size) => {
   it('walks from Welcome to every menu screen', async () => {
-    const page = await start({ stage: 'new' }, size);
+    const page = await start({ stage: 'new', scripts: [['baseline', 'act0...', 'centre1', 'act1', 'done']] }, size);
     await check(page, size, 'welcome');
     await page.click('[data-testid=start]');
     await fillForm(page);
@@ -72,9 +75,11 @@ describe.each(SIZES)('every screen at $width×$height', (size) => {
     await check(page, size, 'register');
     await page.click('[data-testid=submit-registration]');
     await screen(page, 'liveness');
-    await page.locator('[data-testid=liveness-done]:not([disabled])').waitFor();
+    // Held on the first action until the screenshot is taken.
+    await page.locator('[data-testid=liveness][data-phase=act][data-action=move_left]').waitFor();
+    await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
     await check(page, size, 'liveness');
-    await page.click('[data-testid=liveness-skip]');
+    await release(page);
     await screen(page, 'status');
     await page.locator('[data-testid=status][data-state=awaiting_operator_scan]').waitFor();
     await check(page, size, 'status');
@@ -109,6 +114,27 @@ describe.each(SIZES)('every screen at $width×$height', (size) => {
   it('asks for the PIN when an activated app opens', async () => {
     const page = await start({ stage: 'activated' }, size);
     await check(page, size, 'unlock');
+    // The way to move the account here, or to reset a forgotten PIN.
+    await page.click('[data-testid=to-recover]');
+    await page.fill('#recover-nik', NIK);
+    await page.fill('#recover-email', RECOVERY_EMAIL);
+    await page.locator('[data-testid=recover-start]:not([disabled])').waitFor();
+    await check(page, size, 'recover');
+    await page.click('[data-testid=recover-start]');
+    await screen(page, 'liveness');
+    await screen(page, 'recover-confirm');
+    await page.fill('#recovery-code', RECOVERY_CODE);
+    await page.fill('#recovery-pin', '592817');
+    await page.fill('#recovery-pin-confirm', '592817');
+    await page.locator('[data-testid=recover-confirm]:not([disabled])').waitFor();
+    await check(page, size, 'recover-confirm');
+    await page.click('[data-testid=recover-confirm]');
+    await screen(page, 'home');
+  });
+
+  it('asks for the PIN, and unlocks with it', async () => {
+    const page = await start({ stage: 'activated' }, size);
+    await screen(page, 'unlock');
     await page.fill('#unlock-pin', PIN);
     await page.click('[data-testid=unlock]');
     await screen(page, 'home');
@@ -136,7 +162,6 @@ describe.each(SIZES)('every screen at $width×$height', (size) => {
 // Behaviours (at 360×640)
 
 const alertText = (page: Page) => page.locator('[role=alert]').innerText();
-const noticeText = (page: Page) => page.locator('[role=status]').innerText();
 const count = async (page: Page, cmd: string) => (await calls(page)).filter((c) => c.cmd === cmd).length;
 
 async function toRegister(page: Page): Promise<void> {
@@ -145,33 +170,11 @@ async function toRegister(page: Page): Promise<void> {
   await screen(page, 'register');
 }
 
-async function toLiveness(page: Page): Promise<void> {
-  await toRegister(page);
-  await fillForm(page);
-  await page.locator('[data-testid=submit-registration]:not([disabled])').waitFor();
-  await page.click('[data-testid=submit-registration]');
-  await screen(page, 'liveness');
-}
-
 async function unlockWith(page: Page, pin = PIN): Promise<void> {
   await screen(page, 'unlock');
   await page.fill('#unlock-pin', pin);
   await page.click('[data-testid=unlock]');
 }
-
-async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
-  await page.evaluate((s) => {
-    Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
-    Object.defineProperty(document, 'hidden', { value: s === 'hidden', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, state);
-}
-
-const tracksEnded = (page: Page) =>
-  page.evaluate(() => {
-    const streams = (window as unknown as { __ikdStreams: MediaStream[] }).__ikdStreams;
-    return streams.length > 0 && streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended'));
-  });
 
 describe('registration form', () => {
   it('shows what the NIK says and the errors check_registration returns', async () => {
@@ -231,8 +234,8 @@ describe('registration form', () => {
     expect(await page.inputValue('#nik')).toBe('32010');
   });
 
-  it('shows a register() error, keeps the input, and a spinner while busy', async () => {
-    const page = await start({ stage: 'new', registerError: 'nik_not_found', latency: 150 });
+  it('shows a liveness_start() error, keeps the input, and a spinner while busy', async () => {
+    const page = await start({ stage: 'new', startError: 'nik_not_found', latency: 150 });
     await toRegister(page);
     await fillForm(page);
     const submit = page.locator('[data-testid=submit-registration]');
@@ -263,65 +266,6 @@ describe('language', () => {
     await waitText(page, '#nik-error', 'NIK harus 16 angka; yang diketik 5 angka.');
     expect(await page.inputValue('#nik')).toBe('12345');
     expect(await page.locator('label[for=nik]').innerText()).toContain('Nomor Induk Kependudukan');
-  });
-});
-
-describe('liveness', () => {
-  it('streams the front camera, advances with Done, and stops the camera', async () => {
-    const page = await start({ stage: 'new' });
-    await toLiveness(page);
-    await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
-    await waitText(page, '.progress-text', 'Langkah 1 dari 3');
-    expect(await page.getAttribute('.prompt', 'data-action')).toBe('look_left');
-    await page.click('[data-testid=liveness-done]');
-    await waitText(page, '.progress-text', 'Langkah 2 dari 3');
-    await waitText(page, '.prompt', 'Dekatkan wajah');
-    await page.click('[data-testid=liveness-done]');
-    await waitText(page, '.progress-text', 'Langkah 3 dari 3');
-    await page.click('[data-testid=liveness-done]');
-    await screen(page, 'status');
-    expect(await tracksEnded(page)).toBe(true);
-    expect(await noticeText(page)).toContain('Kamera sudah dimatikan');
-  });
-
-  it('stops the camera when the app is hidden and when leaving the screen', async () => {
-    const page = await start({ stage: 'new' });
-    await toLiveness(page);
-    await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
-    await setVisibility(page, 'hidden');
-    expect(await tracksEnded(page)).toBe(true);
-    expect(await page.evaluate(() => document.querySelector('video')?.srcObject ?? null)).toBeNull();
-    await setVisibility(page, 'visible');
-    await page.waitForFunction(() => {
-      const v = document.querySelector('video');
-      return v !== null && v.srcObject !== null && v.videoWidth > 0;
-    });
-    expect(await tracksEnded(page)).toBe(false);
-    await back(page);
-    await screen(page, 'status');
-    expect(await tracksEnded(page)).toBe(true);
-  });
-
-  it('explains a refused camera, with Retry and Skip', async () => {
-    const page = await start({ stage: 'new', camera: 'denied' });
-    await toLiveness(page);
-    await page.locator('[data-testid=camera-problem][data-problem=denied]').waitFor();
-    expect(await page.locator('[data-testid=camera-problem]').innerText()).toContain('Pengaturan');
-    expect(await page.locator('[data-testid=liveness-done]').isVisible()).toBe(false);
-    expect(await page.locator('video').isVisible()).toBe(false);
-    await page.click('[data-testid=camera-retry]');
-    await page.waitForFunction(() => (window as unknown as { __ikdCameraCalls: number }).__ikdCameraCalls >= 2);
-    await page.locator('[data-testid=camera-problem][data-problem=denied]').waitFor();
-    await shot(page, SIZES[0], 'liveness-camera-denied');
-    await page.click('[data-testid=liveness-skip]');
-    await screen(page, 'status');
-  });
-
-  it('explains a missing camera', async () => {
-    const page = await start({ stage: 'new', camera: 'absent' });
-    await toLiveness(page);
-    await page.locator('[data-testid=camera-problem][data-problem=absent]').waitFor();
-    await page.locator('[data-testid=liveness-skip]').waitFor();
   });
 });
 

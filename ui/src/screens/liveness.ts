@@ -369,6 +369,7 @@ export function livenessScreen(ctx: Ctx): void {
       if (!capturing && section.dataset.phase !== 'starting') return;
       // Never keep the camera in the background; this attempt is over.
       stopCapture();
+      setPhase('interrupted');
       interrupted = true;
       api.livenessCancel().catch(() => undefined);
     } else if (interrupted && ctx.alive()) {
