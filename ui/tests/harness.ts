@@ -41,7 +41,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** Chromium with the fake camera (its own test picture, or `extraArgs` such as a video file). */
+export async function startHarness(extraArgs: string[] = []): Promise<Harness> {
   if (!existsSync(resolve(DIST, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first');
   mkdirSync(SHOTS, { recursive: true });
   const server = await serve(DIST, appCsp());
@@ -56,6 +57,7 @@ export async function startHarness(): Promise<Harness> {
       '--no-first-run',
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
+      ...extraArgs,
     ],
   });
   return {

@@ -7,6 +7,7 @@ import { NIK, PIN, RECOVERY_EMAIL, fixtures, type Scenario } from './fixtures';
 import { EMAIL_HINT, FRAME_HEIGHT, FRAME_WIDTH, RECOVERY_CODE } from './fixtures-liveness';
 import {
   SIZES,
+  audit,
   calls,
   frames,
   open,
@@ -45,6 +46,15 @@ async function start(scenario: Scenario): Promise<Page> {
   const o = await open(h, scenario, SIZES[0]);
   opened.push(o);
   return o.page;
+}
+
+/** No horizontal scroll, every input labelled, 44 px targets; then a screenshot. */
+async function checkShot(page: Page, name: string): Promise<void> {
+  const a = await audit(page);
+  expect(a.overflow, `${name}: scrollWidth ${a.scrollWidth} > ${a.innerWidth}`).toBe(false);
+  expect(a.unlabelled, `${name}: inputs without a label`).toEqual([]);
+  expect(a.smallTargets, `${name}: targets under 44 px`).toEqual([]);
+  await shot(page, SIZES[0], name);
 }
 
 const count = async (page: Page, cmd: string) => (await calls(page)).filter((c) => c.cmd === cmd).length;
@@ -131,7 +141,7 @@ describe('liveness capture', () => {
     expect(await issue.innerText()).toBe(lv.issues.too_dark.message);
     expect(await issue.getAttribute('aria-live')).toBe('polite');
     expect(await page.locator('.camera.has-issue').count()).toBe(1);
-    await shot(page, SIZES[0], 'liveness-issue');
+    await checkShot(page, 'liveness-issue');
     await release(page);
     await page.locator('[data-testid=liveness-issue]:not([data-code])').waitFor({ state: 'attached' });
     await screen(page, 'status');
@@ -148,7 +158,7 @@ describe('liveness capture', () => {
     expect(await failure.innerText()).toContain(lv.failures.liveness_wrong_action.message);
     expect(await streamsEnded(page)).toEqual([true]);
     expect(await page.locator('[data-testid=camera]').isVisible()).toBe(false);
-    await shot(page, SIZES[0], 'liveness-failed');
+    await checkShot(page, 'liveness-failed');
     const sent = (await frames(page)).length;
     expect(sent).toBe(3);
 
@@ -225,6 +235,19 @@ describe('liveness capture', () => {
     expect(await page.inputValue('#email')).toBe('siti@example.id');
   });
 
+  it('starts a new attempt when the language changes, in that language', async () => {
+    const page = await start({ stage: 'new', scripts: [['baseline...']] });
+    await toLiveness(page);
+    await phase(page, 'baseline');
+    await page.click('[data-testid=lang-toggle]');
+    await waitForCall(page, 'set_lang', { lang: 'en' });
+    await waitText(page, '[data-testid=liveness-prompt]', fixtures('en').liveness.progress.baseline.prompt);
+    await waitText(page, '[data-testid=liveness-progress]', '0 of 2 movements done');
+    expect(await count(page, 'liveness_start')).toBe(2);
+    expect(await count(page, 'liveness_cancel')).toBe(1);
+    expect(await streamsEnded(page)).toEqual([true, false]);
+  });
+
   it('explains a refused camera: Settings, the selfie is needed, the office', async () => {
     const page = await start({ stage: 'new', camera: 'denied' });
     await toLiveness(page);
@@ -237,7 +260,7 @@ describe('liveness capture', () => {
     await page.click('[data-testid=camera-retry]');
     await page.waitForFunction(() => (window as unknown as { __ikdCameraCalls: number }).__ikdCameraCalls >= 2);
     await problem.waitFor();
-    await shot(page, SIZES[0], 'liveness-camera-denied');
+    await checkShot(page, 'liveness-camera-denied');
     expect(await count(page, 'liveness_frame')).toBe(0);
     await page.click('[data-testid=camera-office]');
     await screen(page, 'service');
@@ -289,7 +312,7 @@ describe('device change or forgotten PIN', () => {
     const sent = await page.locator('[data-testid=recovery-sent]').innerText();
     expect(sent).toContain(EMAIL_HINT);
     expect(sent).toContain('15 menit');
-    await shot(page, SIZES[0], 'recover-confirm-sent');
+    await checkShot(page, 'recover-confirm-sent');
     await page.fill('#recovery-code', 'WRONG123');
     await page.fill('#recovery-pin', '111111');
     await waitText(page, '#recovery-pin-error', fx.msg.pin_same_digits);
