@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::credential::{Profile, Verified};
+use crate::liveness::{Action, LivenessEvidence};
 use crate::protocol::PinProof;
 
 // Errors.
@@ -52,10 +53,106 @@ pub struct RegisterRequest {
     pub device_public_key: String,
     /// Device proof (purpose `register`, challenge = `email` + "\n" + `phone` as sent).
     pub device_proof: String,
-    /// Liveness evidence (moving-face selfie); accepted and stored, checked by a later release.
+    /// Liveness evidence (the moving-face selfie) for a challenge issued to this NIK and device
+    /// key with purpose `register`. Required: the server re-runs the analysis on the frames.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub liveness: Option<serde_json::Value>,
+    pub liveness: Option<LivenessEvidence>,
+}
+
+// Liveness.
+
+/// What a liveness challenge is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LivenessPurpose {
+    /// A new registration.
+    Register,
+    /// A device change or PIN reset.
+    Recover,
+}
+
+impl LivenessPurpose {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            LivenessPurpose::Register => "register",
+            LivenessPurpose::Recover => "recover",
+        }
+    }
+}
+
+/// Asks for a liveness challenge.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LivenessChallengeRequest {
+    /// The NIK.
+    pub nik: String,
+    /// The device's Ed25519 public key, base64url; the evidence must be signed by it.
+    pub device_public_key: String,
+    /// What the challenge is for.
+    pub purpose: LivenessPurpose,
+}
+
+/// A single-use liveness challenge.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LivenessChallengeView {
+    /// Challenge id (32 hex digits), to put in the evidence.
+    pub challenge_id: String,
+    /// The movements to make, in order (2–4).
+    pub actions: Vec<Action>,
+    /// The evidence must arrive before this instant.
+    pub expires_at: DateTime<Utc>,
+    /// Time for the movements themselves, in seconds.
+    pub limit_secs: u32,
+}
+
+// Device change and PIN reset.
+
+/// Starts a device change or PIN reset: a fresh liveness check on the new device, the NIK and
+/// the account's email.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryRequest {
+    /// The NIK.
+    pub nik: String,
+    /// The email the account was activated with.
+    pub email: String,
+    /// The new device's Ed25519 public key, base64url.
+    pub device_public_key: String,
+    /// Liveness evidence for a challenge with purpose `recover`.
+    pub liveness: LivenessEvidence,
+}
+
+/// A device change waiting for the emailed code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryView {
+    /// Recovery id (32 hex digits).
+    pub recovery_id: String,
+    /// Where the code went, partly hidden.
+    pub email_hint: String,
+    /// When the code stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Finishes a device change with the emailed code and a new PIN.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryConfirmRequest {
+    /// The NIK.
+    pub nik: String,
+    /// The emailed code (`ABCD-EFGH`).
+    pub code: String,
+    /// Device proof, purpose `activate`, challenge = the recovery id (ASCII hex).
+    pub device_proof: String,
+    /// PIN proof of the new PIN (base64url, 32 bytes).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub pin_proof: PinProof,
 }
 
 /// A registration as the app and the operator see it.

@@ -160,6 +160,8 @@ impl FrameReport {
 pub struct FaceDetector {
     /// Smallest face searched for, in pixels.
     pub min_face: u32,
+    /// Scale between pyramid levels: closer to 1 finds face sizes more finely, and costs more.
+    pub pyramid_scale: f32,
     /// Detector score threshold (SeetaFace: 2.0 is permissive, 4.5 strict).
     pub score_threshold: f64,
     /// Frame mean below this is too dark.
@@ -178,6 +180,7 @@ impl Default for FaceDetector {
     fn default() -> Self {
         FaceDetector {
             min_face: 40,
+            pyramid_scale: 0.85,
             score_threshold: 2.0,
             dark: 45.0,
             bright: 215.0,
@@ -199,7 +202,7 @@ impl FaceDetector {
         let mut detector = rustface::create_detector_with_model(model().clone());
         detector.set_min_face_size(self.min_face.max(20));
         detector.set_score_thresh(self.score_threshold);
-        detector.set_pyramid_scale_factor(0.8);
+        detector.set_pyramid_scale_factor(self.pyramid_scale);
         detector.set_slide_window_step(4, 4);
         let image = ImageData::new(frame.pixels(), frame.width(), frame.height());
         let mut faces: Vec<Face> = detector

@@ -61,8 +61,8 @@ impl Pose {
         match action {
             Action::MoveLeft => Pose { cx: self.cx + 0.55 * self.width, ..self },
             Action::MoveRight => Pose { cx: self.cx - 0.55 * self.width, ..self },
-            Action::MoveCloser => Pose { width: self.width * 1.45, ..self },
-            Action::MoveBack => Pose { width: self.width * 0.7, ..self },
+            Action::MoveCloser => Pose { width: self.width * 1.55, ..self },
+            Action::MoveBack => Pose { width: self.width * 0.65, ..self },
         }
     }
 
@@ -370,4 +370,49 @@ impl Sequence {
         }
         out
     }
+}
+
+/// The shortest sequence that makes `actions`: one frame per pose (the middle, the first action,
+/// the middle, …), 700 ms apart. What tests use when they need evidence, not a measurement.
+pub fn key_frames(actions: &[Action], seed: u64) -> Vec<(u32, GrayFrame)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let look = Look {
+        noise: 3.0,
+        ..Look::random(&mut rng)
+    };
+    let mut poses = vec![Pose::CENTRE];
+    for (i, &a) in actions.iter().enumerate() {
+        poses.push(Pose::CENTRE.after(a));
+        if i + 1 < actions.len() {
+            poses.push(Pose::CENTRE);
+        }
+    }
+    poses
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (i as u32 * 700, render(&[p], look, &mut rng)))
+        .collect()
+}
+
+/// Signed evidence of a synthetic live face making `actions` for challenge `challenge_id`
+/// (frames differ per challenge id, so no two challenges share a frame). `None` if the capture
+/// did not complete, which would be a defect of the synthetic face.
+pub fn evidence_for(
+    actions: &[Action],
+    key: &crate::credential::DeviceSigningKey,
+    nik: &str,
+    challenge_id: &str,
+) -> Option<super::LivenessEvidence> {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(challenge_id.as_bytes());
+    let seed = u64::from_be_bytes(digest[..8].try_into().ok()?);
+    let mut capture = super::Capture::new(
+        actions.to_vec(),
+        super::FaceDetector::default(),
+        super::Rules::default(),
+    );
+    for (t, frame) in key_frames(actions, seed) {
+        capture.push(t, &frame);
+    }
+    capture.evidence(key, nik, challenge_id)
 }

@@ -41,10 +41,10 @@ impl Default for Rules {
     fn default() -> Self {
         Rules {
             shift: 0.35,
-            closer: 1.22,
-            back: 0.82,
-            neutral_shift: 0.15,
-            neutral_scale: (0.9, 1.1),
+            closer: 1.3,
+            back: 0.78,
+            neutral_shift: 0.18,
+            neutral_scale: (0.85, 1.18),
             baseline_min_share: 0.18,
             baseline_max_share: 0.6,
             baseline_centre: 0.2,
@@ -339,7 +339,7 @@ mod tests {
     fn the_asked_movements_in_order_pass() {
         let t = run(
             &[Action::MoveLeft, Action::MoveCloser, Action::MoveBack],
-            &[face(CENTRE, 80), face(CENTRE + 40.0, 80), face(CENTRE, 80), face(CENTRE, 100), face(CENTRE, 80), face(CENTRE, 60)],
+            &[face(CENTRE, 80), face(CENTRE + 40.0, 80), face(CENTRE, 80), face(CENTRE, 110), face(CENTRE, 80), face(CENTRE, 60)],
         );
         assert_eq!(t.phase(), &Phase::Done);
     }

@@ -388,3 +388,30 @@ pub async fn reject(
         });
     decide_and_show(&app, &headers, op, &form.csrf, lang_of(&uri), &id, decision).await
 }
+
+/// `GET /operator/liveness/{challenge}/{index}`: one frame of a liveness check (JPEG), for a
+/// signed-in operator.
+pub async fn liveness_frame(
+    State(app): State<AppState>,
+    _op: Operator,
+    axum::extract::Path((challenge, index)): axum::extract::Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    let jpeg = app
+        .db(move |store| Ok(crate::api::liveness::frame(store.connection(), &challenge, index)?))
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "liveness_frame_not_found",
+                "Bingkai swafoto ini tidak ada.",
+                "There is no such selfie frame.",
+            )
+        })?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, "private, no-store"),
+        ],
+        jpeg,
+    )
+        .into_response())
+}

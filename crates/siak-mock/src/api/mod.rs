@@ -4,11 +4,13 @@
 
 pub mod account;
 pub mod console;
+pub mod liveness;
 pub mod mail;
 pub mod me;
 pub mod openapi;
 pub mod operator;
 pub mod problem;
+pub mod recovery;
 pub mod registration;
 pub mod session;
 pub mod state;
@@ -142,6 +144,9 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health))
         .route(ISSUER_KEYS_PATH, get(issuer_keys))
+        .route("/v1/liveness/challenges", post(liveness::challenge))
+        .route("/v1/recovery", post(recovery::start))
+        .route("/v1/recovery/{id}/confirm", post(recovery::confirm))
         .route("/v1/registrations", post(registration::register))
         .route("/v1/registrations/{id}", get(registration::status))
         .route("/v1/activation", post(account::activate))
@@ -172,6 +177,10 @@ pub fn router(app: AppState) -> Router {
             post(console::approve),
         )
         .route("/operator/registrations/{id}/reject", post(console::reject))
+        .route(
+            "/operator/liveness/{challenge}/{index}",
+            get(console::liveness_frame),
+        )
         .route("/dev/outbox", get(dev_outbox))
         .route("/openapi.json", get(openapi::serve))
         .fallback(not_found)

@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{account, mail, me, operator, problem, registration, verify};
+use super::{account, liveness, mail, me, operator, problem, recovery, registration, verify};
 
 const DESCRIPTION: &str = "\
 The mock **SIAK Terpusat** (Sistem Informasi Administrasi Kependudukan, the central population \
@@ -44,9 +44,12 @@ See docs/api.md for the flows, the proof formats and every error code.";
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     paths(
+        liveness::challenge,
         registration::register,
         registration::status,
         account::activate,
+        recovery::start,
+        recovery::confirm,
         account::challenge,
         account::login,
         account::change_pin,
@@ -67,6 +70,16 @@ See docs/api.md for the flows, the proof formats and every error code.";
         problem::Problem,
         registration::RegisterRequest,
         registration::RegistrationView,
+        ikd_core::wire::LivenessChallengeRequest,
+        ikd_core::wire::LivenessChallengeView,
+        ikd_core::wire::LivenessPurpose,
+        ikd_core::liveness::Action,
+        ikd_core::liveness::LivenessEvidence,
+        ikd_core::liveness::EvidenceFrame,
+        ikd_core::liveness::Face,
+        ikd_core::wire::RecoveryRequest,
+        ikd_core::wire::RecoveryView,
+        ikd_core::wire::RecoveryConfirmRequest,
         account::ActivateRequest,
         account::SessionView,
         account::ChallengeRequest,

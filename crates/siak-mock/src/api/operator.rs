@@ -261,15 +261,32 @@ pub struct QueueItem {
     pub email: String,
     /// Phone given at registration.
     pub phone: String,
-    /// Whether liveness evidence was attached.
-    pub has_liveness: bool,
+    /// The liveness check that came with it (every registration since liveness is required).
+    pub liveness: Option<LivenessRecord>,
+}
+
+/// The liveness check of a registration, for the operator.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LivenessRecord {
+    /// The challenge id; the frames are at `/operator/liveness/{challenge_id}/{index}`.
+    pub challenge_id: String,
+    /// The movements asked, in order.
+    pub actions: Vec<String>,
+    /// `passed` (the server re-ran the analysis on the frames).
+    pub result: String,
+    /// From the first to the last frame, in milliseconds.
+    pub duration_ms: u32,
+    /// How many frames were kept.
+    pub frames: u32,
 }
 
 /// Reads the pending queue, oldest first.
 pub fn queue(conn: &rusqlite::Connection, limit: u32) -> rusqlite::Result<Vec<QueueItem>> {
     let mut stmt = conn.prepare(
-        "SELECT g.id, g.created_at, g.nik, COALESCE(r.full_name, ''), COALESCE(f.regency, ''), g.email, g.phone, g.liveness IS NOT NULL
+        "SELECT g.id, g.created_at, g.nik, COALESCE(r.full_name, ''), COALESCE(f.regency, ''), g.email, g.phone,
+                c.id, c.actions, c.result, c.duration_ms, (SELECT count(*) FROM liveness_frames lf WHERE lf.challenge_id = c.id)
          FROM registrations g LEFT JOIN residents r ON r.nik = g.nik LEFT JOIN family_cards f ON f.kk = r.kk
+         LEFT JOIN liveness_challenges c ON c.id = g.liveness
          WHERE g.state = 'awaiting_operator_scan' ORDER BY g.created_at, g.id LIMIT ?1",
     )?;
     let rows = stmt.query_map(params![limit], |r| {
@@ -282,7 +299,16 @@ pub fn queue(conn: &rusqlite::Connection, limit: u32) -> rusqlite::Result<Vec<Qu
             regency: r.get(4)?,
             email: r.get(5)?,
             phone: r.get(6)?,
-            has_liveness: r.get(7)?,
+            liveness: match r.get::<_, Option<String>>(7)? {
+                Some(challenge_id) => Some(LivenessRecord {
+                    challenge_id,
+                    actions: r.get::<_, String>(8)?.split(',').map(str::to_owned).collect(),
+                    result: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                    duration_ms: r.get::<_, Option<u32>>(10)?.unwrap_or_default(),
+                    frames: r.get(11)?,
+                }),
+                None => None,
+            },
         })
     })?;
     rows.collect()

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use ikd_core::credential::DevicePublicKey;
 use ikd_core::protocol::{DeviceProof, ProofPurpose, RegistrationQr};
 use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReason};
+use ikd_core::wire::LivenessPurpose;
 use ikd_core::{Email, Localized, Nik, PhoneNumber, eligibility};
 use rusqlite::{OptionalExtension, params};
 
@@ -109,7 +110,9 @@ pub(crate) fn stored_state(state: &str, reason: Option<&str>) -> RegistrationSta
         (status = 201, description = "Registered; waiting for an operator", body = RegistrationView),
         (status = 400, description = "A field is not valid (NIK, email, phone, device key or proof)", body = Problem),
         (status = 409, description = "Active on another device, or a registration is pending", body = Problem),
-        (status = 422, description = "Rejected by the central checks; `code` is the reason", body = Problem),
+        (status = 409, description = "The liveness challenge was already used, or its frames were sent before (`liveness_evidence_replayed`)", body = Problem),
+        (status = 410, description = "The liveness challenge expired", body = Problem),
+        (status = 422, description = "Rejected by the central checks (`code` is the reason), or the liveness evidence is missing or failed the re-check (`liveness_*`)", body = Problem),
     ))]
 pub async fn register(
     State(app): State<AppState>,
@@ -133,7 +136,10 @@ pub async fn register(
             challenge.as_bytes(),
         )
         .map_err(|e| ApiError::bad_request(&e))?;
-    let liveness = req.liveness.map(|v| v.to_string());
+    let (evidence, verified) =
+        super::liveness::check(&app, req.liveness, &nik, &device_key, LivenessPurpose::Register)
+            .await?;
+    let liveness = evidence.challenge_id.to_ascii_lowercase();
     let id = hex(&app.random::<16>()?);
     app.db(move |store| {
         let record = store.resident(nik.as_str())?;
@@ -166,6 +172,7 @@ pub async fn register(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?7 = 'rejected' THEN ?9 END)",
             params![id, nik.as_str(), email.as_str(), phone.e164(), device_key.to_base64url(), liveness, state_code, reason, ts(now)],
         )?;
+        super::liveness::store_frames(&tx, &liveness, &verified)?;
         log_activity(&tx, nik.as_str(), now, if reason.is_some() { "registration_rejected" } else { "registered" }, None, None, reason)?;
         tx.commit()?;
         match state {

@@ -82,6 +82,10 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
         name: "IKD service: registrations, accounts, codes, sessions, credentials, activity, outbox, operators",
         sql: include_str!("../api/schema.sql"),
     },
+    Migration {
+        name: "liveness: challenges, evidence frames; device change and PIN reset",
+        sql: include_str!("../api/schema_liveness.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

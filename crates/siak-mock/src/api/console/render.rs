@@ -66,7 +66,7 @@ fn page(status: StatusCode, lang: Lang, title: &str, body: &str) -> Response {
         escape(title)
     );
     let csp = format!(
-        "default-src 'none'; style-src {}; script-src {}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        "default-src 'none'; img-src 'self'; style-src {}; script-src {}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         csp_hash(STYLE),
         csp_hash(SCRIPT)
     );
@@ -211,11 +211,7 @@ fn queue_table(queue: &[QueueItem], lang: Lang, csrf: &str) -> String {
     let rows: String = queue
         .iter()
         .map(|item| {
-            let liveness = if item.has_liveness {
-                tr(lang, "Ya", "Yes")
-            } else {
-                tr(lang, "Tidak", "No")
-            };
+            let liveness = liveness_cell(item, lang);
             let cells = [
                 escape(&item.name),
                 escape(&item.nik),
@@ -226,7 +222,7 @@ fn queue_table(queue: &[QueueItem], lang: Lang, csrf: &str) -> String {
                     .created_at
                     .format("%Y-%m-%d %H:%M UTC")
                     .to_string(),
-                liveness.to_owned(),
+                liveness,
                 actions(item, lang, csrf),
             ];
             let cells: String = labels
@@ -298,4 +294,35 @@ mod tests {
         assert_eq!(escape("&amp;"), "&amp;amp;");
         assert_eq!(escape("Siti Nurhaliza"), "Siti Nurhaliza");
     }
+}
+
+/// The liveness cell: what was asked, the server's verdict and the frames kept.
+fn liveness_cell(item: &QueueItem, lang: Lang) -> String {
+    let Some(l) = &item.liveness else {
+        return tr(lang, "Tidak ada", "None").to_owned();
+    };
+    let verdict = if l.result == "passed" {
+        format!(
+            "{} ({:.1} s)",
+            tr(lang, "Lolos pemeriksaan server", "Passed the server check"),
+            f64::from(l.duration_ms) / 1000.0
+        )
+    } else {
+        escape(&l.result)
+    };
+    let frames: String = (0..l.frames)
+        .map(|i| {
+            format!(
+                "<img class=\"frame\" src=\"/operator/liveness/{id}/{i}\" width=\"80\" height=\"60\" alt=\"{alt} {n}\">",
+                id = escape(&l.challenge_id),
+                alt = tr(lang, "Bingkai", "Frame"),
+                n = i + 1
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"liveness\" data-testid=\"liveness-{id}\"><p>{verdict}</p><p class=\"actions\">{actions}</p><div class=\"frames\">{frames}</div></div>",
+        id = escape(&l.challenge_id),
+        actions = escape(&l.actions.join(" → ")),
+    )
 }

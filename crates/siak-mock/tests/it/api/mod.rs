@@ -14,6 +14,7 @@ mod smtp;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use ikd_core::credential::DeviceSigningKey;
 use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
+use ikd_core::liveness::{Action, synthetic};
 use ikd_core::{Nik, Pin};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -224,7 +225,37 @@ impl Device {
         self.key.public_key().to_base64url()
     }
 
-    pub fn registration(&self) -> Value {
+    /// A liveness challenge for this device, from the server.
+    pub async fn liveness_challenge(&self, app: &TestApp, purpose: &str) -> Value {
+        body(
+            app.post(
+                "/v1/liveness/challenges",
+                json!({"nik": self.nik, "device_public_key": self.public_key(), "purpose": purpose}),
+            )
+            .await,
+        )
+        .await
+    }
+
+    /// Evidence of a synthetic live face answering `challenge`.
+    pub fn evidence(&self, challenge: &Value) -> Value {
+        let actions: Vec<Action> = serde_json::from_value(challenge["actions"].clone()).expect("actions");
+        let id = challenge["challenge_id"].as_str().expect("challenge id");
+        let evidence = synthetic::evidence_for(&actions, &self.key, &self.nik, id)
+            .unwrap_or_else(|| panic!("the synthetic face passes {actions:?} for {id}"));
+        serde_json::to_value(evidence).expect("json")
+    }
+
+    /// A registration request with fresh liveness evidence (asks `app` for the challenge).
+    pub async fn registration(&self, app: &TestApp) -> Value {
+        let challenge = self.liveness_challenge(app, "register").await;
+        let mut request = self.registration_without_liveness();
+        request["liveness"] = self.evidence(&challenge);
+        request
+    }
+
+    /// A registration request without liveness evidence.
+    pub fn registration_without_liveness(&self) -> Value {
         let challenge = format!("{}\n{}", self.email, self.phone);
         let proof = DeviceProof::sign(
             &self.key,
@@ -258,7 +289,7 @@ impl Device {
 
 /// Registers `device`, has the operator approve it, and returns (registration id, activation code).
 pub async fn register_and_approve(app: &TestApp, device: &Device) -> (String, String) {
-    let response = app.post("/v1/registrations", device.registration()).await;
+    let response = app.post("/v1/registrations", device.registration(&app).await).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let registration = body(response).await;
     let id = registration["registration_id"]

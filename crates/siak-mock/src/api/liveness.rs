@@ -1,0 +1,222 @@
+//! Liveness challenges and the server's re-check of the evidence.
+//!
+//! A challenge is random, single-use, bound to a NIK, a device key and a purpose, and expires
+//! after [`CHALLENGE_LIFETIME`]. The evidence is checked with `ikd_core::liveness::verify_evidence`
+//! (the app's own analysis and tracker, re-run on the frames sent); a frame already seen in any
+//! earlier evidence is refused as a replay. Frames and the result are kept for the operator.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, TimeDelta, Utc};
+use ikd_core::Localized;
+use ikd_core::credential::DevicePublicKey;
+use ikd_core::liveness::{
+    Action, FaceDetector, LivenessEvidence, MAX_ACTIONS, Rules, VerifiedEvidence,
+    challenge_actions, verify_evidence,
+};
+use ikd_core::wire::{LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose};
+use ikd_core::Nik;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::problem::{ApiError, Problem};
+use super::state::{AppState, conflict};
+use super::{JsonBody, parse_device_key, ts};
+
+/// How long a challenge may be answered.
+pub const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::minutes(5);
+
+/// Issues a liveness challenge.
+#[utoipa::path(post, path = "/v1/liveness/challenges", tag = "resident", request_body = LivenessChallengeRequest,
+    responses(
+        (status = 201, description = "A single-use challenge", body = LivenessChallengeView),
+        (status = 400, description = "Not a NIK, or not a device key", body = Problem),
+    ))]
+pub async fn challenge(
+    State(app): State<AppState>,
+    JsonBody(req): JsonBody<LivenessChallengeRequest>,
+) -> Result<(StatusCode, Json<LivenessChallengeView>), ApiError> {
+    let now = app.now();
+    let nik = Nik::parse(&req.nik, now.date_naive()).map_err(|e| ApiError::bad_request(&e))?;
+    let key = parse_device_key(&req.device_public_key)?;
+    let id = super::registration::hex(&app.random::<16>()?);
+    let actions = challenge_actions(&app.random::<{ MAX_ACTIONS + 1 }>()?);
+    let expires_at = now + CHALLENGE_LIFETIME;
+    let codes: Vec<&str> = actions.iter().map(|a| a.code()).collect();
+    let purpose = req.purpose;
+    app.db(move |store| {
+        let conn = store.connection();
+        conn.execute(
+            "DELETE FROM liveness_challenges WHERE expires_at < ?1 AND used_at IS NULL",
+            params![ts(now - TimeDelta::days(1))],
+        )?;
+        conn.execute(
+            "INSERT INTO liveness_challenges (id, nik, device_key, purpose, actions, issued_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![id, nik.as_str(), key.to_base64url(), purpose.code(), codes.join(","), ts(now), ts(expires_at)],
+        )?;
+        Ok((
+            StatusCode::CREATED,
+            Json(LivenessChallengeView {
+                challenge_id: id,
+                actions,
+                expires_at,
+                limit_secs: Rules::default().total_ms / 1000,
+            }),
+        ))
+    })
+    .await
+}
+
+/// A challenge as stored.
+struct StoredChallenge {
+    nik: String,
+    device_key: String,
+    purpose: String,
+    actions: String,
+    expires_at: DateTime<Utc>,
+    used_at: Option<String>,
+}
+
+fn liveness_error(status: StatusCode, code: &'static str, id: &str, en: &str) -> ApiError {
+    ApiError::new(status, code, id, en)
+}
+
+/// Checks `evidence` for `nik`, `device_key` and `purpose`: the challenge, then the analysis
+/// (off the async threads). The challenge is spent whatever the outcome. On success the caller
+/// stores the frames with [`store_frames`] in its own transaction.
+pub async fn check(
+    app: &AppState,
+    evidence: Option<LivenessEvidence>,
+    nik: &Nik,
+    device_key: &DevicePublicKey,
+    purpose: LivenessPurpose,
+) -> Result<(LivenessEvidence, VerifiedEvidence), ApiError> {
+    let evidence = evidence.ok_or_else(|| {
+        liveness_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "liveness_required",
+            "Swafoto bergerak wajah diperlukan. Perbarui aplikasi lalu ulangi.",
+            "The moving-face selfie is required. Update the app and try again.",
+        )
+    })?;
+    let now = app.now();
+    let id = evidence.challenge_id.to_ascii_lowercase();
+    let (nik_s, key_s) = (nik.as_str().to_owned(), device_key.to_base64url());
+    let actions: Vec<Action> = app
+        .db(move |store| {
+            let tx = store.connection_mut().transaction()?;
+            let stored: Option<StoredChallenge> = tx
+                .query_row(
+                    "SELECT nik, device_key, purpose, actions, expires_at, used_at FROM liveness_challenges WHERE id = ?1",
+                    params![id],
+                    |r| {
+                        Ok(StoredChallenge {
+                            nik: r.get(0)?,
+                            device_key: r.get(1)?,
+                            purpose: r.get(2)?,
+                            actions: r.get(3)?,
+                            expires_at: r.get(4)?,
+                            used_at: r.get(5)?,
+                        })
+                    },
+                )
+                .optional()?;
+            let c = stored
+                .filter(|c| c.nik == nik_s && c.device_key == key_s && c.purpose == purpose.code())
+                .ok_or_else(|| liveness_error(StatusCode::UNPROCESSABLE_ENTITY, "liveness_challenge_unknown",
+                    "Tantangan swafoto tidak dikenal untuk NIK dan perangkat ini. Ulangi swafoto.",
+                    "The selfie challenge is not known for this NIK and device. Take the selfie again."))?;
+            if c.used_at.is_some() {
+                return Err(conflict("liveness_challenge_used",
+                    "Tantangan swafoto ini sudah dipakai. Ulangi swafoto.",
+                    "This selfie challenge was already used. Take the selfie again."));
+            }
+            if now > c.expires_at {
+                return Err(liveness_error(StatusCode::GONE, "liveness_challenge_expired",
+                    "Waktu swafoto habis (berlaku 5 menit). Ulangi swafoto.",
+                    "The selfie challenge expired (valid for 5 minutes). Take the selfie again."));
+            }
+            tx.execute("UPDATE liveness_challenges SET used_at = ?2 WHERE id = ?1", params![id, ts(now)])?;
+            tx.commit()?;
+            Ok(c.actions.split(',').filter_map(Action::from_code).collect())
+        })
+        .await?;
+    let nik_s = nik.as_str().to_owned();
+    let key = *device_key;
+    let (evidence, verdict) = tokio::task::spawn_blocking(move || {
+        let verdict = verify_evidence(
+            &evidence,
+            &actions,
+            &nik_s,
+            &key,
+            &FaceDetector::default(),
+            &Rules::default(),
+        );
+        (evidence, verdict)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?;
+    let id = evidence.challenge_id.to_ascii_lowercase();
+    match verdict {
+        Ok(verified) => Ok((evidence, verified)),
+        Err(failure) => {
+            let detail = failure.code();
+            app.db(move |store| {
+                store.connection().execute(
+                    "UPDATE liveness_challenges SET result = ?2 WHERE id = ?1",
+                    params![id, detail],
+                )?;
+                Ok(())
+            })
+            .await?;
+            Err(ApiError::localized(StatusCode::UNPROCESSABLE_ENTITY, &failure))
+        }
+    }
+}
+
+/// Stores the frames of passed evidence inside the caller's transaction; a frame seen before
+/// (in any earlier evidence) is a replay.
+pub fn store_frames(
+    tx: &Transaction<'_>,
+    challenge_id: &str,
+    verified: &VerifiedEvidence,
+) -> Result<(), ApiError> {
+    let id = challenge_id.to_ascii_lowercase();
+    for (i, f) in verified.frames.iter().enumerate() {
+        let seen: Option<String> = tx
+            .query_row(
+                "SELECT challenge_id FROM liveness_frames WHERE sha256 = ?1",
+                params![f.sha256.to_vec()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if seen.is_some() {
+            return Err(conflict(
+                "liveness_evidence_replayed",
+                "Foto swafoto ini pernah dikirim sebelumnya. Ulangi swafoto dengan kamera.",
+                "These selfie photos were sent before. Take the selfie again with the camera.",
+            ));
+        }
+        tx.execute(
+            "INSERT INTO liveness_frames (challenge_id, idx, t_ms, jpeg, sha256, x, y, w, h)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![id, i as i64, f.t_ms, f.jpeg, f.sha256.to_vec(), f.face.x, f.face.y, f.face.w, f.face.h],
+        )?;
+    }
+    tx.execute(
+        "UPDATE liveness_challenges SET result = 'passed', duration_ms = ?2 WHERE id = ?1",
+        params![id, verified.duration_ms],
+    )?;
+    Ok(())
+}
+
+/// One stored frame (the operator console shows them).
+pub fn frame(conn: &rusqlite::Connection, challenge_id: &str, idx: i64) -> rusqlite::Result<Option<Vec<u8>>> {
+    conn.query_row(
+        "SELECT jpeg FROM liveness_frames WHERE challenge_id = ?1 AND idx = ?2",
+        params![challenge_id, idx],
+        |r| r.get(0),
+    )
+    .optional()
+}
