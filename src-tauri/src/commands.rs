@@ -4,6 +4,7 @@
 use chrono::Utc;
 use ikd_client::views::*;
 use tauri::State;
+use tauri::ipc::Request;
 
 use crate::Ikd;
 
@@ -40,13 +41,49 @@ pub fn check_pin(app: State<'_, Ikd>, pin: String, confirm: String) -> PinCheck 
 }
 
 #[tauri::command]
-pub async fn register(
+pub async fn liveness_start(
     app: State<'_, Ikd>,
     nik: String,
     email: String,
     phone: String,
-) -> Result<RegistrationStatus> {
-    app.register(&nik, &email, &phone, Utc::now()).await
+) -> Result<LivenessSession> {
+    app.liveness_start(&nik, &email, &phone, Utc::now()).await
+}
+
+#[tauri::command]
+pub async fn recovery_start(
+    app: State<'_, Ikd>,
+    nik: String,
+    email: String,
+) -> Result<LivenessSession> {
+    app.recovery_start(&nik, &email, Utc::now()).await
+}
+
+/// A camera frame: the raw RGBA bytes as the body, the time in the `x-ikd-frame-ms` header.
+/// Runs off the main thread (the analysis takes milliseconds).
+#[tauri::command(async)]
+pub fn liveness_frame(app: State<'_, Ikd>, request: Request<'_>) -> Result<LivenessProgress> {
+    let (rgba, t_ms) = crate::frame_of(&request);
+    app.liveness_frame(rgba, t_ms)
+}
+
+#[tauri::command]
+pub fn liveness_cancel(app: State<'_, Ikd>) {
+    app.liveness_cancel()
+}
+
+#[tauri::command]
+pub async fn liveness_finish(app: State<'_, Ikd>) -> Result<LivenessResult> {
+    app.liveness_finish(Utc::now()).await
+}
+
+#[tauri::command]
+pub async fn recovery_confirm(
+    app: State<'_, Ikd>,
+    code: String,
+    pin: String,
+) -> Result<UnlockView> {
+    app.recovery_confirm(&code, &pin, Utc::now()).await
 }
 
 #[tauri::command]
@@ -57,11 +94,6 @@ pub async fn registration_status(app: State<'_, Ikd>) -> Result<RegistrationStat
 #[tauri::command]
 pub fn start_over(app: State<'_, Ikd>) -> Result<AppInfo> {
     app.start_over()
-}
-
-#[tauri::command]
-pub fn liveness_steps(app: State<'_, Ikd>) -> Vec<LivenessStep> {
-    app.liveness_steps()
 }
 
 #[tauri::command]

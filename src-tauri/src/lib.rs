@@ -60,6 +60,22 @@ pub fn build_app(url: &str, dir: PathBuf, service: &str) -> Result<Ikd, ClientEr
 }
 
 /// Registers every command of [`command_names::ALL`] on `builder`.
+/// The body and time of a `liveness_frame` call: raw RGBA bytes (empty with the test camera) and
+/// the `x-ikd-frame-ms` header (0 when missing or not a number).
+pub fn frame_of<'a>(request: &'a tauri::ipc::Request<'_>) -> (&'a [u8], u32) {
+    let body = match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) => bytes.as_slice(),
+        tauri::ipc::InvokeBody::Json(_) => &[],
+    };
+    let t_ms = request
+        .headers()
+        .get("x-ikd-frame-ms")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    (body, t_ms)
+}
+
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::app_info,
@@ -67,10 +83,14 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::save_draft,
         commands::check_registration,
         commands::check_pin,
-        commands::register,
+        commands::liveness_start,
+        commands::recovery_start,
+        commands::liveness_frame,
+        commands::liveness_cancel,
+        commands::liveness_finish,
+        commands::recovery_confirm,
         commands::registration_status,
         commands::start_over,
-        commands::liveness_steps,
         commands::activate,
         commands::unlock,
         commands::lock,

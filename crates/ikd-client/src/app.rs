@@ -13,7 +13,6 @@ use ikd_core::nik::{MaritalStatus, Sex};
 use ikd_core::protocol::RegistrationQr;
 use ikd_core::qr::QrImage;
 use ikd_core::{Email, Nik, PhoneNumber, Pin};
-use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ClientError;
@@ -42,18 +41,11 @@ pub struct App<S: SecretStore> {
     /// never waits for the network to know this).
     online: AtomicBool,
     settings: Mutex<Settings>,
-    /// The liveness actions of the current attempt (the same ones when the screen is shown again
-    /// or the language changes).
-    liveness: Mutex<Option<Vec<usize>>>,
+    /// The liveness attempt in progress.
+    attempt: Mutex<Option<liveness::Attempt>>,
 }
 
-/// The liveness actions: code, Indonesian and English prompt.
-const LIVENESS_ACTIONS: [(&str, &str, &str); 4] = [
-    ("look_left", "Tengok ke kiri", "Look left"),
-    ("look_right", "Tengok ke kanan", "Look right"),
-    ("move_closer", "Dekatkan wajah", "Move closer"),
-    ("move_back", "Jauhkan wajah", "Move back"),
-];
+mod liveness;
 
 fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -225,7 +217,7 @@ impl<S: SecretStore> App<S> {
             unlocked: AtomicBool::new(false),
             online: AtomicBool::new(false),
             settings: Mutex::new(settings),
-            liveness: Mutex::new(None),
+            attempt: Mutex::new(None),
         }
     }
 
@@ -277,7 +269,9 @@ impl<S: SecretStore> App<S> {
     /// Which screen to open, the language and the draft.
     pub fn info(&self) -> Result<AppInfo, UiError> {
         let state = self.resident.state().map_err(|e| self.err(e))?;
-        let stage = if state.activated {
+        let stage = if state.recovery.is_some() {
+            Stage::Recovering
+        } else if state.activated {
             Stage::Activated
         } else if state.registration_id.is_some() {
             Stage::Registered
@@ -507,31 +501,6 @@ impl<S: SecretStore> App<S> {
             qr_svg,
             submitted_at: rfc3339(view.created_at),
         }
-    }
-
-    /// Sends the registration.
-    pub async fn register(
-        &self,
-        nik: &str,
-        email: &str,
-        phone: &str,
-        now: DateTime<Utc>,
-    ) -> Result<RegistrationStatus, UiError> {
-        self.save_draft(Draft {
-            nik: nik.to_owned(),
-            email: email.to_owned(),
-            phone: phone.to_owned(),
-        })?;
-        let view = self
-            .resident
-            .register(nik, email, phone, now)
-            .await
-            .map_err(|e| self.err(e))?;
-        // The next attempt gets new actions.
-        if let Ok(mut steps) = self.liveness.lock() {
-            *steps = None;
-        }
-        Ok(self.status_view(view))
     }
 
     /// The registration's status (the tracker polls this).
@@ -899,36 +868,4 @@ impl<S: SecretStore> App<S> {
                 .collect(),
         }
     }
-
-    /// The liveness steps to perform, in a random order (2–4 of them). The liveness issue moves
-    /// the challenge to the server and analyses the frames; until then these only guide the
-    /// capture.
-    pub fn liveness_steps(&self) -> Vec<LivenessStep> {
-        let lang = self.lang();
-        let order = match self.liveness.lock() {
-            Ok(mut current) => current.get_or_insert_with(random_liveness_order).clone(),
-            Err(_) => random_liveness_order(),
-        };
-        order
-            .into_iter()
-            .filter_map(|i| LIVENESS_ACTIONS.get(i))
-            .map(|(action, id, en)| LivenessStep {
-                action: (*action).to_owned(),
-                prompt: pick(lang, id, en),
-            })
-            .collect()
-    }
-}
-
-/// 2–4 of the liveness actions in a random order.
-fn random_liveness_order() -> Vec<usize> {
-    let mut order: Vec<usize> = (0..LIVENESS_ACTIONS.len()).collect();
-    let mut bytes = [0u8; 4];
-    // A failing random source only makes the order predictable.
-    let _ = SystemRandom::new().fill(&mut bytes);
-    for i in (1..order.len()).rev() {
-        order.swap(i, usize::from(bytes[i]) % (i + 1));
-    }
-    order.truncate(2 + usize::from(bytes[0]) % 3);
-    order
 }

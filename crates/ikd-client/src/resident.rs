@@ -10,9 +10,11 @@ use ikd_core::credential::{
     Credential, DeviceSigningKey, Presentation, Profile, make_presentation,
 };
 use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
+use ikd_core::liveness::{Capture, LivenessEvidence};
 use ikd_core::wire::{
-    ActivateRequest, ActivityEntry, ChangePinRequest, FamilyView, LoginRequest, RegisterRequest,
-    RegistrationView, ReleaseRequest,
+    ActivateRequest, ActivityEntry, ChangePinRequest, FamilyView, LivenessChallengeRequest,
+    LivenessChallengeView, LivenessPurpose, LoginRequest, RecoveryConfirmRequest,
+    RecoveryRequest, RegisterRequest, RegistrationView, ReleaseRequest,
 };
 use ikd_core::{Email, LockoutPolicy, Nik, PhoneNumber, Pin, PinAttempts, PinGate};
 use ring::rand::{SecureRandom, SystemRandom};
@@ -44,6 +46,20 @@ pub struct ResidentState {
     pub activated: bool,
     /// Wrong PINs on this device (offline unlock).
     pub local_pin: PinAttempts,
+    /// A device change or PIN reset waiting for its emailed code.
+    #[serde(default)]
+    pub recovery: Option<PendingRecovery>,
+}
+
+/// A device change waiting for the emailed code.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PendingRecovery {
+    /// The server's recovery id.
+    pub id: String,
+    /// Where the code went, partly hidden.
+    pub email_hint: String,
+    /// When the code stops working.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// A cached credential (sealed on disk).
@@ -147,12 +163,40 @@ impl<S: SecretStore> Resident<S> {
         Nik::parse(&nik, today).map_err(|e| ClientError::invalid(&e))
     }
 
-    /// Registers this device for `nik` with `email` and `phone` (each checked by the core first).
+    /// Asks the server for a liveness challenge for `nik` and this device.
+    pub async fn liveness_challenge(
+        &self,
+        nik: &Nik,
+        purpose: LivenessPurpose,
+    ) -> Result<LivenessChallengeView, ClientError> {
+        let key = self.device_key()?;
+        self.siak
+            .liveness_challenge(&LivenessChallengeRequest {
+                nik: nik.as_str().to_owned(),
+                device_public_key: key.public_key().to_base64url(),
+                purpose,
+            })
+            .await
+    }
+
+    /// The signed evidence of a finished capture (`None` while the actions are not all made).
+    pub fn evidence(
+        &self,
+        capture: &Capture,
+        nik: &Nik,
+        challenge_id: &str,
+    ) -> Result<Option<LivenessEvidence>, ClientError> {
+        Ok(capture.evidence(&self.device_key()?, nik.as_str(), challenge_id))
+    }
+
+    /// Registers this device for `nik` with `email` and `phone` (each checked by the core first)
+    /// and the liveness evidence of a challenge with purpose `register`.
     pub async fn register(
         &self,
         nik: &str,
         email: &str,
         phone: &str,
+        liveness: LivenessEvidence,
         now: DateTime<Utc>,
     ) -> Result<RegistrationView, ClientError> {
         let nik = Nik::parse(nik, now.date_naive()).map_err(|e| ClientError::invalid(&e))?;
@@ -172,7 +216,7 @@ impl<S: SecretStore> Resident<S> {
                 challenge.as_bytes(),
             )
             .to_string(),
-            liveness: None,
+            liveness: Some(liveness),
         };
         // Remember what was typed before sending: going back never loses a half-done registration.
         let mut state = self.state()?;
@@ -230,6 +274,88 @@ impl<S: SecretStore> Resident<S> {
             .await?;
         self.store_local_pin(&proof)?;
         state.activated = true;
+        state.local_pin = PinAttempts::default();
+        self.save_state(&state)?;
+        *self.session.lock().await = Some((session.session_token, session.expires_at));
+        self.refresh_credentials().await?;
+        Ok(())
+    }
+
+    /// Starts a device change or PIN reset: the NIK, the account's email and the evidence of a
+    /// challenge with purpose `recover`; the server mails a code.
+    pub async fn recover_start(
+        &self,
+        nik: &str,
+        email: &str,
+        liveness: LivenessEvidence,
+        now: DateTime<Utc>,
+    ) -> Result<PendingRecovery, ClientError> {
+        let nik = Nik::parse(nik, now.date_naive()).map_err(|e| ClientError::invalid(&e))?;
+        let email = Email::parse(email).map_err(|e| ClientError::invalid(&e))?;
+        let key = self.device_key()?;
+        let view = self
+            .siak
+            .recovery_start(&RecoveryRequest {
+                nik: nik.as_str().to_owned(),
+                email: email.as_str().to_owned(),
+                device_public_key: key.public_key().to_base64url(),
+                liveness,
+            })
+            .await?;
+        let pending = PendingRecovery {
+            id: view.recovery_id,
+            email_hint: view.email_hint,
+            expires_at: view.expires_at,
+        };
+        let mut state = self.state()?;
+        state.nik = Some(nik.as_str().to_owned());
+        state.email = Some(email.as_str().to_owned());
+        state.recovery = Some(pending.clone());
+        self.save_state(&state)?;
+        Ok(pending)
+    }
+
+    /// Finishes a device change with the emailed `code` and a new `pin`: the account is now on
+    /// this device, unlocked, with fresh credentials.
+    pub async fn recover_confirm(
+        &self,
+        code: &str,
+        pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ClientError> {
+        let code = ActivationCode::parse(code).map_err(|e| ClientError::invalid(&e))?;
+        let nik = self.nik(now.date_naive())?;
+        let pin = Pin::parse_new(pin, &nik).map_err(|e| ClientError::invalid(&e))?;
+        let mut state = self.state()?;
+        let id = state
+            .recovery
+            .as_ref()
+            .map(|r| r.id.clone())
+            .ok_or(ClientError::NotReady("no_recovery"))?;
+        let key = self.device_key()?;
+        let proof = PinProof::derive(&pin, &nik);
+        let session = self
+            .siak
+            .recovery_confirm(
+                &id,
+                &RecoveryConfirmRequest {
+                    nik: nik.as_str().to_owned(),
+                    code: code.as_str().to_owned(),
+                    device_proof: DeviceProof::sign(
+                        &key,
+                        ProofPurpose::Activate,
+                        nik.as_str(),
+                        id.as_bytes(),
+                    )
+                    .to_string(),
+                    pin_proof: proof.clone(),
+                },
+            )
+            .await?;
+        self.store_local_pin(&proof)?;
+        state.activated = true;
+        state.recovery = None;
+        state.registration_id = None;
         state.local_pin = PinAttempts::default();
         self.save_state(&state)?;
         *self.session.lock().await = Some((session.session_token, session.expires_at));

@@ -8,7 +8,8 @@ use std::time::Duration;
 use ikd_core::credential::{ISSUER_KEYS_PATH, IssuerKeySet};
 use ikd_core::wire::{
     ActivateRequest, ActivityEntry, ChallengeRequest, ChallengeView, ChangePinRequest, FamilyView,
-    IssuedCredential, LoginRequest, Problem, RegisterRequest, RegistrationView, ReleaseRequest,
+    IssuedCredential, LivenessChallengeRequest, LivenessChallengeView, LoginRequest, Problem,
+    RecoveryConfirmRequest, RecoveryRequest, RecoveryView, RegisterRequest, RegistrationView, ReleaseRequest,
     SessionView,
 };
 use reqwest::{Method, StatusCode};
@@ -157,6 +158,32 @@ impl SiakClient {
         self.call(Method::POST, "/v1/registrations", None, Some(request), true)
             .await?
             .ok_or(ClientError::ServerDown { status: 204 })
+    }
+
+    /// `POST /v1/liveness/challenges`.
+    pub async fn liveness_challenge(
+        &self,
+        request: &LivenessChallengeRequest,
+    ) -> Result<LivenessChallengeView, ClientError> {
+        self.post("/v1/liveness/challenges", None, request).await
+    }
+
+    /// `POST /v1/recovery`: starts a device change (the code is mailed).
+    pub async fn recovery_start(
+        &self,
+        request: &RecoveryRequest,
+    ) -> Result<RecoveryView, ClientError> {
+        self.post("/v1/recovery", None, request).await
+    }
+
+    /// `POST /v1/recovery/{id}/confirm`.
+    pub async fn recovery_confirm(
+        &self,
+        id: &str,
+        request: &RecoveryConfirmRequest,
+    ) -> Result<SessionView, ClientError> {
+        self.post(&format!("/v1/recovery/{id}/confirm"), None, request)
+            .await
     }
 
     /// `GET /v1/registrations/{id}`.

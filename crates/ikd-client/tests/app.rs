@@ -81,24 +81,28 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
         draft
     );
 
-    // The liveness actions stay the same for this attempt, whatever the language.
-    let steps = app.liveness_steps();
-    assert!((2..=4).contains(&steps.len()));
-    app.set_lang("en").expect("lang");
-    let again = app.liveness_steps();
-    app.set_lang("id").expect("lang");
-    assert_eq!(
-        steps.iter().map(|s| &s.action).collect::<Vec<_>>(),
-        again.iter().map(|s| &s.action).collect::<Vec<_>>()
-    );
-    assert_ne!(
-        steps[0].prompt, again[0].prompt,
-        "prompts follow the language"
-    );
+    // The selfie: the server's challenge (2–4 actions, prompts in the app's language), a frame
+    // of the wrong size is refused, a dark frame gets guidance, and the registration cannot be
+    // sent before every action was seen.
+    let session = app
+        .liveness_start(&resident.nik, &email, &phone, now)
+        .await
+        .expect("challenge");
+    assert!((2..=4).contains(&session.steps.len()));
+    assert_eq!((session.frame_width, session.frame_height, session.source.as_str()), (320, 240, "camera"));
+    let err = app.liveness_frame(&[0; 100], 0).expect_err("wrong size");
+    assert_eq!(err.code, "frame_bad_size");
+    let dark = app.liveness_frame(&vec![3; 320 * 240 * 4], 0).expect("analysed");
+    assert_eq!(dark.issue.map(|i| i.code), Some("too_dark".to_owned()));
+    assert_eq!(dark.phase, "baseline");
+    let err = app.liveness_finish(now).await.expect_err("not finished");
+    assert_eq!(err.code, "liveness_not_finished");
+    app.liveness_cancel();
+    let err = app.liveness_frame(&[], 0).expect_err("cancelled");
+    assert_eq!(err.code, "liveness_not_started");
 
     // Sent: the tracker shows the central check done and the operator's scan as the current step.
-    let status = app
-        .register(&resident.nik, &email, &phone, now)
+    let status = register_with_selfie(&app, &resident.nik, &email, &phone, now)
         .await
         .expect("registered");
     assert_eq!(status.state, "awaiting_operator_scan");
@@ -231,8 +235,7 @@ async fn a_rejection_is_explained_and_the_resident_can_register_again() {
     let resident = eligible(&server);
     let app = app(&server, "phone");
     let now = Utc::now();
-    let status = app
-        .register(&resident.nik, "warga@example.id", "081234567805", now)
+    let status = register_with_selfie(&app, &resident.nik, "warga@example.id", "081234567805", now)
         .await
         .expect("registered");
 
@@ -294,8 +297,7 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
             .expect("sample")
             .remove(0);
         let app = app(&server, &format!("phone-{reason}"));
-        let err = app
-            .register(&who.nik, "warga@example.id", &next_phone(), now)
+        let err = register_with_selfie(&app, &who.nik, "warga@example.id", &next_phone(), now)
             .await
             .expect_err("refused");
         let expected = reason.rejection_reason().expect("a rejection");
@@ -311,8 +313,7 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
     // A well-formed NIK nobody has.
     let mut unknown = eligible(&server).nik;
     unknown.replace_range(12..16, "9999");
-    let err = app(&server, "phone-unknown")
-        .register(&unknown, "warga@example.id", &next_phone(), now)
+    let err = register_with_selfie(&app(&server, "phone-unknown"), &unknown, "warga@example.id", &next_phone(), now)
         .await
         .expect_err("unknown NIK");
     assert_eq!(err.code, "nik_not_found");
@@ -322,8 +323,7 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
         .sample(SampleReason::MarriedMinor, today, 1, None)
         .expect("sample")
         .remove(0);
-    let status = app(&server, "phone-minor")
-        .register(&minor.nik, "warga@example.id", &next_phone(), now)
+    let status = register_with_selfie(&app(&server, "phone-minor"), &minor.nik, "warga@example.id", &next_phone(), now)
         .await
         .expect("a married minor may register");
     assert_eq!(status.state, "awaiting_operator_scan");
@@ -333,8 +333,7 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
     let holder = eligible(&server);
     let first = app(&server, "phone-first");
     let phone = next_phone();
-    let status = first
-        .register(&holder.nik, "warga@example.id", &phone, now)
+    let status = register_with_selfie(&first, &holder.nik, "warga@example.id", &phone, now)
         .await
         .expect("registered");
     let code = operator_approves(
@@ -344,8 +343,7 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
     )
     .await;
     first.activate(&code, PIN, now).await.expect("activated");
-    let err = app(&server, "phone-second")
-        .register(&holder.nik, "warga@example.id", &next_phone(), now)
+    let err = register_with_selfie(&app(&server, "phone-second"), &holder.nik, "warga@example.id", &next_phone(), now)
         .await
         .expect_err("active elsewhere");
     assert_eq!(err.code, "active_on_other_device");
@@ -365,8 +363,7 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
         .into_iter()
         .find(|s| kk_of(&s.nik) != kk_of(&holder.nik))
         .expect("someone of another family");
-    let err = app(&server, "phone-stranger")
-        .register(&stranger.nik, "lain@example.id", &phone, now)
+    let err = register_with_selfie(&app(&server, "phone-stranger"), &stranger.nik, "lain@example.id", &phone, now)
         .await
         .expect_err("phone of another family");
     assert_eq!(err.code, "phone_used_by_other_family");

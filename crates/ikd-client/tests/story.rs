@@ -19,8 +19,7 @@ async fn the_whole_story_online_and_offline() {
     let now = Utc::now();
 
     // Bad input is refused by the core before anything is sent.
-    let err = app
-        .register("1234", "a@b.id", "0812345678", now)
+    let err = register(&app, "1234", "a@b.id", "0812345678", now)
         .await
         .expect_err("bad NIK");
     assert_eq!(err.code(), "nik_wrong_length");
@@ -33,8 +32,7 @@ async fn the_whole_story_online_and_offline() {
         .phone
         .clone()
         .unwrap_or_else(|| "081234567801".into());
-    let registration = app
-        .register(&resident.nik, &email, &phone, now)
+    let registration = register(&app, &resident.nik, &email, &phone, now)
         .await
         .expect("registered");
     assert_eq!(registration.state, "awaiting_operator_scan");
@@ -151,8 +149,7 @@ async fn releasing_the_device_forgets_everything_and_a_rejection_is_explained() 
         .phone
         .clone()
         .unwrap_or_else(|| "081234567802".into());
-    let registration = app
-        .register(&resident.nik, &email, &phone, now)
+    let registration = register(&app, &resident.nik, &email, &phone, now)
         .await
         .expect("registered");
     let code = operator_approves(
@@ -186,8 +183,7 @@ async fn releasing_the_device_forgets_everything_and_a_rejection_is_explained() 
         MemoryStore::default(),
         StateDir::new(server.dir.join("other")).expect("dir"),
     );
-    let err = other
-        .register(&minor.nik, "anak@example.id", "081234567803", now)
+    let err = register(&other, &minor.nik, "anak@example.id", "081234567803", now)
         .await
         .expect_err("too young");
     let ClientError::Refused(problem) = &err else {

@@ -121,3 +121,85 @@ pub fn app_for(server: &Server) -> (Resident<Arc<MemoryStore>>, Arc<MemoryStore>
         data,
     )
 }
+
+/// A synthetic live face answering a fresh `register` challenge, as the device would sign it.
+/// For a NIK that does not parse, a placeholder: the client refuses the NIK before sending.
+pub async fn selfie<S: ikd_client::SecretStore>(
+    resident: &Resident<S>,
+    nik: &str,
+) -> ikd_core::liveness::LivenessEvidence {
+    let Ok(parsed) = ikd_core::Nik::parse(nik, Utc::now().date_naive()) else {
+        return ikd_core::liveness::LivenessEvidence {
+            challenge_id: String::new(),
+            frames: Vec::new(),
+            device_proof: String::new(),
+        };
+    };
+    let challenge = resident
+        .liveness_challenge(&parsed, ikd_core::wire::LivenessPurpose::Register)
+        .await
+        .expect("a liveness challenge");
+    let key = resident.device_key().expect("device key");
+    ikd_core::liveness::synthetic::evidence_for(
+        &challenge.actions,
+        &key,
+        parsed.as_str(),
+        &challenge.challenge_id,
+    )
+    .expect("the synthetic face passes")
+}
+
+/// Registers through the resident's flow with a synthetic selfie.
+pub async fn register<S: ikd_client::SecretStore>(
+    resident: &Resident<S>,
+    nik: &str,
+    email: &str,
+    phone: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<ikd_core::wire::RegistrationView, ikd_client::ClientError> {
+    let evidence = selfie(resident, nik).await;
+    resident.register(nik, email, phone, evidence, now).await
+}
+
+/// The frames of a synthetic live face making `session`'s actions, as the webview sends them
+/// (RGBA, row by row) with their times.
+pub fn camera_frames(session: &ikd_client::views::LivenessSession) -> Vec<(u32, Vec<u8>)> {
+    let actions: Vec<ikd_core::liveness::Action> = session
+        .steps
+        .iter()
+        .map(|s| ikd_core::liveness::Action::from_code(&s.action).expect("known action"))
+        .collect();
+    // A new face picture per challenge: the server refuses frames it has seen before.
+    let seed = u64::from_str_radix(&session.challenge_id[..12], 16).expect("hex id");
+    ikd_core::liveness::synthetic::key_frames(&actions, seed)
+        .into_iter()
+        .map(|(t, frame)| {
+            let rgba = frame
+                .pixels()
+                .iter()
+                .flat_map(|&g| [g, g, g, 255])
+                .collect();
+            (t, rgba)
+        })
+        .collect()
+}
+
+/// Registers through the app's screens: the form starts the selfie, the camera frames go through
+/// `liveness_frame` until every action is seen, and `liveness_finish` sends it all.
+pub async fn register_with_selfie<S: ikd_client::SecretStore>(
+    app: &ikd_client::App<S>,
+    nik: &str,
+    email: &str,
+    phone: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<ikd_client::views::RegistrationStatus, ikd_client::views::UiError> {
+    let session = app.liveness_start(nik, email, phone, now).await?;
+    for (t, rgba) in camera_frames(&session) {
+        let progress = app.liveness_frame(&rgba, t)?;
+        if progress.phase == "done" {
+            break;
+        }
+    }
+    let result = app.liveness_finish(now).await?;
+    Ok(result.status.expect("a registration status"))
+}

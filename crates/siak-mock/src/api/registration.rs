@@ -136,6 +136,28 @@ pub async fn register(
             challenge.as_bytes(),
         )
         .map_err(|e| ApiError::bad_request(&e))?;
+    // A repeat of a request that already got through (the answer was lost on a weak network)
+    // gets the same pending registration, without spending a new challenge.
+    if let Some(challenge) = req.liveness.as_ref().map(|l| l.challenge_id.to_ascii_lowercase()) {
+        let (n, k) = (nik.clone(), device_key);
+        let repeat = app
+            .db(move |store| {
+                Ok(pending_for(store, &n, &k)?.filter(|_| {
+                    store
+                        .connection()
+                        .query_row(
+                            "SELECT 1 FROM registrations WHERE liveness = ?1 AND nik = ?2",
+                            params![challenge, n.as_str()],
+                            |_| Ok(()),
+                        )
+                        .is_ok()
+                }))
+            })
+            .await?;
+        if let Some(existing) = repeat {
+            return Ok((StatusCode::OK, Json(existing)));
+        }
+    }
     let (evidence, verified) =
         super::liveness::check(&app, req.liveness, &nik, &device_key, LivenessPurpose::Register)
             .await?;

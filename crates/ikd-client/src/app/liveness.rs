@@ -1,0 +1,313 @@
+//! The liveness capture as the screens see it: a server challenge, frames in (RGBA from the
+//! webview's canvas), progress out, and at the end the signed evidence sent with the
+//! registration or the device change.
+//!
+//! With the `test-camera` feature (debug builds only) the frames the UI sends are replaced by a
+//! synthetic live face that follows the challenge, so the end-to-end test can pass through
+//! liveness without a camera.
+
+use chrono::{DateTime, Utc};
+use ikd_core::i18n::{Lang, Localized};
+use ikd_core::liveness::{
+    Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules,
+};
+use ikd_core::wire::LivenessPurpose;
+use ikd_core::{Email, Nik, PhoneNumber};
+
+use super::{App, AppRefusal, message, pick};
+use crate::error::ClientError;
+use crate::storage::SecretStore;
+use crate::views::*;
+
+#[cfg(all(feature = "test-camera", not(debug_assertions)))]
+compile_error!("the synthetic test camera must never be in a release build");
+
+/// One liveness attempt.
+pub(super) struct Attempt {
+    purpose: LivenessPurpose,
+    nik: Nik,
+    email: String,
+    phone: String,
+    challenge_id: String,
+    actions: Vec<Action>,
+    capture: Capture,
+    #[cfg(feature = "test-camera")]
+    camera: ikd_core::liveness::synthetic::Sequence,
+}
+
+const NOT_STARTED: AppRefusal = AppRefusal {
+    code: "liveness_not_started",
+    id: "Swafoto belum dimulai. Mulai lagi dari awal.",
+    en: "The selfie has not started. Start again.",
+};
+
+const NOT_FINISHED: AppRefusal = AppRefusal {
+    code: "liveness_not_finished",
+    id: "Gerakan swafoto belum selesai. Ikuti petunjuk sampai selesai, atau ulangi.",
+    en: "The selfie movements are not finished. Follow the prompts to the end, or start again.",
+};
+
+fn source() -> &'static str {
+    if cfg!(feature = "test-camera") {
+        "test"
+    } else {
+        "camera"
+    }
+}
+
+fn phase_prompt(phase: &Phase, actions: &[Action], lang: Lang) -> String {
+    match phase {
+        Phase::Baseline => pick(
+            lang,
+            "Posisikan wajah di tengah bingkai dan diam sebentar.",
+            "Hold your face in the middle of the frame for a moment.",
+        ),
+        Phase::Act { step } => actions[*step].prompt(lang),
+        Phase::Centre { .. } => pick(
+            lang,
+            "Bagus. Kembali ke tengah.",
+            "Good. Come back to the middle.",
+        ),
+        Phase::Done => pick(
+            lang,
+            "Selesai. Semua gerakan terlihat.",
+            "Done. Every movement was seen.",
+        ),
+        Phase::Failed(failure) => failure.message(lang),
+    }
+}
+
+impl<S: SecretStore> App<S> {
+    async fn begin(
+        &self,
+        purpose: LivenessPurpose,
+        nik: Nik,
+        email: String,
+        phone: String,
+    ) -> Result<LivenessSession, UiError> {
+        let challenge = self
+            .resident
+            .liveness_challenge(&nik, purpose)
+            .await
+            .map_err(|e| self.err(e))?;
+        let lang = self.lang();
+        let session = LivenessSession {
+            purpose: purpose.code().to_owned(),
+            challenge_id: challenge.challenge_id.clone(),
+            steps: challenge
+                .actions
+                .iter()
+                .map(|a| LivenessStep {
+                    action: a.code().to_owned(),
+                    prompt: a.prompt(lang),
+                })
+                .collect(),
+            frame_width: FRAME_WIDTH,
+            frame_height: FRAME_HEIGHT,
+            source: source().to_owned(),
+            limit_secs: challenge.limit_secs,
+        };
+        let attempt = Attempt {
+            purpose,
+            #[cfg(feature = "test-camera")]
+            camera: ikd_core::liveness::synthetic::Sequence::new(
+                ikd_core::liveness::synthetic::Kind::BonaFide,
+                &challenge.actions,
+                u64::from_str_radix(&challenge.challenge_id[..8], 16).unwrap_or(1),
+            ),
+            nik,
+            email,
+            phone,
+            challenge_id: challenge.challenge_id,
+            capture: Capture::new(
+                challenge.actions.clone(),
+                FaceDetector::default(),
+                Rules::default(),
+            ),
+            actions: challenge.actions,
+        };
+        *self.attempt.lock().map_err(|_| self.refusal(&NOT_STARTED))? = Some(attempt);
+        Ok(session)
+    }
+
+    /// Starts the selfie of a registration: checks the form (kept as the draft), then asks the
+    /// server for a challenge.
+    pub async fn liveness_start(
+        &self,
+        nik: &str,
+        email: &str,
+        phone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LivenessSession, UiError> {
+        self.save_draft(Draft {
+            nik: nik.to_owned(),
+            email: email.to_owned(),
+            phone: phone.to_owned(),
+        })?;
+        let invalid = |e: &dyn Localized| self.err(ClientError::invalid(e));
+        let nik = Nik::parse(nik, now.date_naive()).map_err(|e| invalid(&e))?;
+        let email = Email::parse(email).map_err(|e| invalid(&e))?;
+        let phone = PhoneNumber::parse(phone).map_err(|e| invalid(&e))?;
+        self.begin(
+            LivenessPurpose::Register,
+            nik,
+            email.as_str().to_owned(),
+            phone.e164().to_owned(),
+        )
+        .await
+    }
+
+    /// Starts a device change or PIN reset: the NIK and the account's email, then a selfie.
+    pub async fn recovery_start(
+        &self,
+        nik: &str,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<LivenessSession, UiError> {
+        let invalid = |e: &dyn Localized| self.err(ClientError::invalid(e));
+        let nik = Nik::parse(nik, now.date_naive()).map_err(|e| invalid(&e))?;
+        let email = Email::parse(email).map_err(|e| invalid(&e))?;
+        self.begin(
+            LivenessPurpose::Recover,
+            nik,
+            email.as_str().to_owned(),
+            String::new(),
+        )
+        .await
+    }
+
+    /// One camera frame (`frame_width` × `frame_height` RGBA, taken `t_ms` after the first):
+    /// what it shows and where the attempt stands.
+    pub fn liveness_frame(&self, rgba: &[u8], t_ms: u32) -> Result<LivenessProgress, UiError> {
+        let lang = self.lang();
+        let mut guard = self.attempt.lock().map_err(|_| self.refusal(&NOT_STARTED))?;
+        let attempt = guard.as_mut().ok_or_else(|| self.refusal(&NOT_STARTED))?;
+        #[cfg(feature = "test-camera")]
+        let frame = {
+            let _ = rgba;
+            attempt.camera.frame_at(t_ms)
+        };
+        #[cfg(not(feature = "test-camera"))]
+        let frame = ikd_core::liveness::GrayFrame::from_rgba(FRAME_WIDTH, FRAME_HEIGHT, rgba)
+            .map_err(|e| self.err(ClientError::invalid(&e)))?;
+        let report = attempt.capture.push(t_ms, &frame);
+        let phase = attempt.capture.phase();
+        let tracker = attempt.capture.tracker();
+        let (code, action, failure) = match phase {
+            Phase::Baseline => ("baseline", None, None),
+            Phase::Act { step } => ("act", Some(attempt.actions[*step].code().to_owned()), None),
+            Phase::Centre { .. } => ("centre", None, None),
+            Phase::Done => ("done", None, None),
+            Phase::Failed(f) => ("failed", None, Some(message(f, lang))),
+        };
+        let finished = tracker.finished();
+        Ok(LivenessProgress {
+            phase: code.to_owned(),
+            completed: tracker.completed() as u32,
+            total: attempt.actions.len() as u32,
+            action,
+            prompt: phase_prompt(phase, &attempt.actions, lang),
+            issue: if finished {
+                None
+            } else {
+                report.issue.map(|i| message(&i, lang))
+            },
+            failure,
+            face: report.face.map(|f| FaceBox {
+                x: f.x,
+                y: f.y,
+                w: f.w,
+                h: f.h,
+            }),
+            elapsed_ms: tracker.elapsed_ms(),
+        })
+    }
+
+    /// Drops the current attempt (the screen was left).
+    pub fn liveness_cancel(&self) {
+        if let Ok(mut attempt) = self.attempt.lock() {
+            *attempt = None;
+        }
+    }
+
+    /// Sends the evidence of a finished attempt with the registration or the device change.
+    /// The attempt is spent either way (the server's challenge is single-use).
+    pub async fn liveness_finish(&self, now: DateTime<Utc>) -> Result<LivenessResult, UiError> {
+        let attempt = {
+            let mut guard = self.attempt.lock().map_err(|_| self.refusal(&NOT_STARTED))?;
+            if guard
+                .as_ref()
+                .is_some_and(|a| a.capture.phase() != &Phase::Done)
+            {
+                return Err(self.refusal(&NOT_FINISHED));
+            }
+            guard.take().ok_or_else(|| self.refusal(&NOT_STARTED))?
+        };
+        let evidence = self
+            .resident
+            .evidence(&attempt.capture, &attempt.nik, &attempt.challenge_id)
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| self.refusal(&NOT_FINISHED))?;
+        let nik = attempt.nik.as_str();
+        match attempt.purpose {
+            LivenessPurpose::Register => {
+                let view = self
+                    .resident
+                    .register(nik, &attempt.email, &attempt.phone, evidence, now)
+                    .await
+                    .map_err(|e| self.err(e))?;
+                Ok(LivenessResult {
+                    purpose: "register".into(),
+                    status: Some(self.status_view(view)),
+                    recovery: None,
+                })
+            }
+            LivenessPurpose::Recover => {
+                let pending = self
+                    .resident
+                    .recover_start(nik, &attempt.email, evidence, now)
+                    .await
+                    .map_err(|e| self.err(e))?;
+                Ok(LivenessResult {
+                    purpose: "recover".into(),
+                    status: None,
+                    recovery: Some(self.recovery_view(&pending, now)),
+                })
+            }
+        }
+    }
+
+    pub(super) fn recovery_view(
+        &self,
+        pending: &crate::resident::PendingRecovery,
+        now: DateTime<Utc>,
+    ) -> RecoveryView {
+        RecoveryView {
+            email_hint: pending.email_hint.clone(),
+            expires_in_minutes: ((pending.expires_at - now).num_seconds().max(0) as u32).div_ceil(60),
+        }
+    }
+
+    /// The pending device change, if any (after a restart on the code screen).
+    pub fn recovery(&self, now: DateTime<Utc>) -> Result<Option<RecoveryView>, UiError> {
+        let state = self.resident.state().map_err(|e| self.err(e))?;
+        Ok(state.recovery.map(|p| self.recovery_view(&p, now)))
+    }
+
+    /// Finishes a device change with the emailed code and a new PIN; the app is then unlocked.
+    pub async fn recovery_confirm(
+        &self,
+        code: &str,
+        pin: &str,
+        now: DateTime<Utc>,
+    ) -> Result<UnlockView, UiError> {
+        self.resident
+            .recover_confirm(code, pin, now)
+            .await
+            .map_err(|e| self.err(e))?;
+        self.unlocked
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let outcome = self.resident.reconnect().await.map_err(|e| self.err(e))?;
+        Ok(self.unlock_view(outcome))
+    }
+}
