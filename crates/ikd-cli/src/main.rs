@@ -3,11 +3,14 @@
 //! * `ikd nik NIK… | -`: checks NIKs, one JSON object per line.
 //! * `ikd demo-qr --profile P [--svg FILE]`: a throw-away issuer and device, one presentation.
 //! * `ikd verify --keys FILE|URL [TEXT | - | --image FILE]`: offline verification of a QR.
+//! * `ikd liveness check --actions A,B --frames FILE`: the app's liveness analysis on recorded
+//!   frames; `ikd liveness y4m` (feature `synthetic`) writes a synthetic live-face video.
 //!
 //! Output is JSON on stdout so scripts and tests can rely on it; the field names are part of the
 //! interface. Every rule lives in `ikd-core`; this crate only reads input and prints.
 
 mod demo;
+mod liveness;
 mod nik;
 mod verify;
 
@@ -34,6 +37,8 @@ enum Command {
     DemoQr(demo::Args),
     /// Verify a Digital KTP presentation offline against an issuer key set.
     Verify(verify::Args),
+    /// Liveness: check recorded camera frames against a challenge's actions.
+    Liveness(liveness::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
         Command::Nik(args) => nik::run(args),
         Command::DemoQr(args) => demo::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Liveness(args) => liveness::run(args),
     };
     match result {
         Ok(code) => code,
