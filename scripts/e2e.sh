@@ -9,7 +9,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 [ -f ui/dist/index.html ] || (cd ui && npm run build)
 # IKD_BIN_DIR points at other binaries (scripts/bench-app.sh uses the release build).
-[ -n "${IKD_BIN_DIR:-}" ] || cargo build --locked -p ikd-app -p siak-mock -p ikd-cli
+# The app is built with the synthetic test camera (debug builds only): no camera under Xvfb.
+[ -n "${IKD_BIN_DIR:-}" ] || cargo build --locked --all-features -p ikd-app -p siak-mock -p ikd-cli
 rm -rf target/e2e-screenshots
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT

@@ -64,7 +64,7 @@ pub async fn recovery_start(
 #[tauri::command(async)]
 pub fn liveness_frame(app: State<'_, Ikd>, request: Request<'_>) -> Result<LivenessProgress> {
     let (rgba, t_ms) = crate::frame_of(&request);
-    app.liveness_frame(rgba, t_ms)
+    app.liveness_frame(&rgba, t_ms)
 }
 
 #[tauri::command]

@@ -60,12 +60,20 @@ pub fn build_app(url: &str, dir: PathBuf, service: &str) -> Result<Ikd, ClientEr
 }
 
 /// Registers every command of [`command_names::ALL`] on `builder`.
-/// The body and time of a `liveness_frame` call: raw RGBA bytes (empty with the test camera) and
-/// the `x-ikd-frame-ms` header (0 when missing or not a number).
-pub fn frame_of<'a>(request: &'a tauri::ipc::Request<'_>) -> (&'a [u8], u32) {
+/// The body and time of a `liveness_frame` call: the RGBA bytes (empty with the test camera) and
+/// the `x-ikd-frame-ms` header (0 when missing or not a number). Desktop and iOS deliver the
+/// bytes raw; Android's postMessage IPC turns them into a JSON array of numbers, which is taken
+/// too (an array with anything but bytes in it is no frame).
+pub fn frame_of(request: &tauri::ipc::Request<'_>) -> (std::borrow::Cow<'_, [u8]>, u32) {
     let body = match request.body() {
-        tauri::ipc::InvokeBody::Raw(bytes) => bytes.as_slice(),
-        tauri::ipc::InvokeBody::Json(_) => &[],
+        tauri::ipc::InvokeBody::Raw(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
+        tauri::ipc::InvokeBody::Json(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_u64().and_then(|n| u8::try_from(n).ok()))
+            .collect::<Option<Vec<u8>>>()
+            .unwrap_or_default()
+            .into(),
+        tauri::ipc::InvokeBody::Json(_) => std::borrow::Cow::Borrowed(&[][..]),
     };
     let t_ms = request
         .headers()

@@ -44,6 +44,25 @@ fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result
     .map(|b| b.deserialize::<Value>().expect("json"))
 }
 
+/// A `liveness_frame` call as the UI makes it: raw bytes and the time header.
+fn send_frame(window: &WebviewWindow<MockRuntime>, rgba: Vec<u8>, t_ms: u32) -> Result<Value, Value> {
+    let mut headers = tauri::http::HeaderMap::new();
+    headers.insert("x-ikd-frame-ms", t_ms.to_string().parse().expect("header"));
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: "liveness_frame".into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: tauri::ipc::InvokeBody::Raw(rgba),
+            headers,
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("json"))
+}
+
 #[test]
 fn the_ui_reaches_the_commands_and_nothing_else() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -105,17 +124,47 @@ fn the_ui_reaches_the_commands_and_nothing_else() {
     .expect_err("not granted");
     assert!(err.to_string().contains("not allowed"), "{err}");
 
-    // A registration goes to the real server and comes back as the status tracker's view.
-    let status = invoke(
+    // The selfie: a challenge from the real server, frames as raw bytes with their time
+    // header, then the registration goes out with the evidence and comes back as the status
+    // tracker's view.
+    let session = invoke(
         &window,
-        "register",
+        "liveness_start",
         json!({
             "nik": resident.nik,
             "email": "warga@example.id",
             "phone": "081234567806",
         }),
     )
-    .expect("registered");
+    .expect("challenge");
+    let frames: Vec<(u32, Vec<u8>)> = if session["source"] == "test" {
+        // The test camera (debug builds with `test-camera`): the UI sends empty frames.
+        (0..160).map(|i| (i * 125, Vec::new())).collect()
+    } else {
+        let actions: Vec<&str> = session["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|s| s["action"].as_str().expect("action"))
+            .collect();
+        common::camera_frames(&actions, session["challenge_id"].as_str().expect("id"))
+    };
+    let err = send_frame(&window, vec![1, 2, 3], 0);
+    if session["source"] == "camera" {
+        assert_eq!(err.expect_err("wrong size")["code"], "frame_bad_size");
+    }
+    let mut phase = Value::Null;
+    for (t, rgba) in frames {
+        let progress = send_frame(&window, rgba, t).expect("progress");
+        phase = progress["phase"].clone();
+        if phase == "done" || phase == "failed" {
+            break;
+        }
+    }
+    assert_eq!(phase, "done");
+    let result = invoke(&window, "liveness_finish", json!({})).expect("registered");
+    assert_eq!(result["purpose"], "register");
+    let status = result["status"].clone();
     assert_eq!(status["state"], "awaiting_operator_scan");
     assert!(
         status["qr_svg"]

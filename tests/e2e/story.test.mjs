@@ -1,6 +1,7 @@
 // The resident's whole story through the real app (the Tauri binary in WebKitGTK, driven by
 // tauri-driver + WebKitWebDriver) against a real siak-mock on 127.0.0.1:0:
-// register → liveness (skipped: the server does not require it yet) → the operator approves the
+// register → liveness (the app built with the synthetic test camera: a live face that follows the
+// server's challenge, analysed in Rust, re-checked by the server) → the operator approves the
 // scanned registration QR → activation code from the outbox → activate with a PIN → KTP Digital
 // QR read out of the page and verified offline by `ikd verify` → change PIN → restart: old PIN
 // refused, 3 wrong PINs lock, unlock after the lock → Layanan & Pengaduan of the resident's office
@@ -158,15 +159,15 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     await shot(app, 'register');
     await app.click('[data-testid=submit-registration]');
 
-    // Liveness: no camera here; the screen explains it and lets the resident go on for now.
+    // Liveness: the server's challenge; this debug build's test camera replaces the (absent)
+    // camera with a synthetic live face, the Rust core analyses every frame, and when every
+    // movement was seen the evidence goes out with the registration.
     await app.screen('liveness');
-    // No camera under Xvfb: the screen says so (WebKitGTK reports no capture device).
-    await app.element('[data-testid=camera-problem]', 30000);
-    await shot(app, 'liveness-no-camera');
-    await app.click('[data-testid=liveness-skip]');
+    await app.element('[data-testid=liveness][data-source=test]', 30000);
+    await shot(app, 'liveness');
 
     // The status tracker shows the registration QR the operator scans.
-    await app.screen('status');
+    await app.screen('status', 90000);
     await app.until('awaiting the operator', async () => (await app.attribute('[data-testid=status]', 'data-state')) === 'awaiting_operator_scan');
     const registrationQr = (await app.text('[data-testid=registration-qr-text]')).trim();
     assert.match(registrationQr, /^IKDREG1:/);
@@ -177,6 +178,11 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     const registrations = await (await fetch(`${siak}/v1/operator/registrations`, { headers: { authorization: `Bearer ${token}` } })).json();
     const mine = (registrations.registrations ?? registrations).find((r) => r.nik === resident.nik);
     assert.ok(mine, 'the registration is in the operator queue');
+    // The operator sees the server's verdict on the selfie and its frames.
+    assert.equal(mine.liveness?.result, 'passed');
+    assert.ok(mine.liveness.frames >= 3, `frames kept: ${mine.liveness.frames}`);
+    const frame = await fetch(`${siak}/operator/liveness/${mine.liveness.challenge_id}/0`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(frame.headers.get('content-type'), 'image/jpeg');
     const registrationId = mine.registration_id ?? mine.registration.registration_id;
     await operator(`/v1/operator/registrations/${registrationId}/approve`, { registration_qr: registrationQr }, token);
     await app.until('approved', async () => (await app.attribute('[data-testid=status]', 'data-state')) === 'approved', 30000);

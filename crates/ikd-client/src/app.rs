@@ -289,6 +289,10 @@ impl<S: SecretStore> App<S> {
             draft: settings.draft,
             registration_id: state.registration_id,
             unlocked: self.unlocked.load(Ordering::SeqCst),
+            recovery: state
+                .recovery
+                .as_ref()
+                .map(|p| self.recovery_view(p, Utc::now())),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         })
     }

@@ -77,6 +77,8 @@ pub struct AppInfo {
     pub registration_id: Option<String>,
     /// Whether the PIN was entered since the app last went to the background.
     pub unlocked: bool,
+    /// The device change waiting for its emailed code (stage `recovering`).
+    pub recovery: Option<RecoveryView>,
     /// App version.
     pub version: String,
 }

@@ -288,12 +288,6 @@ impl<S: SecretStore> App<S> {
         }
     }
 
-    /// The pending device change, if any (after a restart on the code screen).
-    pub fn recovery(&self, now: DateTime<Utc>) -> Result<Option<RecoveryView>, UiError> {
-        let state = self.resident.state().map_err(|e| self.err(e))?;
-        Ok(state.recovery.map(|p| self.recovery_view(&p, now)))
-    }
-
     /// Finishes a device change with the emailed code and a new PIN; the app is then unlocked.
     pub async fn recovery_confirm(
         &self,

@@ -163,14 +163,13 @@ pub async fn register<S: ikd_client::SecretStore>(
 
 /// The frames of a synthetic live face making `session`'s actions, as the webview sends them
 /// (RGBA, row by row) with their times.
-pub fn camera_frames(session: &ikd_client::views::LivenessSession) -> Vec<(u32, Vec<u8>)> {
-    let actions: Vec<ikd_core::liveness::Action> = session
-        .steps
+pub fn camera_frames(actions: &[&str], challenge_id: &str) -> Vec<(u32, Vec<u8>)> {
+    let actions: Vec<ikd_core::liveness::Action> = actions
         .iter()
-        .map(|s| ikd_core::liveness::Action::from_code(&s.action).expect("known action"))
+        .map(|a| ikd_core::liveness::Action::from_code(a).expect("known action"))
         .collect();
     // A new face picture per challenge: the server refuses frames it has seen before.
-    let seed = u64::from_str_radix(&session.challenge_id[..12], 16).expect("hex id");
+    let seed = u64::from_str_radix(&challenge_id[..12], 16).expect("hex id");
     ikd_core::liveness::synthetic::key_frames(&actions, seed)
         .into_iter()
         .map(|(t, frame)| {
@@ -194,7 +193,8 @@ pub async fn register_with_selfie<S: ikd_client::SecretStore>(
     now: chrono::DateTime<Utc>,
 ) -> Result<ikd_client::views::RegistrationStatus, ikd_client::views::UiError> {
     let session = app.liveness_start(nik, email, phone, now).await?;
-    for (t, rgba) in camera_frames(&session) {
+    let actions: Vec<&str> = session.steps.iter().map(|s| s.action.as_str()).collect();
+    for (t, rgba) in camera_frames(&actions, &session.challenge_id) {
         let progress = app.liveness_frame(&rgba, t)?;
         if progress.phase == "done" {
             break;

@@ -6,6 +6,7 @@ mod bad_input;
 mod bad_paths;
 mod console;
 mod flows;
+mod liveness;
 mod openapi;
 mod restart;
 mod serve;
