@@ -46,6 +46,14 @@ fn per_frame(c: &mut Criterion) {
     g.bench_function("analyze_320x240_no_face", |b| {
         b.iter(|| detector.analyze(black_box(&empty)))
     });
+    // What-if, not the production setting: rustface's default pyramid step (fewer levels).
+    let coarser = FaceDetector {
+        pyramid_scale: 0.8,
+        ..FaceDetector::default()
+    };
+    g.bench_function("analyze_320x240_face_pyramid_0.8_what_if", |b| {
+        b.iter(|| coarser.analyze(black_box(&face)))
+    });
 
     let rgba: Vec<u8> = face
         .pixels()
@@ -92,7 +100,16 @@ fn per_frame(c: &mut Criterion) {
     assert!(verify_evidence(&evidence, &actions, NIK, &public, &detector, &rules).is_ok());
     g.sample_size(20);
     g.bench_function("verify_evidence_3_actions", |b| {
-        b.iter(|| verify_evidence(black_box(&evidence), &actions, NIK, &public, &detector, &rules))
+        b.iter(|| {
+            verify_evidence(
+                black_box(&evidence),
+                &actions,
+                NIK,
+                &public,
+                &detector,
+                &rules,
+            )
+        })
     });
     g.finish();
 }
@@ -128,7 +145,11 @@ fn detector_parts(c: &mut Criterion) {
     g.bench_function("detect_kept_detector", |b| {
         b.iter(|| {
             configure(&mut kept);
-            kept.detect(&rustface::ImageData::new(black_box(face.pixels()), 320, 240))
+            kept.detect(&rustface::ImageData::new(
+                black_box(face.pixels()),
+                320,
+                240,
+            ))
         })
     });
     g.finish();

@@ -237,7 +237,11 @@ fn two_faces_following_the_challenge_together_are_refused() {
         .iter()
         .filter(|r| r.issue == Some(FrameIssue::SeveralFaces))
         .count();
-    assert!(several * 2 > reports.len(), "{several} of {}", reports.len());
+    assert!(
+        several * 2 > reports.len(),
+        "{several} of {}",
+        reports.len()
+    );
     // No frame ever showed one centred face to start from.
     assert_eq!(capture.phase(), &Phase::Baseline);
     assert!(capture.key_frames().is_empty());
@@ -417,7 +421,13 @@ fn evidence_checked_against_another_challenges_actions_is_refused() {
     );
     // A longer challenge: the evidence stops before its end.
     assert_eq!(
-        verify(&evidence, &[MoveLeft, MoveCloser, MoveBack, MoveRight], NIK, &key).err(),
+        verify(
+            &evidence,
+            &[MoveLeft, MoveCloser, MoveBack, MoveRight],
+            NIK,
+            &key
+        )
+        .err(),
         Some(EvidenceIncomplete)
     );
 }
@@ -475,7 +485,12 @@ fn a_jpeg_larger_than_640_by_480_is_malformed() {
     // A small file of a big picture: refused by the decoder's limits, not decoded.
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 50)
-        .encode(&vec![128u8; 1280 * 960], 1280, 960, image::ExtendedColorType::L8)
+        .encode(
+            &vec![128u8; 1280 * 960],
+            1280,
+            960,
+            image::ExtendedColorType::L8,
+        )
         .expect("encodes");
     assert!(jpeg.len() < MAX_JPEG_BYTES);
     let mut frames = parts(&good_evidence());
