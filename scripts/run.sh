@@ -20,7 +20,7 @@ bash scripts/setup.sh
 (cd ui && npm run --silent build -- --logLevel warn)
 # IKD_TEST_CAMERA=1: a synthetic live face in place of the camera (machines without one; debug only).
 features=()
-[ "${IKD_TEST_CAMERA:-0}" = 1 ] && features=(--features ikd-app/test-camera)
+[ "${IKD_TEST_CAMERA:-0}" = 1 ] && features=(--features ikd-app/test-camera) && export IKD_TEST_CAMERA
 cargo build --locked -p ikd-cli -p siak-mock -p ikd-app "${features[@]}"
 bin=target/debug
 mkdir -p target/demo target/run

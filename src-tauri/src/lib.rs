@@ -64,7 +64,7 @@ pub fn build_app(url: &str, dir: PathBuf, service: &str) -> Result<Ikd, ClientEr
 /// the `x-ikd-frame-ms` header (0 when missing or not a number). Desktop and iOS deliver the
 /// bytes raw; Android's postMessage IPC turns them into a JSON array of numbers, which is taken
 /// too (an array with anything but bytes in it is no frame).
-pub fn frame_of(request: &tauri::ipc::Request<'_>) -> (std::borrow::Cow<'_, [u8]>, u32) {
+pub fn frame_of<'a>(request: &'a tauri::ipc::Request<'_>) -> (std::borrow::Cow<'a, [u8]>, u32) {
     let body = match request.body() {
         tauri::ipc::InvokeBody::Raw(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
         tauri::ipc::InvokeBody::Json(serde_json::Value::Array(items)) => items

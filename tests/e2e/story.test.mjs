@@ -106,6 +106,8 @@ before(async () => {
   // directory and its own keyring entries.
   const env = {
     IKD_SIAK_URL: siak,
+    // The build's synthetic test camera (feature test-camera, debug only) in place of a camera.
+    IKD_TEST_CAMERA: '1',
     IKD_DATA_DIR: join(work, 'app-data'),
     IKD_KEYRING_SERVICE: `ikd-e2e-${process.pid}`,
   };

@@ -126,7 +126,8 @@ export class App {
         this.router.reset('status');
         break;
       case 'recovering':
-        // Restarted while the device-change code is awaited.
+        // Restarted while the device-change code is awaited: where it went and for how long.
+        this.recovery = this.info.recovery;
         this.router.reset('welcome', 'recover-confirm');
         break;
       default:

@@ -365,10 +365,10 @@ describe('device change or forgotten PIN', () => {
     await screen(page, 'home');
   });
 
-  it('opens on the code screen when restarted while the code is awaited', async () => {
+  it('opens on the code screen, saying where the code went, when restarted while it is awaited', async () => {
     const page = await start({ stage: 'recovering' });
     await screen(page, 'recover-confirm');
-    expect(await page.locator('[data-testid=recovery-sent]').innerText()).toBe('Kode dikirim ke email yang Anda pakai saat mendaftar.');
+    expect(await page.locator('[data-testid=recovery-sent]').innerText()).toBe('Kode dikirim ke wa***@example.id dan berlaku 30 menit.');
     await page.click('[data-testid=recover-restart]');
     await screen(page, 'recover');
     await page.click('[data-testid=back]');

@@ -46,6 +46,7 @@ function installMock(cfg) {
     draft: s.draft,
     registration_id: s.registrationId,
     unlocked: s.unlocked,
+    recovery: s.stage === 'recovering' ? { email_hint: 'wa***@example.id', expires_in_minutes: 30 } : null,
     version: '0.1.0',
   });
   const requireUnlocked = () => {

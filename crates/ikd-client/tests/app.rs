@@ -369,3 +369,71 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
     assert_eq!(err.code, "phone_used_by_other_family");
     std::fs::remove_dir_all(&server.dir).ok();
 }
+
+#[tokio::test]
+async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
+    let server = start_server("app-recover").await;
+    let resident = eligible(&server);
+    let now = Utc::now();
+    let email = "pindah@example.id";
+    let old = app(&server, "old-phone");
+    let status = register_with_selfie(&old, &resident.nik, email, "081234567871", now)
+        .await
+        .expect("registered");
+    let code = operator_approves(
+        &server,
+        &status.registration_id,
+        status.qr_text.as_deref().expect("qr"),
+    )
+    .await;
+    old.activate(&code, PIN, now).await.expect("activated");
+    old.lock().await;
+
+    // The new phone: NIK + the account's email, then the selfie.
+    let new = app(&server, "new-phone");
+    // Another email: the selfie passes, the server then finds no such account.
+    let wrong = new
+        .recovery_start(&resident.nik, "bukan@example.id", now)
+        .await
+        .expect("challenge");
+    let actions: Vec<&str> = wrong.steps.iter().map(|s| s.action.as_str()).collect();
+    for (t, rgba) in camera_frames(&actions, &wrong.challenge_id) {
+        new.liveness_frame(&rgba, t).expect("progress");
+    }
+    let err = new.liveness_finish(now).await.expect_err("no such account");
+    assert_eq!(err.code, "recovery_unknown");
+    let session = new
+        .recovery_start(&resident.nik, email, now)
+        .await
+        .expect("challenge");
+    assert_eq!(session.purpose, "recover");
+    let actions: Vec<&str> = session.steps.iter().map(|s| s.action.as_str()).collect();
+    for (t, rgba) in camera_frames(&actions, &session.challenge_id) {
+        if new.liveness_frame(&rgba, t).expect("progress").phase == "done" {
+            break;
+        }
+    }
+    let result = new.liveness_finish(now).await.expect("code mailed");
+    let recovery = result.recovery.expect("a pending device change");
+    assert!(recovery.email_hint.starts_with("pi***@"), "{}", recovery.email_hint);
+    assert!((29..=31).contains(&recovery.expires_in_minutes), "{}", recovery.expires_in_minutes);
+    let info = new.info().expect("info");
+    assert_eq!(info.stage, Stage::Recovering);
+    assert_eq!(info.recovery, Some(recovery));
+
+    // The code and a new PIN: this phone is unlocked with the card; the old one is out.
+    let code = recovery_code(&server).await;
+    let err = new
+        .recovery_confirm(&code, "123456", now)
+        .await
+        .expect_err("weak PIN");
+    assert!(err.code.starts_with("pin_"), "{}", err.code);
+    new.recovery_confirm(&code, "730192", now)
+        .await
+        .expect("moved");
+    assert_eq!(new.info().expect("info").stage, Stage::Activated);
+    new.card(now).await.expect("the card on the new phone");
+    let err = old.unlock(PIN, now).await.expect_err("the old phone is signed out");
+    assert!(!err.code.is_empty());
+    std::fs::remove_dir_all(&server.dir).ok();
+}

@@ -11,6 +11,7 @@
 //! ```sh
 //! cargo build --release -p ikd-core --features synthetic --example liveness_eval
 //! target/release/examples/liveness_eval --challenges 40 --seed 1
+//! target/release/examples/liveness_eval --challenges 40 --seed 1 --every 3   # ~2.7 frames/s
 //! ```
 //!
 //! Synthetic sequences are not presentation attack instruments: this measures the method's
@@ -22,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use ikd_core::Localized;
 use ikd_core::credential::DeviceSigningKey;
-use ikd_core::liveness::synthetic::{Kind, Sequence};
+use ikd_core::liveness::synthetic::{FRAME_MS, Kind, Sequence};
 use ikd_core::liveness::{
     Action, Capture, FaceDetector, MAX_ACTIONS, Phase, Rules, challenge_actions, verify_evidence,
 };
@@ -34,12 +35,15 @@ const NIK: &str = "3574015708950002";
 struct Args {
     challenges: usize,
     seed: u64,
+    /// Send only every `every`-th camera frame (a phone that analyses fewer frames a second).
+    every: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         challenges: 40,
         seed: 1,
+        every: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -55,14 +59,22 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|e| format!("--seed: {e}"))?;
             }
+            "--every" => {
+                args.every = value("--every")?
+                    .parse()
+                    .map_err(|e| format!("--every: {e}"))?;
+            }
             "-h" | "--help" => {
-                return Err("usage: liveness_eval [--challenges N (40)] [--seed S (1)]".into());
+                return Err(
+                    "usage: liveness_eval [--challenges N (40)] [--seed S (1)] [--every K (1)]"
+                        .into(),
+                );
             }
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    if args.challenges == 0 {
-        return Err("--challenges must be at least 1".into());
+    if args.challenges == 0 || args.every == 0 {
+        return Err("--challenges and --every must be at least 1".into());
     }
     Ok(args)
 }
@@ -123,6 +135,7 @@ struct Challenge {
 fn present(
     kind: Kind,
     seq_seed: u64,
+    every: usize,
     challenge: &Challenge,
     detector: &FaceDetector,
     timings: &mut Timings,
@@ -133,7 +146,8 @@ fn present(
         Rules::default(),
     );
     let mut frames = 0;
-    for (t, frame) in Sequence::new(kind, &challenge.actions, seq_seed).frames() {
+    let sequence = Sequence::new(kind, &challenge.actions, seq_seed).frames();
+    for (t, frame) in sequence.into_iter().step_by(every) {
         // The measured analysis, on its own (the capture repeats it inside `push`).
         let start = Instant::now();
         std::hint::black_box(detector.analyze(&frame));
@@ -304,7 +318,14 @@ fn main() -> ExitCode {
         for (k, &kind) in Kind::ALL.iter().enumerate() {
             let seq_seed = rng.next_u64();
             let tally = tallies.entry(k).or_default();
-            let (outcome, frames) = present(kind, seq_seed, &challenge, &detector, &mut timings);
+            let (outcome, frames) = present(
+                kind,
+                seq_seed,
+                args.every,
+                &challenge,
+                &detector,
+                &mut timings,
+            );
             tally.total += 1;
             tally.frames += frames;
             match outcome {
@@ -329,8 +350,11 @@ fn main() -> ExitCode {
     }
 
     println!(
-        "## Liveness measurement: {} challenges, seed {}\n",
-        args.challenges, args.seed
+        "## Liveness measurement: {} challenges, seed {}, every {} camera frame(s) (~{:.1} frames/s)\n",
+        args.challenges,
+        args.seed,
+        args.every,
+        1000.0 / (FRAME_MS as f64 * args.every as f64)
     );
     println!(
         "Challenges by length: {} of 2 actions, {} of 3, {} of 4. One sequence per kind per \

@@ -68,6 +68,10 @@ registration_id: string | null,
  */
 unlocked: boolean, 
 /**
+ * The device change waiting for its emailed code (stage `recovering`).
+ */
+recovery: RecoveryView | null, 
+/**
  * App version.
  */
 version: string, };

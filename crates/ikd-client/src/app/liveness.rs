@@ -2,9 +2,9 @@
 //! webview's canvas), progress out, and at the end the signed evidence sent with the
 //! registration or the device change.
 //!
-//! With the `test-camera` feature (debug builds only) the frames the UI sends are replaced by a
-//! synthetic live face that follows the challenge, so the end-to-end test can pass through
-//! liveness without a camera.
+//! With the `test-camera` feature (debug builds only) and `IKD_TEST_CAMERA=1`, the frames the UI
+//! sends are replaced by a synthetic live face that follows the challenge, so the end-to-end test
+//! can pass through liveness without a camera.
 
 use chrono::{DateTime, Utc};
 use ikd_core::i18n::{Lang, Localized};
@@ -32,7 +32,7 @@ pub(super) struct Attempt {
     actions: Vec<Action>,
     capture: Capture,
     #[cfg(feature = "test-camera")]
-    camera: ikd_core::liveness::synthetic::Sequence,
+    camera: Option<ikd_core::liveness::synthetic::Sequence>,
 }
 
 const NOT_STARTED: AppRefusal = AppRefusal {
@@ -47,12 +47,14 @@ const NOT_FINISHED: AppRefusal = AppRefusal {
     en: "The selfie movements are not finished. Follow the prompts to the end, or start again.",
 };
 
+/// Whether the synthetic test camera replaces the camera: only in a debug build with the
+/// `test-camera` feature, and only when `IKD_TEST_CAMERA=1` asks for it at run time.
+fn test_camera() -> bool {
+    cfg!(feature = "test-camera") && std::env::var_os("IKD_TEST_CAMERA").is_some_and(|v| v == "1")
+}
+
 fn source() -> &'static str {
-    if cfg!(feature = "test-camera") {
-        "test"
-    } else {
-        "camera"
-    }
+    if test_camera() { "test" } else { "camera" }
 }
 
 fn phase_prompt(phase: &Phase, actions: &[Action], lang: Lang) -> String {
@@ -110,11 +112,13 @@ impl<S: SecretStore> App<S> {
         let attempt = Attempt {
             purpose,
             #[cfg(feature = "test-camera")]
-            camera: ikd_core::liveness::synthetic::Sequence::new(
-                ikd_core::liveness::synthetic::Kind::BonaFide,
-                &challenge.actions,
-                u64::from_str_radix(&challenge.challenge_id[..8], 16).unwrap_or(1),
-            ),
+            camera: test_camera().then(|| {
+                ikd_core::liveness::synthetic::Sequence::new(
+                    ikd_core::liveness::synthetic::Kind::BonaFide,
+                    &challenge.actions,
+                    u64::from_str_radix(&challenge.challenge_id[..8], 16).unwrap_or(1),
+                )
+            }),
             nik,
             email,
             phone,
@@ -183,13 +187,14 @@ impl<S: SecretStore> App<S> {
         let mut guard = self.attempt.lock().map_err(|_| self.refusal(&NOT_STARTED))?;
         let attempt = guard.as_mut().ok_or_else(|| self.refusal(&NOT_STARTED))?;
         #[cfg(feature = "test-camera")]
-        let frame = {
-            let _ = rgba;
-            attempt.camera.frame_at(t_ms)
-        };
+        let synthetic = attempt.camera.as_mut().map(|camera| camera.frame_at(t_ms));
         #[cfg(not(feature = "test-camera"))]
-        let frame = ikd_core::liveness::GrayFrame::from_rgba(FRAME_WIDTH, FRAME_HEIGHT, rgba)
-            .map_err(|e| self.err(ClientError::invalid(&e)))?;
+        let synthetic = None;
+        let frame = match synthetic {
+            Some(frame) => frame,
+            None => ikd_core::liveness::GrayFrame::from_rgba(FRAME_WIDTH, FRAME_HEIGHT, rgba)
+                .map_err(|e| self.err(ClientError::invalid(&e)))?,
+        };
         let report = attempt.capture.push(t_ms, &frame);
         let phase = attempt.capture.phase();
         let tracker = attempt.capture.tracker();

@@ -203,3 +203,21 @@ pub async fn register_with_selfie<S: ikd_client::SecretStore>(
     let result = app.liveness_finish(now).await?;
     Ok(result.status.expect("a registration status"))
 }
+
+/// The code of the newest device-change mail.
+pub async fn recovery_code(server: &Server) -> String {
+    let mails: Value = reqwest::get(format!("{}/dev/outbox?limit=1", server.url))
+        .await
+        .expect("outbox")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mails[0]["kind"], "device_change_code", "{mails}");
+    mails[0]["body"]
+        .as_str()
+        .expect("body")
+        .lines()
+        .find_map(|l| l.strip_prefix("Kode: "))
+        .expect("code in the mail")
+        .to_owned()
+}
