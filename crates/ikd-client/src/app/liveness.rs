@@ -8,9 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use ikd_core::i18n::{Lang, Localized};
-use ikd_core::liveness::{
-    Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules,
-};
+use ikd_core::liveness::{Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules};
 use ikd_core::wire::LivenessPurpose;
 use ikd_core::{Email, Nik, PhoneNumber};
 
@@ -130,7 +128,10 @@ impl<S: SecretStore> App<S> {
             ),
             actions: challenge.actions,
         };
-        *self.attempt.lock().map_err(|_| self.refusal(&NOT_STARTED))? = Some(attempt);
+        *self
+            .attempt
+            .lock()
+            .map_err(|_| self.refusal(&NOT_STARTED))? = Some(attempt);
         Ok(session)
     }
 
@@ -184,7 +185,10 @@ impl<S: SecretStore> App<S> {
     /// what it shows and where the attempt stands.
     pub fn liveness_frame(&self, rgba: &[u8], t_ms: u32) -> Result<LivenessProgress, UiError> {
         let lang = self.lang();
-        let mut guard = self.attempt.lock().map_err(|_| self.refusal(&NOT_STARTED))?;
+        let mut guard = self
+            .attempt
+            .lock()
+            .map_err(|_| self.refusal(&NOT_STARTED))?;
         let attempt = guard.as_mut().ok_or_else(|| self.refusal(&NOT_STARTED))?;
         #[cfg(feature = "test-camera")]
         let synthetic = attempt.camera.as_mut().map(|camera| camera.frame_at(t_ms));
@@ -239,7 +243,10 @@ impl<S: SecretStore> App<S> {
     /// The attempt is spent either way (the server's challenge is single-use).
     pub async fn liveness_finish(&self, now: DateTime<Utc>) -> Result<LivenessResult, UiError> {
         let attempt = {
-            let mut guard = self.attempt.lock().map_err(|_| self.refusal(&NOT_STARTED))?;
+            let mut guard = self
+                .attempt
+                .lock()
+                .map_err(|_| self.refusal(&NOT_STARTED))?;
             if guard
                 .as_ref()
                 .is_some_and(|a| a.capture.phase() != &Phase::Done)
@@ -289,7 +296,8 @@ impl<S: SecretStore> App<S> {
     ) -> RecoveryView {
         RecoveryView {
             email_hint: pending.email_hint.clone(),
-            expires_in_minutes: ((pending.expires_at - now).num_seconds().max(0) as u32).div_ceil(60),
+            expires_in_minutes: ((pending.expires_at - now).num_seconds().max(0) as u32)
+                .div_ceil(60),
         }
     }
 

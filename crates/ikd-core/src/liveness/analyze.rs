@@ -48,12 +48,26 @@ impl Face {
 
     /// Intersection over union with another box.
     pub fn iou(&self, other: &Face) -> f32 {
-        let x0 = self.x.max(other.x);
-        let y0 = self.y.max(other.y);
-        let x1 = (self.x + self.w as i32).min(other.x + other.w as i32);
-        let y1 = (self.y + self.h as i32).min(other.y + other.h as i32);
-        let inter = ((x1 - x0).max(0) as f32) * ((y1 - y0).max(0) as f32);
-        let union = (self.w * self.h + other.w * other.h) as f32 - inter;
+        // Wide arithmetic: boxes in evidence come from the network and may be anything.
+        let (ax, ay, aw, ah) = (
+            i64::from(self.x),
+            i64::from(self.y),
+            i64::from(self.w),
+            i64::from(self.h),
+        );
+        let (bx, by, bw, bh) = (
+            i64::from(other.x),
+            i64::from(other.y),
+            i64::from(other.w),
+            i64::from(other.h),
+        );
+        let x0 = ax.max(bx);
+        let y0 = ay.max(by);
+        let x1 = (ax + aw).min(bx + bw);
+        let y1 = (ay + ah).min(by + bh);
+        let inter = ((x1 - x0).max(0) as f64) * ((y1 - y0).max(0) as f64);
+        let union = (aw * ah) as f64 + (bw * bh) as f64 - inter;
+        let (inter, union) = (inter as f32, union as f32);
         if union <= 0.0 { 0.0 } else { inter / union }
     }
 }
@@ -151,7 +165,11 @@ pub struct FrameReport {
 impl FrameReport {
     /// A usable face: exactly one, well lit, sharp, whole and of a workable size.
     pub fn good_face(&self) -> Option<Face> {
-        if self.issue.is_none() { self.face } else { None }
+        if self.issue.is_none() {
+            self.face
+        } else {
+            None
+        }
     }
 }
 
@@ -296,8 +314,18 @@ mod tests {
 
     #[test]
     fn iou_of_a_box_with_itself_is_one_and_disjoint_is_zero() {
-        let a = Face { x: 10, y: 10, w: 50, h: 50 };
-        let b = Face { x: 100, y: 100, w: 50, h: 50 };
+        let a = Face {
+            x: 10,
+            y: 10,
+            w: 50,
+            h: 50,
+        };
+        let b = Face {
+            x: 100,
+            y: 100,
+            w: 50,
+            h: 50,
+        };
         assert!((a.iou(&a) - 1.0).abs() < 1e-6);
         assert_eq!(a.iou(&b), 0.0);
     }

@@ -222,7 +222,12 @@ mod tests {
     #[test]
     fn sizes_outside_the_limits_are_refused() {
         assert!(GrayFrame::new(320, 240, vec![0; 320 * 240]).is_ok());
-        for (w, h, len) in [(320, 240, 10), (1000, 240, 240_000), (32, 32, 1024), (0, 0, 0)] {
+        for (w, h, len) in [
+            (320, 240, 10),
+            (1000, 240, 240_000),
+            (32, 32, 1024),
+            (0, 0, 0),
+        ] {
             let err = GrayFrame::new(w, h, vec![0; len]).err();
             assert!(matches!(err, Some(FrameError::BadSize { .. })), "{w}×{h}");
         }
@@ -240,7 +245,9 @@ mod tests {
 
     #[test]
     fn jpeg_round_trip_keeps_size_and_levels() {
-        let pixels: Vec<u8> = (0..320 * 240).map(|i| ((i % 320) * 255 / 320) as u8).collect();
+        let pixels: Vec<u8> = (0..320 * 240)
+            .map(|i| ((i % 320) * 255 / 320) as u8)
+            .collect();
         let f = GrayFrame::new(320, 240, pixels).expect("valid");
         let jpeg = f.to_jpeg(85);
         assert!(jpeg.len() < 20_000, "{} bytes", jpeg.len());
@@ -252,7 +259,13 @@ mod tests {
     #[test]
     fn a_blurred_region_is_less_sharp() {
         let sharp: Vec<u8> = (0..128 * 128)
-            .map(|i| if (i / 4 + i / 128 / 4) % 2 == 0 { 40 } else { 200 })
+            .map(|i| {
+                if (i / 4 + i / 128 / 4) % 2 == 0 {
+                    40
+                } else {
+                    200
+                }
+            })
             .collect();
         let flat = vec![120u8; 128 * 128];
         let s = GrayFrame::new(128, 128, sharp).expect("valid");

@@ -24,11 +24,11 @@ mod tracker;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;
 
-pub use capture::{Capture, JPEG_QUALITY};
 pub use analyze::{Face, FaceDetector, FrameIssue, FrameReport, analyze};
+pub use capture::{Capture, JPEG_QUALITY};
 pub use evidence::{
-    EvidenceFrame, LivenessEvidence, MAX_EVIDENCE_FRAMES, MAX_JPEG_BYTES, VerifiedEvidence, VerifiedFrame,
-    evidence_digest, sign_evidence, verify_evidence,
+    EvidenceFrame, LivenessEvidence, MAX_EVIDENCE_FRAMES, MAX_JPEG_BYTES, VerifiedEvidence,
+    VerifiedFrame, evidence_digest, sign_evidence, verify_evidence,
 };
 pub use frame::{FRAME_HEIGHT, FRAME_WIDTH, FrameError, GrayFrame, MAX_HEIGHT, MAX_WIDTH};
 pub use tracker::{LivenessFailure, Phase, Rules, Tracker};

@@ -59,10 +59,22 @@ impl Pose {
     /// is the image's right).
     pub fn after(self, action: Action) -> Pose {
         match action {
-            Action::MoveLeft => Pose { cx: self.cx + 0.55 * self.width, ..self },
-            Action::MoveRight => Pose { cx: self.cx - 0.55 * self.width, ..self },
-            Action::MoveCloser => Pose { width: self.width * 1.55, ..self },
-            Action::MoveBack => Pose { width: self.width * 0.65, ..self },
+            Action::MoveLeft => Pose {
+                cx: self.cx + 0.55 * self.width,
+                ..self
+            },
+            Action::MoveRight => Pose {
+                cx: self.cx - 0.55 * self.width,
+                ..self
+            },
+            Action::MoveCloser => Pose {
+                width: self.width * 1.55,
+                ..self
+            },
+            Action::MoveBack => Pose {
+                width: self.width * 0.65,
+                ..self
+            },
         }
     }
 
@@ -146,7 +158,11 @@ pub fn render(poses: &[Pose], look: Look, rng: &mut ChaCha8Rng) -> GrayFrame {
                 // Soft oval edge so the crop blends into the room.
                 let (nx, ny) = (u / s.w as f32 * 2.0 - 1.0, v / s.h as f32 * 2.0 - 1.0);
                 let r = (nx * nx + ny * ny).sqrt();
-                let alpha = if look.paper { 1.0 } else { ((1.15 - r) / 0.2).clamp(0.0, 1.0) };
+                let alpha = if look.paper {
+                    1.0
+                } else {
+                    ((1.15 - r) / 0.2).clamp(0.0, 1.0)
+                };
                 px[i] = px[i] * (1.0 - alpha) + value * alpha;
             }
         }
@@ -158,7 +174,8 @@ pub fn render(poses: &[Pose], look: Look, rng: &mut ChaCha8Rng) -> GrayFrame {
             (v * look.gain + n).clamp(0.0, 255.0) as u8
         })
         .collect();
-    GrayFrame::new(FRAME_WIDTH, FRAME_HEIGHT, pixels).expect("the synthetic frame has the right size")
+    GrayFrame::new(FRAME_WIDTH, FRAME_HEIGHT, pixels)
+        .expect("the synthetic frame has the right size")
 }
 
 /// A moving-face script: the pose at each instant.
@@ -314,8 +331,16 @@ impl Sequence {
             }
             Kind::NoFace => Script::still(start, 12_000),
             Kind::TwoFaces => {
-                let left = Pose { cx: 85.0, width: 80.0, ..start };
-                let right = Pose { cx: 235.0, width: 80.0, ..start };
+                let left = Pose {
+                    cx: 85.0,
+                    width: 80.0,
+                    ..start
+                };
+                let right = Pose {
+                    cx: 235.0,
+                    width: 80.0,
+                    ..start
+                };
                 extra = Some(Script::following(actions, right, &mut rng));
                 Script::following(actions, left, &mut rng)
             }
@@ -340,7 +365,10 @@ impl Sequence {
 
     /// How long the sequence lasts.
     pub fn duration_ms(&self) -> u32 {
-        self.script.duration_ms().max(self.extra.as_ref().map_or(0, Script::duration_ms)).max(12_000 * u32::from(self.script.keys.is_empty()))
+        self.script
+            .duration_ms()
+            .max(self.extra.as_ref().map_or(0, Script::duration_ms))
+            .max(12_000 * u32::from(self.script.keys.is_empty()))
     }
 
     /// The frame at `t_ms`.

@@ -255,7 +255,10 @@ impl Tracker {
                 match self.movement(&base, &face)? {
                     seen if seen == expected && step + 1 == self.actions.len() => Some(Phase::Done),
                     seen if seen == expected => Some(Phase::Centre { next: step + 1 }),
-                    seen => Some(Phase::Failed(LivenessFailure::WrongAction { expected, seen })),
+                    seen => Some(Phase::Failed(LivenessFailure::WrongAction {
+                        expected,
+                        seen,
+                    })),
                 }
             }
             (Phase::Centre { next }, Some(base)) => self
@@ -316,13 +319,22 @@ mod tests {
             faces: usize::from(face.is_some()),
             brightness: 120.0,
             sharpness: 10.0,
-            issue: if face.is_some() { None } else { Some(super::super::FrameIssue::NoFace) },
+            issue: if face.is_some() {
+                None
+            } else {
+                Some(super::super::FrameIssue::NoFace)
+            },
         }
     }
 
     /// A face of width `w` centred at `cx` (frame 320 wide).
     fn face(cx: f32, w: u32) -> Option<Face> {
-        Some(Face { x: (cx - w as f32 / 2.0) as i32, y: 60, w, h: w })
+        Some(Face {
+            x: (cx - w as f32 / 2.0) as i32,
+            y: 60,
+            w,
+            h: w,
+        })
     }
 
     fn run(actions: &[Action], faces: &[Option<Face>]) -> Tracker {
@@ -339,24 +351,44 @@ mod tests {
     fn the_asked_movements_in_order_pass() {
         let t = run(
             &[Action::MoveLeft, Action::MoveCloser, Action::MoveBack],
-            &[face(CENTRE, 80), face(CENTRE + 40.0, 80), face(CENTRE, 80), face(CENTRE, 110), face(CENTRE, 80), face(CENTRE, 60)],
+            &[
+                face(CENTRE, 80),
+                face(CENTRE + 40.0, 80),
+                face(CENTRE, 80),
+                face(CENTRE, 110),
+                face(CENTRE, 80),
+                face(CENTRE, 60),
+            ],
         );
         assert_eq!(t.phase(), &Phase::Done);
     }
 
     #[test]
     fn a_movement_in_another_direction_fails() {
-        let t = run(&[Action::MoveLeft, Action::MoveRight], &[face(CENTRE, 80), face(CENTRE - 40.0, 80)]);
+        let t = run(
+            &[Action::MoveLeft, Action::MoveRight],
+            &[face(CENTRE, 80), face(CENTRE - 40.0, 80)],
+        );
         assert_eq!(
             t.phase(),
-            &Phase::Failed(LivenessFailure::WrongAction { expected: Action::MoveLeft, seen: Action::MoveRight })
+            &Phase::Failed(LivenessFailure::WrongAction {
+                expected: Action::MoveLeft,
+                seen: Action::MoveRight
+            })
         );
     }
 
     #[test]
     fn the_face_must_come_back_to_the_middle_between_actions() {
         // Left, then straight on to the right without passing the middle: right is not taken.
-        let t = run(&[Action::MoveLeft, Action::MoveRight], &[face(CENTRE, 80), face(CENTRE + 40.0, 80), face(CENTRE - 40.0, 80)]);
+        let t = run(
+            &[Action::MoveLeft, Action::MoveRight],
+            &[
+                face(CENTRE, 80),
+                face(CENTRE + 40.0, 80),
+                face(CENTRE - 40.0, 80),
+            ],
+        );
         assert_eq!(t.phase(), &Phase::Centre { next: 1 });
     }
 
@@ -375,7 +407,10 @@ mod tests {
 
     #[test]
     fn an_off_centre_or_tiny_face_is_no_baseline() {
-        let t = run(&[Action::MoveLeft, Action::MoveBack], &[face(40.0, 80), face(CENTRE, 40)]);
+        let t = run(
+            &[Action::MoveLeft, Action::MoveBack],
+            &[face(40.0, 80), face(CENTRE, 40)],
+        );
         assert_eq!(t.phase(), &Phase::Baseline);
     }
 

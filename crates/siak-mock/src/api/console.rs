@@ -397,7 +397,13 @@ pub async fn liveness_frame(
     axum::extract::Path((challenge, index)): axum::extract::Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
     let jpeg = app
-        .db(move |store| Ok(crate::api::liveness::frame(store.connection(), &challenge, index)?))
+        .db(move |store| {
+            Ok(crate::api::liveness::frame(
+                store.connection(),
+                &challenge,
+                index,
+            )?)
+        })
         .await?
         .ok_or_else(|| {
             ApiError::not_found(

@@ -10,13 +10,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::Localized;
+use ikd_core::Nik;
 use ikd_core::credential::DevicePublicKey;
 use ikd_core::liveness::{
     Action, FaceDetector, LivenessEvidence, MAX_ACTIONS, Rules, VerifiedEvidence,
     challenge_actions, verify_evidence,
 };
 use ikd_core::wire::{LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose};
-use ikd_core::Nik;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::problem::{ApiError, Problem};
@@ -170,7 +170,10 @@ pub async fn check(
                 Ok(())
             })
             .await?;
-            Err(ApiError::localized(StatusCode::UNPROCESSABLE_ENTITY, &failure))
+            Err(ApiError::localized(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &failure,
+            ))
         }
     }
 }
@@ -201,7 +204,17 @@ pub fn store_frames(
         tx.execute(
             "INSERT INTO liveness_frames (challenge_id, idx, t_ms, jpeg, sha256, x, y, w, h)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![id, i as i64, f.t_ms, f.jpeg, f.sha256.to_vec(), f.face.x, f.face.y, f.face.w, f.face.h],
+            params![
+                id,
+                i as i64,
+                f.t_ms,
+                f.jpeg,
+                f.sha256.to_vec(),
+                f.face.x,
+                f.face.y,
+                f.face.w,
+                f.face.h
+            ],
         )?;
     }
     tx.execute(
@@ -212,7 +225,11 @@ pub fn store_frames(
 }
 
 /// One stored frame (the operator console shows them).
-pub fn frame(conn: &rusqlite::Connection, challenge_id: &str, idx: i64) -> rusqlite::Result<Option<Vec<u8>>> {
+pub fn frame(
+    conn: &rusqlite::Connection,
+    challenge_id: &str,
+    idx: i64,
+) -> rusqlite::Result<Option<Vec<u8>>> {
     conn.query_row(
         "SELECT jpeg FROM liveness_frames WHERE challenge_id = ?1 AND idx = ?2",
         params![challenge_id, idx],

@@ -302,7 +302,11 @@ pub fn queue(conn: &rusqlite::Connection, limit: u32) -> rusqlite::Result<Vec<Qu
             liveness: match r.get::<_, Option<String>>(7)? {
                 Some(challenge_id) => Some(LivenessRecord {
                     challenge_id,
-                    actions: r.get::<_, String>(8)?.split(',').map(str::to_owned).collect(),
+                    actions: r
+                        .get::<_, String>(8)?
+                        .split(',')
+                        .map(str::to_owned)
+                        .collect(),
                     result: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
                     duration_ms: r.get::<_, Option<u32>>(10)?.unwrap_or_default(),
                     frames: r.get(11)?,

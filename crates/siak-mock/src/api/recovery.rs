@@ -68,7 +68,11 @@ pub async fn start(
         .db(move |store| {
             Ok(store
                 .connection()
-                .query_row("SELECT email FROM accounts WHERE nik = ?1", params![n], |r| r.get(0))
+                .query_row(
+                    "SELECT email FROM accounts WHERE nik = ?1",
+                    params![n],
+                    |r| r.get(0),
+                )
                 .optional()?)
         })
         .await?;
@@ -141,7 +145,10 @@ pub async fn confirm(
 ) -> Result<Json<SessionView>, ApiError> {
     let now = app.now();
     let code = ActivationCode::parse(&req.code).map_err(|e| ApiError::bad_request(&e))?;
-    let proof: DeviceProof = req.device_proof.parse().map_err(|e| ApiError::bad_request(&e))?;
+    let proof: DeviceProof = req
+        .device_proof
+        .parse()
+        .map_err(|e| ApiError::bad_request(&e))?;
     let id = id.to_ascii_lowercase();
     let salt = app.random::<16>()?;
     let token = app.random::<32>()?;
@@ -208,7 +215,13 @@ pub async fn confirm(
     Ok(Json(view))
 }
 
-fn recovery_mail(to: &str, nik: &str, id: &str, code: &ActivationCode, expires: DateTime<Utc>) -> Mail {
+fn recovery_mail(
+    to: &str,
+    nik: &str,
+    id: &str,
+    code: &ActivationCode,
+    expires: DateTime<Utc>,
+) -> Mail {
     let until = expires.format("%Y-%m-%d %H:%M");
     Mail {
         to: to.to_owned(),
@@ -225,7 +238,8 @@ fn moved_mail(to: &str, nik: &str, at: DateTime<Utc>) -> Mail {
     let at = at.format("%Y-%m-%d %H:%M");
     Mail {
         to: to.to_owned(),
-        subject: "KTP Digital dipindahkan ke perangkat baru / Digital KTP moved to a new device".into(),
+        subject: "KTP Digital dipindahkan ke perangkat baru / Digital KTP moved to a new device"
+            .into(),
         body: format!(
             "KTP Digital Anda dipindahkan ke perangkat baru pada {at} UTC. Perangkat lama sudah keluar dan kredensialnya dicabut.\nJika ini bukan Anda, segera hubungi Disdukcapil.\n\n---\n\nYour Digital KTP was moved to a new device at {at} UTC. The old device is signed out and its credentials are revoked.\nIf this was not you, contact your Disdukcapil office at once.\n"
         ),

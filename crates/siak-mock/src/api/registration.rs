@@ -138,7 +138,11 @@ pub async fn register(
         .map_err(|e| ApiError::bad_request(&e))?;
     // A repeat of a request that already got through (the answer was lost on a weak network)
     // gets the same pending registration, without spending a new challenge.
-    if let Some(challenge) = req.liveness.as_ref().map(|l| l.challenge_id.to_ascii_lowercase()) {
+    if let Some(challenge) = req
+        .liveness
+        .as_ref()
+        .map(|l| l.challenge_id.to_ascii_lowercase())
+    {
         let (n, k) = (nik.clone(), device_key);
         let repeat = app
             .db(move |store| {
@@ -158,9 +162,14 @@ pub async fn register(
             return Ok((StatusCode::OK, Json(existing)));
         }
     }
-    let (evidence, verified) =
-        super::liveness::check(&app, req.liveness, &nik, &device_key, LivenessPurpose::Register)
-            .await?;
+    let (evidence, verified) = super::liveness::check(
+        &app,
+        req.liveness,
+        &nik,
+        &device_key,
+        LivenessPurpose::Register,
+    )
+    .await?;
     let liveness = evidence.challenge_id.to_ascii_lowercase();
     let id = hex(&app.random::<16>()?);
     app.db(move |store| {

@@ -93,8 +93,11 @@ pub async fn world() -> World {
         .find(|s| s.nik != device.nik)
         .expect("a second eligible resident");
     let pending = body(
-        app.post("/v1/registrations", Device::new(32, &other).registration(&app).await)
-            .await,
+        app.post(
+            "/v1/registrations",
+            Device::new(32, &other).registration(&app).await,
+        )
+        .await,
     )
     .await;
     let pending_id = pending["registration_id"].as_str().expect("id").to_owned();
@@ -146,7 +149,10 @@ impl World {
         let approve = format!("/v1/operator/registrations/{}/approve", self.pending_id);
         let reject = format!("/v1/operator/registrations/{}/reject", self.pending_id);
         vec![
-            ("/v1/registrations".into(), self.device.registration_without_liveness()),
+            (
+                "/v1/registrations".into(),
+                self.device.registration_without_liveness(),
+            ),
             (
                 "/v1/activation".into(),
                 json!({"registration_id": self.activated_id, "nik": self.device.nik, "code": "ABCD-EFGH",
@@ -231,10 +237,16 @@ async fn malformed_json_wrong_types_missing_and_unknown_fields_are_refused_witho
                 )
                 .await;
             // Refused as malformed or as the wrong type, whichever serde meets first.
-            let code = if r.status() == StatusCode::BAD_REQUEST { "json_malformed" } else { "json_invalid_fields" };
+            let code = if r.status() == StatusCode::BAD_REQUEST {
+                "json_malformed"
+            } else {
+                "json_invalid_fields"
+            };
             let status = r.status();
             problem(r, status, code).await;
-            assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(
+                status == StatusCode::BAD_REQUEST || status == StatusCode::UNPROCESSABLE_ENTITY
+            );
         }
         let mut unknown = fields.clone();
         unknown.insert("is_admin".into(), json!(true));

@@ -82,7 +82,9 @@ fn csrf(page: &str) -> String {
 
 /// Registers `device`; returns (registration id, registration QR text).
 async fn register(app: &TestApp, device: &Device) -> (String, String) {
-    let response = app.post("/v1/registrations", device.registration(&app).await).await;
+    let response = app
+        .post("/v1/registrations", device.registration(&app).await)
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let registration = body(response).await;
     let text = |key: &str| registration[key].as_str().expect(key).to_owned();

@@ -29,7 +29,11 @@ async fn register_approve_activate_login_issue_and_verify() {
     let app = spawn_app().await;
     let device = Device::new(1, &app.resident(SampleReason::Eligible));
 
-    let registration = body(app.post("/v1/registrations", device.registration(&app).await).await).await;
+    let registration = body(
+        app.post("/v1/registrations", device.registration(&app).await)
+            .await,
+    )
+    .await;
     assert_eq!(registration["state"], "awaiting_operator_scan");
     let id = registration["registration_id"]
         .as_str()
@@ -43,7 +47,11 @@ async fn register_approve_activate_login_issue_and_verify() {
     );
 
     // Registering again from the same phone returns the same registration.
-    let again = body(app.post("/v1/registrations", device.registration(&app).await).await).await;
+    let again = body(
+        app.post("/v1/registrations", device.registration(&app).await)
+            .await,
+    )
+    .await;
     assert_eq!(again["registration_id"], id.as_str());
 
     // The operator sees it in the queue.
@@ -172,7 +180,8 @@ async fn each_central_rejection_has_its_code() {
     ] {
         let device = Device::new(seed, &app.resident(category));
         problem(
-            app.post("/v1/registrations", device.registration(&app).await).await,
+            app.post("/v1/registrations", device.registration(&app).await)
+                .await,
             StatusCode::UNPROCESSABLE_ENTITY,
             code,
         )
@@ -182,7 +191,8 @@ async fn each_central_rejection_has_its_code() {
     let mut ghost = Device::new(14, &app.resident(SampleReason::Eligible));
     ghost.nik = "3574011708959999".into();
     problem(
-        app.post("/v1/registrations", ghost.registration(&app).await).await,
+        app.post("/v1/registrations", ghost.registration(&app).await)
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "nik_not_found",
     )
@@ -223,7 +233,8 @@ async fn a_phone_serves_one_family_card_and_an_account_one_device() {
     let mut thief = Device::new(21, stranger);
     thief.phone = device.phone.clone();
     problem(
-        app.post("/v1/registrations", thief.registration(&app).await).await,
+        app.post("/v1/registrations", thief.registration(&app).await)
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "phone_used_by_other_family",
     )
@@ -234,7 +245,8 @@ async fn a_phone_serves_one_family_card_and_an_account_one_device() {
     let mut second = Device::new(22, &app.resident(SampleReason::Eligible));
     second.nik = device.nik.clone();
     problem(
-        app.post("/v1/registrations", second.registration(&app).await).await,
+        app.post("/v1/registrations", second.registration(&app).await)
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "active_on_other_device",
     )
@@ -245,11 +257,14 @@ async fn a_phone_serves_one_family_card_and_an_account_one_device() {
 async fn the_operator_rejects_with_a_reason_that_is_mailed() {
     let app = spawn_app().await;
     let device = Device::new(30, &app.resident(SampleReason::Eligible));
-    let id =
-        body(app.post("/v1/registrations", device.registration(&app).await).await).await["registration_id"]
-            .as_str()
-            .expect("id")
-            .to_owned();
+    let id = body(
+        app.post("/v1/registrations", device.registration(&app).await)
+            .await,
+    )
+    .await["registration_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let token = app.operator_token().await;
 
     // Approving needs the QR of this registration, not another.

@@ -45,7 +45,12 @@ async fn a_registration_needs_a_fresh_challenge_answered_by_this_device() {
     assert!((2..=4).contains(&actions.len()), "{challenge}");
     let other = Device::new(42, &app.resident(SampleReason::Eligible));
     let r = register_with(&app, &other, evidence_for(&other, &actions, &challenge)).await;
-    problem(r, StatusCode::UNPROCESSABLE_ENTITY, "liveness_challenge_unknown").await;
+    problem(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "liveness_challenge_unknown",
+    )
+    .await;
 
     // The movements in another order: the server's own analysis refuses it, and the challenge
     // is spent, so the right answer cannot follow.
@@ -53,20 +58,40 @@ async fn a_registration_needs_a_fresh_challenge_answered_by_this_device() {
     wrong.swap(0, 1);
     let r = register_with(&app, &device, evidence_for(&device, &wrong, &challenge)).await;
     let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY, "liveness_wrong_action").await;
-    assert!(p["message_en"].as_str().is_some_and(|m| m.contains("order")), "{p}");
+    assert!(
+        p["message_en"]
+            .as_str()
+            .is_some_and(|m| m.contains("order")),
+        "{p}"
+    );
     let r = register_with(&app, &device, evidence_for(&device, &actions, &challenge)).await;
     problem(r, StatusCode::CONFLICT, "liveness_challenge_used").await;
 
     // A challenge answered too late.
     let late = device.liveness_challenge(&app, "register").await;
     app.advance(TimeDelta::minutes(6));
-    let r = register_with(&app, &device, evidence_for(&device, &actions_of(&late), &late)).await;
+    let r = register_with(
+        &app,
+        &device,
+        evidence_for(&device, &actions_of(&late), &late),
+    )
+    .await;
     problem(r, StatusCode::GONE, "liveness_challenge_expired").await;
 
     // A challenge for a device change does not serve a registration.
     let recover = device.liveness_challenge(&app, "recover").await;
-    let r = register_with(&app, &device, evidence_for(&device, &actions_of(&recover), &recover)).await;
-    problem(r, StatusCode::UNPROCESSABLE_ENTITY, "liveness_challenge_unknown").await;
+    let r = register_with(
+        &app,
+        &device,
+        evidence_for(&device, &actions_of(&recover), &recover),
+    )
+    .await;
+    problem(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "liveness_challenge_unknown",
+    )
+    .await;
 
     // Evidence whose signature is not this device's.
     let fresh = device.liveness_challenge(&app, "register").await;
@@ -74,12 +99,22 @@ async fn a_registration_needs_a_fresh_challenge_answered_by_this_device() {
     let stranger = DeviceSigningKey::from_seed(&[9; 32]);
     let evidence: LivenessEvidence = serde_json::from_value(forged.clone()).expect("evidence");
     forged["device_proof"] = json!(
-        synthetic::evidence_for(&actions_of(&fresh), &stranger, &device.nik, &evidence.challenge_id)
-            .expect("evidence")
-            .device_proof
+        synthetic::evidence_for(
+            &actions_of(&fresh),
+            &stranger,
+            &device.nik,
+            &evidence.challenge_id
+        )
+        .expect("evidence")
+        .device_proof
     );
     let r = register_with(&app, &device, forged).await;
-    problem(r, StatusCode::UNPROCESSABLE_ENTITY, "liveness_evidence_signature").await;
+    problem(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "liveness_evidence_signature",
+    )
+    .await;
 
     // The right answer to a fresh challenge registers; sending it again (a lost answer on a weak
     // network) gets the same registration back.
@@ -91,7 +126,10 @@ async fn a_registration_needs_a_fresh_challenge_answered_by_this_device() {
     let first = body(first).await;
     let again = app.post("/v1/registrations", request).await;
     assert_eq!(again.status(), StatusCode::OK);
-    assert_eq!(body(again).await["registration_id"], first["registration_id"]);
+    assert_eq!(
+        body(again).await["registration_id"],
+        first["registration_id"]
+    );
 }
 
 #[tokio::test]
@@ -142,7 +180,9 @@ async fn frames_sent_before_are_a_replay_even_under_a_new_challenge_and_key() {
 async fn the_operator_sees_the_movements_the_verdict_and_the_frames() {
     let app = spawn_app().await;
     let device = Device::new(45, &app.resident(SampleReason::Eligible));
-    let response = app.post("/v1/registrations", device.registration(&app).await).await;
+    let response = app
+        .post("/v1/registrations", device.registration(&app).await)
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let token = app.operator_token().await;
     let queue = body(app.get("/v1/operator/registrations", Some(&token)).await).await;
@@ -179,7 +219,10 @@ async fn recovery_code(app: &TestApp, to: &str) -> String {
     let mail = app.last_mail(to).await;
     assert_eq!(mail["kind"], "device_change_code", "{mail}");
     let text = mail["body"].as_str().expect("body");
-    assert!(text.contains("BUKAN Anda") && text.contains("NOT you"), "a warning: {text}");
+    assert!(
+        text.contains("BUKAN Anda") && text.contains("NOT you"),
+        "a warning: {text}"
+    );
     text.lines()
         .find_map(|l| l.strip_prefix("Kode: "))
         .expect("the mail carries the code")
@@ -191,12 +234,17 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
     let app = spawn_app().await;
     let old = Device::new(46, &app.resident(SampleReason::Eligible));
     let (id, code) = register_and_approve(&app, &old).await;
-    assert_eq!(activate(&app, &old, &id, &code, "864209").await.status(), StatusCode::OK);
+    assert_eq!(
+        activate(&app, &old, &id, &code, "864209").await.status(),
+        StatusCode::OK
+    );
     let session = body(login(&app, &old, "864209").await).await["session_token"]
         .as_str()
         .expect("token")
         .to_owned();
-    let issued = app.post_auth("/v1/me/credentials", &session, json!(null)).await;
+    let issued = app
+        .post_auth("/v1/me/credentials", &session, json!(null))
+        .await;
     assert_eq!(issued.status(), StatusCode::OK);
 
     let mut new = Device::new(47, &app.resident(SampleReason::Eligible));
@@ -227,7 +275,10 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
     assert_eq!(r.status(), StatusCode::ACCEPTED);
     let pending = body(r).await;
     let hint = pending["email_hint"].as_str().expect("hint");
-    assert!(hint.contains("***@") && !hint.contains(old.email.split('@').next().expect("local")), "{hint}");
+    assert!(
+        hint.contains("***@") && !hint.contains(old.email.split('@').next().expect("local")),
+        "{hint}"
+    );
     let recovery = pending["recovery_id"].as_str().expect("id").to_owned();
     let code = recovery_code(&app, &old.email).await;
 
@@ -267,7 +318,10 @@ async fn a_recovery_code_expires_and_burns_after_five_wrong_tries() {
     let app = spawn_app().await;
     let old = Device::new(48, &app.resident(SampleReason::Eligible));
     let (id, code) = register_and_approve(&app, &old).await;
-    assert_eq!(activate(&app, &old, &id, &code, "864209").await.status(), StatusCode::OK);
+    assert_eq!(
+        activate(&app, &old, &id, &code, "864209").await.status(),
+        StatusCode::OK
+    );
     let start = || async {
         let challenge = old.liveness_challenge(&app, "recover").await;
         let r = app
@@ -278,7 +332,10 @@ async fn a_recovery_code_expires_and_burns_after_five_wrong_tries() {
             )
             .await;
         assert_eq!(r.status(), StatusCode::ACCEPTED);
-        body(r).await["recovery_id"].as_str().expect("id").to_owned()
+        body(r).await["recovery_id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
     };
     // A PIN reset on the same phone: five wrong codes burn it.
     let recovery = start().await;
@@ -289,11 +346,26 @@ async fn a_recovery_code_expires_and_burns_after_five_wrong_tries() {
                "pin_proof": old.pin_proof("531864")})
     };
     for _ in 0..4 {
-        problem(app.post(&path, body_with("AAAA-AAAA")).await, StatusCode::BAD_REQUEST, "recovery_code_wrong").await;
+        problem(
+            app.post(&path, body_with("AAAA-AAAA")).await,
+            StatusCode::BAD_REQUEST,
+            "recovery_code_wrong",
+        )
+        .await;
     }
-    problem(app.post(&path, body_with("AAAA-AAAA")).await, StatusCode::GONE, "recovery_code_burnt").await;
+    problem(
+        app.post(&path, body_with("AAAA-AAAA")).await,
+        StatusCode::GONE,
+        "recovery_code_burnt",
+    )
+    .await;
     let code = recovery_code(&app, &old.email).await;
-    problem(app.post(&path, body_with(&code)).await, StatusCode::GONE, "recovery_code_burnt").await;
+    problem(
+        app.post(&path, body_with(&code)).await,
+        StatusCode::GONE,
+        "recovery_code_burnt",
+    )
+    .await;
 
     // A new attempt, answered after 30 minutes.
     let recovery = start().await;
@@ -303,7 +375,12 @@ async fn a_recovery_code_expires_and_burns_after_five_wrong_tries() {
     let late = json!({"nik": old.nik, "code": code,
         "device_proof": old.proof(ikd_core::protocol::ProofPurpose::Activate, recovery.as_bytes()),
         "pin_proof": old.pin_proof("531864")});
-    problem(app.post(&path, late).await, StatusCode::GONE, "recovery_code_expired").await;
+    problem(
+        app.post(&path, late).await,
+        StatusCode::GONE,
+        "recovery_code_expired",
+    )
+    .await;
     // The old PIN still works: nothing changed.
     assert_eq!(login(&app, &old, "864209").await.status(), StatusCode::OK);
 }

@@ -14,8 +14,8 @@ mod smtp;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use ikd_core::credential::DeviceSigningKey;
-use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
 use ikd_core::liveness::{Action, synthetic};
+use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
 use ikd_core::{Nik, Pin};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -240,7 +240,8 @@ impl Device {
 
     /// Evidence of a synthetic live face answering `challenge`.
     pub fn evidence(&self, challenge: &Value) -> Value {
-        let actions: Vec<Action> = serde_json::from_value(challenge["actions"].clone()).expect("actions");
+        let actions: Vec<Action> =
+            serde_json::from_value(challenge["actions"].clone()).expect("actions");
         let id = challenge["challenge_id"].as_str().expect("challenge id");
         let evidence = synthetic::evidence_for(&actions, &self.key, &self.nik, id)
             .unwrap_or_else(|| panic!("the synthetic face passes {actions:?} for {id}"));
@@ -290,7 +291,9 @@ impl Device {
 
 /// Registers `device`, has the operator approve it, and returns (registration id, activation code).
 pub async fn register_and_approve(app: &TestApp, device: &Device) -> (String, String) {
-    let response = app.post("/v1/registrations", device.registration(&app).await).await;
+    let response = app
+        .post("/v1/registrations", device.registration(&app).await)
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let registration = body(response).await;
     let id = registration["registration_id"]

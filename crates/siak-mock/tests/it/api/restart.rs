@@ -20,7 +20,11 @@ async fn a_restart_keeps_registrations_accounts_pins_and_issuer_keys() {
     );
     let keys_before = body(app.get("/.well-known/ikd-issuer-keys", None).await).await;
     let pending = Device::new(42, &app.resident(SampleReason::MarriedMinor));
-    let waiting = body(app.post("/v1/registrations", pending.registration(&app).await).await).await;
+    let waiting = body(
+        app.post("/v1/registrations", pending.registration(&app).await)
+            .await,
+    )
+    .await;
 
     // Stop the first server: abort its task, which drops the state and closes the database.
     // Dropping the client closes its keep-alive connections, so no connection task keeps it alive.
