@@ -66,7 +66,8 @@ impl Face {
         let x1 = (ax + aw).min(bx + bw);
         let y1 = (ay + ah).min(by + bh);
         let inter = ((x1 - x0).max(0) as f64) * ((y1 - y0).max(0) as f64);
-        let union = (aw * ah) as f64 + (bw * bh) as f64 - inter;
+        // Areas in floating point: two u32 sides multiply past i64 (4e9 × 4e9).
+        let union = aw as f64 * ah as f64 + bw as f64 * bh as f64 - inter;
         let (inter, union) = (inter as f32, union as f32);
         if union <= 0.0 { 0.0 } else { inter / union }
     }
@@ -328,6 +329,26 @@ mod tests {
         };
         assert!((a.iou(&a) - 1.0).abs() < 1e-6);
         assert_eq!(a.iou(&b), 0.0);
+    }
+
+    #[test]
+    fn iou_of_the_largest_boxes_does_not_overflow() {
+        let huge = Face {
+            x: i32::MAX,
+            y: i32::MIN,
+            w: u32::MAX,
+            h: u32::MAX,
+        };
+        let face = Face {
+            x: 100,
+            y: 80,
+            w: 90,
+            h: 90,
+        };
+        for (a, b) in [(huge, face), (face, huge), (huge, huge)] {
+            let iou = a.iou(&b);
+            assert!((0.0..=1.0).contains(&iou), "{iou}");
+        }
     }
 
     #[test]
