@@ -103,6 +103,8 @@ struct Timings {
     analyze: Vec<Duration>,
     push: Vec<Duration>,
     verify: Vec<Duration>,
+    /// Size of the evidence as JSON, for every evidence made.
+    evidence_bytes: Vec<usize>,
 }
 
 fn codes(actions: &[Action]) -> String {
@@ -175,6 +177,9 @@ fn present(
     let Some(evidence) = capture.evidence(&challenge.device, NIK, &challenge.id) else {
         return refused("app: no evidence".into());
     };
+    timings
+        .evidence_bytes
+        .push(serde_json::to_vec(&evidence).map_or(0, |v| v.len()));
     let start = Instant::now();
     let verdict = verify_evidence(
         &evidence,
@@ -450,6 +455,15 @@ fn main() -> ExitCode {
         "{}",
         stats_row("`verify_evidence` (whole evidence)", &mut timings.verify)
     );
+    let sizes = &timings.evidence_bytes;
+    if !sizes.is_empty() {
+        println!(
+            "\nEvidence as JSON: {} made, mean {:.1} KB, largest {:.1} KB.",
+            sizes.len(),
+            sizes.iter().sum::<usize>() as f64 / sizes.len() as f64 / 1000.0,
+            sizes.iter().max().copied().unwrap_or(0) as f64 / 1000.0
+        );
+    }
     println!("\nTotal run time {:.0} s.", started.elapsed().as_secs_f64());
     ExitCode::SUCCESS
 }

@@ -650,6 +650,18 @@ proptest! {
     }
 
     #[test]
+    fn signed_arbitrary_face_boxes_never_panic(
+        frame in 0usize..6,
+        face in arbitrary_face(),
+    ) {
+        // The real frames, one of them with whatever face box a modified app claims.
+        let mut frames = good_frames().to_vec();
+        frames[frame].2 = face;
+        let verdict = verify(&resign(&frames), &ACTIONS, NIK, &device().public_key());
+        prop_assert!(verdict.is_ok() || verdict.err() == Some(EvidenceMismatch));
+    }
+
+    #[test]
     fn signed_damaged_jpegs_never_panic(
         frame in 0usize..6,
         cut in any::<prop::sample::Index>(),
