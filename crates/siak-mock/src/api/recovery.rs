@@ -190,7 +190,7 @@ pub async fn confirm(
             return Err(if left <= 0 {
                 ApiError::new(StatusCode::GONE, "recovery_code_burnt", "Kode salah 5 kali dan kini diblokir. Ulangi ganti perangkat dari awal.", "Wrong code 5 times; it is now blocked. Start the device change again.")
             } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "recovery_code_wrong", &format!("Kode salah. Sisa percobaan: {left}."), &format!("Wrong code. Tries left: {left}."))
+                ApiError::new(StatusCode::BAD_REQUEST, "recovery_code_wrong", format!("Kode salah. Sisa percobaan: {left}."), format!("Wrong code. Tries left: {left}."))
             });
         }
         let email: String = tx.query_row("SELECT email FROM accounts WHERE nik = ?1", params![s.nik], |r| r.get(0))?;

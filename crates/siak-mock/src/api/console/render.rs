@@ -280,22 +280,6 @@ pub(super) fn queue_page(
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escape_neutralises_markup_quotes_and_ampersands() {
-        assert_eq!(
-            escape("<script>alert('x')</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
-        );
-        assert_eq!(escape("a \"b\" & c"), "a &quot;b&quot; &amp; c");
-        assert_eq!(escape("&amp;"), "&amp;amp;");
-        assert_eq!(escape("Siti Nurhaliza"), "Siti Nurhaliza");
-    }
-}
-
 /// The liveness cell: what was asked, the server's verdict and the frames kept.
 fn liveness_cell(item: &QueueItem, lang: Lang) -> String {
     let Some(l) = &item.liveness else {
@@ -325,4 +309,20 @@ fn liveness_cell(item: &QueueItem, lang: Lang) -> String {
         id = escape(&l.challenge_id),
         actions = escape(&l.actions.join(" → ")),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escape_neutralises_markup_quotes_and_ampersands() {
+        assert_eq!(
+            escape("<script>alert('x')</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+        );
+        assert_eq!(escape("a \"b\" & c"), "a &quot;b&quot; &amp; c");
+        assert_eq!(escape("&amp;"), "&amp;amp;");
+        assert_eq!(escape("Siti Nurhaliza"), "Siti Nurhaliza");
+    }
 }

@@ -83,7 +83,7 @@ fn csrf(page: &str) -> String {
 /// Registers `device`; returns (registration id, registration QR text).
 async fn register(app: &TestApp, device: &Device) -> (String, String) {
     let response = app
-        .post("/v1/registrations", device.registration(&app).await)
+        .post("/v1/registrations", device.registration(app).await)
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let registration = body(response).await;

@@ -292,7 +292,7 @@ impl Device {
 /// Registers `device`, has the operator approve it, and returns (registration id, activation code).
 pub async fn register_and_approve(app: &TestApp, device: &Device) -> (String, String) {
     let response = app
-        .post("/v1/registrations", device.registration(&app).await)
+        .post("/v1/registrations", device.registration(app).await)
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let registration = body(response).await;
