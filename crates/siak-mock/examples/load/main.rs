@@ -24,6 +24,7 @@ use ikd_core::credential::{
     verify_presentation,
 };
 use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
+use ikd_core::liveness::{Action, LivenessEvidence, synthetic};
 use ikd_core::wire::{RegisterRequest, VerifyRequest};
 use ikd_core::{Nik, Pin};
 use reqwest::{Client, StatusCode};
@@ -49,10 +50,10 @@ struct Args {
     #[arg(long, default_value_t = 20_000)]
     verify_requests: usize,
     /// Most registrations per phase (each a distinct eligible resident).
-    #[arg(long, default_value_t = 4_000)]
+    #[arg(long, default_value_t = 300)]
     register_requests: usize,
     /// Registrations and verifications timed in-process, without HTTP.
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 100)]
     in_process: usize,
     /// Longest a phase may run, in seconds.
     #[arg(long, default_value_t = 10)]
@@ -94,7 +95,18 @@ impl Holder {
         }
     }
 
-    fn registration(&self) -> RegisterRequest {
+    /// A liveness challenge from the server and a synthetic live face answering it (the
+    /// registration's evidence; made before the timed phase, it costs CPU here too).
+    async fn selfie(&self, http: &Client, url: &str) -> anyhow::Result<LivenessEvidence> {
+        let body = json!({"nik": self.nik, "device_public_key": self.key.public_key().to_base64url(), "purpose": "register"});
+        let challenge = post(http, &format!("{url}/v1/liveness/challenges"), &body, None).await?;
+        let actions: Vec<Action> = serde_json::from_value(challenge["actions"].clone())?;
+        let id = text(&challenge, "challenge_id")?;
+        synthetic::evidence_for(&actions, &self.key, &self.nik, &id)
+            .context("the synthetic face did not pass")
+    }
+
+    fn registration(&self, liveness: LivenessEvidence) -> RegisterRequest {
         let challenge = format!("{}\n{}", self.email, self.phone);
         let proof = DeviceProof::sign(
             &self.key,
@@ -108,7 +120,7 @@ impl Holder {
             phone: self.phone.clone(),
             device_public_key: self.key.public_key().to_base64url(),
             device_proof: proof.to_string(),
-            liveness: None,
+            liveness: Some(liveness),
         }
     }
 }
@@ -144,7 +156,7 @@ async fn activate(
     operator: &str,
     h: &Holder,
 ) -> anyhow::Result<Credential> {
-    let reg = serde_json::to_value(h.registration())?;
+    let reg = serde_json::to_value(h.registration(h.selfie(http, url).await?))?;
     let reg = post(http, &format!("{url}/v1/registrations"), &reg, None).await?;
     let id = text(&reg, "registration_id")?;
     let qr = json!({"registration_qr": text(&reg, "registration_qr")?});
@@ -322,8 +334,11 @@ async fn run(
         "{}",
         stats.row("in-process verify handler (core + status query + history write, no HTTP)")
     );
-    let requests: Arc<Vec<RegisterRequest>> =
-        Arc::new(in_process.iter().map(Holder::registration).collect());
+    let mut requests = Vec::with_capacity(in_process.len());
+    for h in in_process {
+        requests.push(h.registration(h.selfie(&http, url).await?));
+    }
+    let requests: Arc<Vec<RegisterRequest>> = Arc::new(requests);
     let st = state.clone();
     let stats = drive(1, args.in_process, limit, move |i| {
         let call = api::registration::register(State(st.clone()), JsonBody(requests[i].clone()));
@@ -349,11 +364,10 @@ async fn run(
         );
     }
     for (phase, &c) in args.concurrency.iter().enumerate() {
-        let bodies: Vec<Value> = for_http[phase * args.register_requests..]
-            [..args.register_requests]
-            .iter()
-            .map(|h| serde_json::to_value(h.registration()))
-            .collect::<Result<_, _>>()?;
+        let mut bodies: Vec<Value> = Vec::with_capacity(args.register_requests);
+        for h in &for_http[phase * args.register_requests..][..args.register_requests] {
+            bodies.push(serde_json::to_value(h.registration(h.selfie(&http, url).await?))?);
+        }
         let (http, url, bodies) = (http.clone(), url.to_owned(), Arc::new(bodies));
         let stats = drive(c, args.register_requests, limit, move |i| {
             let request = http
