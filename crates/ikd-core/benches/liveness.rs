@@ -31,6 +31,16 @@ fn empty_frame() -> GrayFrame {
     Sequence::new(Kind::NoFace, &[Action::MoveLeft, Action::MoveBack], 7).frame_at(0)
 }
 
+/// `frame` at twice its size (nearest neighbour).
+fn upscale2(frame: &GrayFrame) -> GrayFrame {
+    let (w, h) = (frame.width() as usize, frame.height() as usize);
+    let pixels = (0..h * 2)
+        .flat_map(|y| (0..w * 2).map(move |x| (x, y)))
+        .map(|(x, y)| frame.pixels()[(y / 2) * w + x / 2])
+        .collect();
+    GrayFrame::new(frame.width() * 2, frame.height() * 2, pixels).expect("640×480")
+}
+
 fn per_frame(c: &mut Criterion) {
     let detector = FaceDetector::default();
     let face = face_frame();
@@ -45,6 +55,12 @@ fn per_frame(c: &mut Criterion) {
     });
     g.bench_function("analyze_320x240_no_face", |b| {
         b.iter(|| detector.analyze(black_box(&empty)))
+    });
+    // The largest frame evidence may carry (the server's worst case per frame).
+    let big = upscale2(&face);
+    assert!(detector.analyze(&big).good_face().is_some());
+    g.bench_function("analyze_640x480_face", |b| {
+        b.iter(|| detector.analyze(black_box(&big)))
     });
     // What-if, not the production setting: rustface's default pyramid step (fewer levels).
     let coarser = FaceDetector {
