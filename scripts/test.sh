@@ -18,6 +18,13 @@ step "cargo clippy (all targets, with and without the test features, warnings ar
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
+step "the synthetic test camera cannot be built into a release"
+if out=$(cargo check --release --locked -p ikd-client --features test-camera 2>&1); then
+  echo "a release build accepted the test camera" >&2; exit 1
+fi
+grep -q "must never be in a release build" <<<"$out" || { echo "$out" >&2; exit 1; }
+echo "refused, as it must be"
+
 step "doc tests"
 cargo test --workspace --doc --all-features --locked
 
