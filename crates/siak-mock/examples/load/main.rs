@@ -23,8 +23,8 @@ use ikd_core::credential::{
     Credential, DeviceSigningKey, IssuerKeySet, VerifyOptions, make_presentation,
     verify_presentation,
 };
-use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
 use ikd_core::liveness::{Action, LivenessEvidence, synthetic};
+use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
 use ikd_core::wire::{RegisterRequest, VerifyRequest};
 use ikd_core::{Nik, Pin};
 use reqwest::{Client, StatusCode};
@@ -366,7 +366,9 @@ async fn run(
     for (phase, &c) in args.concurrency.iter().enumerate() {
         let mut bodies: Vec<Value> = Vec::with_capacity(args.register_requests);
         for h in &for_http[phase * args.register_requests..][..args.register_requests] {
-            bodies.push(serde_json::to_value(h.registration(h.selfie(&http, url).await?))?);
+            bodies.push(serde_json::to_value(
+                h.registration(h.selfie(&http, url).await?),
+            )?);
         }
         let (http, url, bodies) = (http.clone(), url.to_owned(), Arc::new(bodies));
         let stats = drive(c, args.register_requests, limit, move |i| {
