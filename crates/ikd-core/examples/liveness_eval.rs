@@ -12,7 +12,11 @@
 //! cargo build --release -p ikd-core --features synthetic --example liveness_eval
 //! target/release/examples/liveness_eval --challenges 40 --seed 1
 //! target/release/examples/liveness_eval --challenges 40 --seed 1 --every 3   # ~2.7 frames/s
+//! target/release/examples/liveness_eval --kind bona_fide --every 2            # one kind only
 //! ```
+//!
+//! Bona fide presentations refused and attack presentations accepted are listed with their
+//! challenge and sequence seed, so that each can be replayed and looked at.
 //!
 //! Synthetic sequences are not presentation attack instruments: this measures the method's
 //! logic, not its resistance to real attacks (see `docs/liveness.md`).
@@ -37,6 +41,21 @@ struct Args {
     seed: u64,
     /// Send only every `every`-th camera frame (a phone that analyses fewer frames a second).
     every: usize,
+    /// Only this kind (the sequences stay those of the full run).
+    kind: Option<Kind>,
+}
+
+/// Short name of a kind on the command line.
+fn kind_code(kind: Kind) -> &'static str {
+    match kind {
+        Kind::BonaFide => "bona_fide",
+        Kind::StaticPhoto => "static_photo",
+        Kind::Replay => "replay",
+        Kind::WrongOrder => "wrong_order",
+        Kind::NoFace => "no_face",
+        Kind::TwoFaces => "two_faces",
+        Kind::PrintedPhotoMoved => "printed_photo_moved",
+    }
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -44,6 +63,7 @@ fn parse_args() -> Result<Args, String> {
         challenges: 40,
         seed: 1,
         every: 1,
+        kind: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -64,11 +84,21 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|e| format!("--every: {e}"))?;
             }
-            "-h" | "--help" => {
-                return Err(
-                    "usage: liveness_eval [--challenges N (40)] [--seed S (1)] [--every K (1)]"
-                        .into(),
+            "--kind" => {
+                let code = value("--kind")?;
+                args.kind = Some(
+                    Kind::ALL
+                        .into_iter()
+                        .find(|k| kind_code(*k) == code)
+                        .ok_or_else(|| format!("--kind: one of {}", kind_codes()))?,
                 );
+            }
+            "-h" | "--help" => {
+                return Err(format!(
+                    "usage: liveness_eval [--challenges N (40)] [--seed S (1)] [--every K (1)] \
+                         [--kind {}]",
+                    kind_codes()
+                ));
             }
             other => return Err(format!("unknown argument {other}")),
         }
@@ -77,6 +107,10 @@ fn parse_args() -> Result<Args, String> {
         return Err("--challenges and --every must be at least 1".into());
     }
     Ok(args)
+}
+
+fn kind_codes() -> String {
+    Kind::ALL.map(kind_code).join("|")
 }
 
 /// What happened to one presentation.
@@ -93,8 +127,9 @@ struct Tally {
     accepted: usize,
     reasons: BTreeMap<String, usize>,
     frames: usize,
-    /// Attack presentations accepted: (challenge number, actions, sequence seed), to reproduce.
-    accepted_attacks: Vec<(usize, String, u64)>,
+    /// Attack presentations accepted, bona fide presentations refused: (challenge number,
+    /// actions, sequence seed, reason), to reproduce them.
+    errors: Vec<(usize, String, u64, String)>,
 }
 
 /// Frame timings of the run.
@@ -321,7 +356,11 @@ fn main() -> ExitCode {
             device: DeviceSigningKey::from_seed(&device_seed),
         };
         for (k, &kind) in Kind::ALL.iter().enumerate() {
+            // Drawn for every kind, so that `--kind` runs the same sequences as the full run.
             let seq_seed = rng.next_u64();
+            if args.kind.is_some_and(|only| only != kind) {
+                continue;
+            }
             let tally = tallies.entry(k).or_default();
             let (outcome, frames) = present(
                 kind,
@@ -333,16 +372,22 @@ fn main() -> ExitCode {
             );
             tally.total += 1;
             tally.frames += frames;
+            let actions = codes(&challenge.actions);
             match outcome {
                 Outcome::Accepted => {
                     tally.accepted += 1;
                     if kind != Kind::BonaFide {
                         tally
-                            .accepted_attacks
-                            .push((i + 1, codes(&challenge.actions), seq_seed));
+                            .errors
+                            .push((i + 1, actions, seq_seed, "accepted".into()));
                     }
                 }
-                Outcome::Refused(reason) => *tally.reasons.entry(reason).or_default() += 1,
+                Outcome::Refused(reason) => {
+                    *tally.reasons.entry(reason.clone()).or_default() += 1;
+                    if kind == Kind::BonaFide {
+                        tally.errors.push((i + 1, actions, seq_seed, reason));
+                    }
+                }
             }
         }
         eprintln!(
@@ -371,7 +416,7 @@ fn main() -> ExitCode {
     );
     println!("|---|---|---|---|---|---|---|");
     for (k, kind) in Kind::ALL.iter().enumerate() {
-        let t = &tallies[&k];
+        let Some(t) = tallies.get(&k) else { continue };
         let refused = t.total - t.accepted;
         let (metric, errors) = if *kind == Kind::BonaFide {
             ("BPCER", refused)
@@ -397,7 +442,7 @@ fn main() -> ExitCode {
     println!("| presentations | refused by (count) |");
     println!("|---|---|");
     for (k, kind) in Kind::ALL.iter().enumerate() {
-        let t = &tallies[&k];
+        let Some(t) = tallies.get(&k) else { continue };
         let reasons = if t.reasons.is_empty() {
             "—".to_owned()
         } else {
@@ -410,28 +455,26 @@ fn main() -> ExitCode {
         println!("| {} | {reasons} |", kind.name());
     }
 
-    let accepted: Vec<String> = Kind::ALL
+    let errors: Vec<String> = Kind::ALL
         .iter()
         .enumerate()
         .filter(|(_, kind)| **kind != Kind::PrintedPhotoMoved)
-        .flat_map(|(k, kind)| {
-            tallies[&k]
-                .accepted_attacks
-                .iter()
-                .map(move |(n, actions, seed)| {
-                    format!(
-                        "- {}: challenge {n} ({actions}), sequence seed {seed}",
-                        kind.name()
-                    )
-                })
+        .filter_map(|(k, kind)| tallies.get(&k).map(|t| (kind, t)))
+        .flat_map(|(kind, t)| {
+            t.errors.iter().map(move |(n, actions, seed, what)| {
+                format!(
+                    "- {}: challenge {n} ({actions}), sequence seed {seed}: {what}",
+                    kind.name()
+                )
+            })
         })
         .collect();
-    if !accepted.is_empty() {
+    if !errors.is_empty() {
         println!(
-            "\nAttack presentations accepted, other than the printed photo moved as asked \
-             (`Sequence::new(kind, actions, seed)` reproduces each):\n"
+            "\nBona fide presentations refused and attack presentations accepted, other than the \
+             printed photo moved as asked (`Sequence::new(kind, actions, seed)` reproduces each):\n"
         );
-        println!("{}", accepted.join("\n"));
+        println!("{}", errors.join("\n"));
     }
 
     println!("\n### Cost in this run (release build, one thread)\n");
