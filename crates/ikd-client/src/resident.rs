@@ -249,7 +249,7 @@ impl<S: SecretStore> Resident<S> {
         let code = ActivationCode::parse(code).map_err(|e| ClientError::invalid(&e))?;
         let nik = self.nik(now.date_naive())?;
         let pin = Pin::parse_new(pin, &nik).map_err(|e| ClientError::invalid(&e))?;
-        let mut state = self.state()?;
+        let state = self.state()?;
         let id = state
             .registration_id
             .clone()
@@ -272,12 +272,7 @@ impl<S: SecretStore> Resident<S> {
                 pin_proof: proof.clone(),
             })
             .await?;
-        self.store_local_pin(&proof)?;
-        state.activated = true;
-        state.local_pin = PinAttempts::default();
-        self.save_state(&state)?;
-        *self.session.lock().await = Some((session.session_token, session.expires_at));
-        self.refresh_credentials().await?;
+        self.bound_here(state, &proof, session).await?;
         Ok(())
     }
 
@@ -352,15 +347,26 @@ impl<S: SecretStore> Resident<S> {
                 },
             )
             .await?;
-        self.store_local_pin(&proof)?;
-        state.activated = true;
         state.recovery = None;
         state.registration_id = None;
+        self.bound_here(state, &proof, session).await?;
+        Ok(())
+    }
+
+    /// The account is now on this device (activation or device change): the local PIN verifier,
+    /// the state, the session and fresh credentials.
+    async fn bound_here(
+        &self,
+        mut state: ResidentState,
+        proof: &PinProof,
+        session: ikd_core::wire::SessionView,
+    ) -> Result<(), ClientError> {
+        self.store_local_pin(proof)?;
+        state.activated = true;
         state.local_pin = PinAttempts::default();
         self.save_state(&state)?;
         *self.session.lock().await = Some((session.session_token, session.expires_at));
-        self.refresh_credentials().await?;
-        Ok(())
+        self.refresh_credentials().await
     }
 
     fn store_local_pin(&self, proof: &PinProof) -> Result<(), ClientError> {
