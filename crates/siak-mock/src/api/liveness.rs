@@ -178,16 +178,14 @@ pub async fn check(
     }
 }
 
-/// Stores the frames of passed evidence inside the caller's transaction; a frame seen before
-/// (in any earlier evidence) is a replay.
-pub fn store_frames(
-    tx: &Transaction<'_>,
-    challenge_id: &str,
+/// Refuses evidence holding a frame seen before (in any earlier evidence): a replay. Callers
+/// check this before any other decision, so a replay is named as such whatever else is wrong.
+pub fn refuse_replay(
+    conn: &rusqlite::Connection,
     verified: &VerifiedEvidence,
 ) -> Result<(), ApiError> {
-    let id = challenge_id.to_ascii_lowercase();
-    for (i, f) in verified.frames.iter().enumerate() {
-        let seen: Option<String> = tx
+    for f in &verified.frames {
+        let seen: Option<String> = conn
             .query_row(
                 "SELECT challenge_id FROM liveness_frames WHERE sha256 = ?1",
                 params![f.sha256.to_vec()],
@@ -201,6 +199,19 @@ pub fn store_frames(
                 "These selfie photos were sent before. Take the selfie again with the camera.",
             ));
         }
+    }
+    Ok(())
+}
+
+/// Stores the frames of passed evidence inside the caller's transaction, refusing a replay.
+pub fn store_frames(
+    tx: &Transaction<'_>,
+    challenge_id: &str,
+    verified: &VerifiedEvidence,
+) -> Result<(), ApiError> {
+    refuse_replay(tx, verified)?;
+    let id = challenge_id.to_ascii_lowercase();
+    for (i, f) in verified.frames.iter().enumerate() {
         tx.execute(
             "INSERT INTO liveness_frames (challenge_id, idx, t_ms, jpeg, sha256, x, y, w, h)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

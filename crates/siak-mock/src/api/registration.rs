@@ -173,6 +173,7 @@ pub async fn register(
     let liveness = evidence.challenge_id.to_ascii_lowercase();
     let id = hex(&app.random::<16>()?);
     app.db(move |store| {
+        super::liveness::refuse_replay(store.connection(), &verified)?;
         let record = store.resident(nik.as_str())?;
         let checked = match central_check(record.as_ref(), &nik, now.date_naive()) {
             Ok(()) => family_and_device_checks(store, &nik, record.as_ref(), &phone, &device_key)?,

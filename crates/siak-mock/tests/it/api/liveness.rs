@@ -135,7 +135,8 @@ async fn a_registration_needs_a_fresh_challenge_answered_by_this_device() {
 #[tokio::test]
 async fn frames_sent_before_are_a_replay_even_under_a_new_challenge_and_key() {
     let app = spawn_app().await;
-    let first = Device::new(43, &app.resident(SampleReason::Eligible));
+    let residents = app.residents(SampleReason::Eligible, 2);
+    let first = Device::new(43, &residents[0]);
     let challenge = first.liveness_challenge(&app, "register").await;
     let actions = actions_of(&challenge);
     let evidence = evidence_for(&first, &actions, &challenge);
@@ -144,7 +145,8 @@ async fn frames_sent_before_are_a_replay_even_under_a_new_challenge_and_key() {
 
     // Another resident's modified app re-signs the same frames for a challenge that happens to
     // ask the same movements.
-    let other = Device::new(44, &app.resident(SampleReason::Eligible));
+    let other = Device::new(44, &residents[1]);
+    assert_ne!(other.nik, first.nik);
     let mut same = None;
     for _ in 0..3000 {
         let c = other.liveness_challenge(&app, "register").await;

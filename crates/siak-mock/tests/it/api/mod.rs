@@ -89,13 +89,21 @@ pub async fn spawn_with(dir: TempDir, config: ServerConfig) -> TestApp {
 impl TestApp {
     /// A resident of the test population in `category`.
     pub fn resident(&self, category: SampleReason) -> siak_mock::Sample {
+        self.residents(category, 1).remove(0)
+    }
+
+    /// `n` different residents of one category (the first is `resident`'s).
+    pub fn residents(&self, category: SampleReason, n: u32) -> Vec<siak_mock::Sample> {
         let store = Store::open_unpopulated(&self.config.db).expect("open db");
-        store
-            .sample(category, super::reference(), 1, None)
-            .expect("sample")
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("the test population has a resident for {category:?}"))
+        let found = store
+            .sample(category, super::reference(), n, None)
+            .expect("sample");
+        assert_eq!(
+            found.len(),
+            n as usize,
+            "the test population has {n} residents for {category:?}"
+        );
+        found
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Response {
