@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 [ -f ui/dist/index.html ] || (cd ui && npm run build)
-# IKD_BIN_DIR points at other binaries (scripts/bench-app.sh uses the release build).
+# IKD_BIN_DIR points at binaries built elsewhere (scripts/test.sh: the ones its Rust tests built;
+# scripts/bench-app.sh: the release build).
 # The app is built with the synthetic test camera (debug builds only): no camera under Xvfb.
 [ -n "${IKD_BIN_DIR:-}" ] || cargo build --locked --all-features -p ikd-app -p siak-mock -p ikd-cli
 rm -rf target/e2e-screenshots
