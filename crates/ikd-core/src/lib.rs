@@ -20,6 +20,7 @@
 pub mod contact;
 pub mod credential;
 pub mod i18n;
+pub mod link;
 pub mod liveness;
 pub mod nik;
 pub mod offices;

@@ -28,6 +28,8 @@ pub struct ServerConfig {
     pub smtp: Option<SmtpConfig>,
     /// Seeded operator accounts' password (development only).
     pub operator_password: String,
+    /// The public domain of the mails' app links and the apps it may open.
+    pub app_links: api::app_links::AppLinks,
 }
 
 impl ServerConfig {
@@ -47,12 +49,10 @@ pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppSta
     let secrets = Secrets::load_or_create(&config.secrets_path(), now)?;
     api::operator::seed_operators(&mut store, &config.operator_password, secrets.pepper())
         .context("seeding operator accounts")?;
-    Ok(AppState::new(
-        store,
-        secrets,
-        Mailer::new(config.smtp.clone()),
-        clock,
-    ))
+    Ok(
+        AppState::new(store, secrets, Mailer::new(config.smtp.clone()), clock)
+            .with_app_links(config.app_links.clone()),
+    )
 }
 
 /// Binds and serves until shutdown.

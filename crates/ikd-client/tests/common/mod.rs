@@ -32,6 +32,7 @@ pub async fn start_server(name: &str) -> Server {
         },
         smtp: None,
         operator_password: "pw".into(),
+        app_links: Default::default(),
     };
     let state = tokio::task::spawn_blocking({
         let config = config.clone();

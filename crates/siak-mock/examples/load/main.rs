@@ -213,6 +213,7 @@ fn main() -> anyhow::Result<()> {
         },
         smtp: None,
         operator_password: OPERATOR_PASSWORD.into(),
+        app_links: Default::default(),
     };
     let started = Instant::now();
     let state = build_state(&config, Clock::System)?;

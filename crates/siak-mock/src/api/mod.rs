@@ -3,6 +3,7 @@
 //! parse with `ikd-core`, run one transaction on the store, answer or return an [`ApiError`].
 
 pub mod account;
+pub mod app_links;
 pub mod console;
 pub mod liveness;
 pub mod mail;
@@ -143,6 +144,12 @@ async fn not_found() -> ApiError {
 pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health))
+        .route("/.well-known/assetlinks.json", get(app_links::assetlinks))
+        .route(
+            "/.well-known/apple-app-site-association",
+            get(app_links::apple_app_site_association),
+        )
+        .route("/app/{action}", get(app_links::landing))
         .route(ISSUER_KEYS_PATH, get(issuer_keys))
         .route("/v1/liveness/challenges", post(liveness::challenge))
         .route("/v1/recovery", post(recovery::start))

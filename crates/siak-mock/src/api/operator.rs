@@ -12,6 +12,7 @@ use axum::http::request::Parts;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, TimeDelta, Utc};
+use ikd_core::link::Link;
 use ikd_core::protocol::{ActivationCode, RegistrationQr};
 use ikd_core::registration::{RegistrationEvent, RejectionReason};
 use ikd_core::{Lang, Localized};
@@ -482,7 +483,17 @@ pub fn decide(
                 Some(operator),
                 None,
             )?;
-            activation_mail(&email, &nik, id, &code, now + ACTIVATION_CODE_LIFETIME)
+            let link = Link::Activate {
+                registration: id.to_owned(),
+                code: code.clone(),
+            };
+            activation_mail(
+                &email,
+                &nik,
+                &app.app_links().mail_lines(&link),
+                &code,
+                now + ACTIVATION_CODE_LIFETIME,
+            )
         }
     };
     mailer.record(&tx, &mail, now)?;
@@ -493,7 +504,7 @@ pub fn decide(
 fn activation_mail(
     to: &str,
     nik: &str,
-    id: &str,
+    links: &str,
     code: &ActivationCode,
     expires: DateTime<Utc>,
 ) -> Mail {
@@ -501,7 +512,7 @@ fn activation_mail(
         to: to.to_owned(),
         subject: "Kode Aktivasi KTP Digital / Digital KTP activation code".into(),
         body: format!(
-            "Pendaftaran KTP Digital Anda disetujui.\n\nKode aktivasi: {code}\nBerlaku sampai: {} UTC\nMasukkan kode ini di aplikasi IKD. Jangan berikan kode ini kepada siapa pun, termasuk petugas.\n\n---\n\nYour Digital KTP registration was approved.\n\nActivation code: {code}\nValid until: {} UTC\nEnter this code in the IKD app. Never give it to anyone, including officials.\n\nikd://activate?registration={id}&code={code}\n",
+            "Pendaftaran KTP Digital Anda disetujui.\n\nKode aktivasi: {code}\nBerlaku sampai: {} UTC\nMasukkan kode ini di aplikasi IKD. Jangan berikan kode ini kepada siapa pun, termasuk petugas.\n\n---\n\nYour Digital KTP registration was approved.\n\nActivation code: {code}\nValid until: {} UTC\nEnter this code in the IKD app. Never give it to anyone, including officials.\n\nBuka di aplikasi / Open in the app:\n{links}",
             expires.format("%Y-%m-%d %H:%M"),
             expires.format("%Y-%m-%d %H:%M"),
         ),

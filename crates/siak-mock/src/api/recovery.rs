@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
+use ikd_core::link::Link;
 use ikd_core::protocol::{ActivationCode, DeviceProof, PinVerifier, ProofPurpose};
 use ikd_core::wire::{
     LivenessPurpose, RecoveryConfirmRequest, RecoveryRequest, RecoveryView, SessionView,
@@ -93,6 +94,7 @@ pub async fn start(
     let pepper = app.secrets().pepper().to_vec();
     let expires_at = now + RECOVERY_CODE_LIFETIME;
     let mailer = app.mailer().clone();
+    let links = app.app_links().clone();
     let (view, mail) = app
         .db(move |store| {
             let tx = store.connection_mut().transaction()?;
@@ -104,7 +106,11 @@ pub async fn start(
                 params![id, nik.as_str(), key.to_base64url(), challenge, code_hash(&pepper, &code), ts(expires_at), ts(now)],
             )?;
             log_activity(&tx, nik.as_str(), now, "device_change_started", None, None, None)?;
-            let mail = recovery_mail(&to, nik.as_str(), &id, &code, expires_at);
+            let link = Link::Recover {
+                recovery: id.clone(),
+                code: code.clone(),
+            };
+            let mail = recovery_mail(&to, nik.as_str(), &links.mail_lines(&link), &code, expires_at);
             mailer.record(&tx, &mail, now)?;
             tx.commit()?;
             Ok((
@@ -218,7 +224,7 @@ pub async fn confirm(
 fn recovery_mail(
     to: &str,
     nik: &str,
-    id: &str,
+    links: &str,
     code: &ActivationCode,
     expires: DateTime<Utc>,
 ) -> Mail {
@@ -227,7 +233,7 @@ fn recovery_mail(
         to: to.to_owned(),
         subject: "Ganti perangkat KTP Digital / Digital KTP device change".into(),
         body: format!(
-            "Seseorang meminta memindahkan KTP Digital Anda ke perangkat baru (swafoto bergerak sudah diperiksa).\n\nKode: {code}\nBerlaku sampai: {until} UTC\nJika ini Anda, masukkan kode di perangkat baru. Perangkat lama akan keluar dan kredensialnya dicabut.\nJika BUKAN Anda, jangan berikan kode ini kepada siapa pun dan hubungi Disdukcapil.\n\n---\n\nSomeone asked to move your Digital KTP to a new device (the moving-face selfie was checked).\n\nCode: {code}\nValid until: {until} UTC\nIf this is you, enter the code on the new device. The old device will be signed out and its credentials revoked.\nIf this is NOT you, never give this code to anyone and contact your Disdukcapil office.\n\nikd://recover?recovery={id}&code={code}\n"
+            "Seseorang meminta memindahkan KTP Digital Anda ke perangkat baru (swafoto bergerak sudah diperiksa).\n\nKode: {code}\nBerlaku sampai: {until} UTC\nJika ini Anda, masukkan kode di perangkat baru. Perangkat lama akan keluar dan kredensialnya dicabut.\nJika BUKAN Anda, jangan berikan kode ini kepada siapa pun dan hubungi Disdukcapil.\n\n---\n\nSomeone asked to move your Digital KTP to a new device (the moving-face selfie was checked).\n\nCode: {code}\nValid until: {until} UTC\nIf this is you, enter the code on the new device. The old device will be signed out and its credentials revoked.\nIf this is NOT you, never give this code to anyone and contact your Disdukcapil office.\n\nBuka di aplikasi baru / Open in the new app:\n{links}"
         ),
         kind: "device_change_code".into(),
         nik: Some(nik.to_owned()),

@@ -24,6 +24,7 @@ struct Inner {
     secrets: Secrets,
     mailer: Mailer,
     clock: Clock,
+    app_links: super::app_links::AppLinks,
 }
 
 /// Where "now" comes from: the system clock, or a clock tests set and move (code expiry, PIN
@@ -71,8 +72,22 @@ impl AppState {
                 secrets,
                 mailer,
                 clock,
+                app_links: super::app_links::AppLinks::default(),
             }),
         }
+    }
+
+    /// The same state publishing `links` (before it is shared with the router).
+    pub fn with_app_links(mut self, links: super::app_links::AppLinks) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.app_links = links;
+        }
+        self
+    }
+
+    /// The app-link settings (the mails' links, `/.well-known/`).
+    pub fn app_links(&self) -> &super::app_links::AppLinks {
+        &self.inner.app_links
     }
 
     /// The current instant.

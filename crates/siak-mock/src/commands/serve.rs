@@ -7,6 +7,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 
 use siak_mock::PopulationSpec;
+use siak_mock::api::app_links::AppLinks;
 use siak_mock::api::mail::{SmtpConfig, SmtpSecurity};
 use siak_mock::server::{ServerConfig, serve};
 
@@ -60,10 +61,22 @@ pub struct ServeArgs {
         default_value = "operator-dev"
     )]
     operator_password: String,
+    /// Public domain of the app links in mails (`https://<domain>/app/…`); without it the mails
+    /// carry only the app's own `ikd://` links.
+    #[arg(long, env = "SIAK_MOCK_APP_LINK_HOST")]
+    app_link_host: Option<String>,
+    /// SHA-256 fingerprints of the Android app's signing certificates, for
+    /// `/.well-known/assetlinks.json` (comma-separated, `AA:BB:…`).
+    #[arg(long, env = "SIAK_MOCK_ANDROID_CERT_SHA256", value_delimiter = ',')]
+    android_cert_sha256: Vec<String>,
+    /// Apple app ids (`TEAMID.id.ikd.resident`) for `/.well-known/apple-app-site-association`
+    /// (comma-separated).
+    #[arg(long, env = "SIAK_MOCK_APPLE_APP_ID", value_delimiter = ',')]
+    apple_app_id: Vec<String>,
 }
 
 impl ServeArgs {
-    fn config(self) -> ServerConfig {
+    fn config(self) -> anyhow::Result<ServerConfig> {
         let smtp = self.smtp_host.map(|host| SmtpConfig {
             host,
             port: self.smtp_port,
@@ -71,7 +84,12 @@ impl ServeArgs {
             credentials: self.smtp_user.zip(self.smtp_password),
             from: self.smtp_from,
         });
-        ServerConfig {
+        let app_links = AppLinks::new(
+            self.app_link_host.as_deref(),
+            &self.android_cert_sha256,
+            &self.apple_app_id,
+        )?;
+        Ok(ServerConfig {
             bind: self.bind,
             db: self.db,
             secrets: self.secrets,
@@ -82,7 +100,8 @@ impl ServeArgs {
             },
             smtp,
             operator_password: self.operator_password,
-        }
+            app_links,
+        })
     }
 }
 
@@ -99,5 +118,5 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the runtime")?
-        .block_on(serve(args.config()))
+        .block_on(serve(args.config()?))
 }

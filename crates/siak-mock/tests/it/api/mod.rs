@@ -2,6 +2,7 @@
 //! (zero2prod's `spawn_app`), driven over real HTTP with reqwest, and a resident "device" that
 //! makes the same proofs the app makes with `ikd-core`.
 
+mod app_links;
 mod bad_input;
 mod bad_paths;
 mod console;
@@ -45,15 +46,22 @@ pub fn start_time() -> DateTime<Utc> {
 
 /// Starts a server on 127.0.0.1:0 over a fresh 300-resident database.
 pub async fn spawn_app() -> TestApp {
+    spawn_configured(|_| {}).await
+}
+
+/// Starts a server like [`spawn_app`], with `change` applied to its configuration.
+pub async fn spawn_configured(change: impl FnOnce(&mut ServerConfig)) -> TestApp {
     let dir = TempDir::new();
-    let config = ServerConfig {
+    let mut config = ServerConfig {
         bind: "127.0.0.1:0".parse().expect("addr"),
         db: dir.db(),
         secrets: None,
         population: spec(20261122, 300),
         smtp: None,
         operator_password: OPERATOR_PASSWORD.into(),
+        app_links: Default::default(),
     };
+    change(&mut config);
     spawn_with(dir, config).await
 }
 

@@ -123,6 +123,7 @@ async fn spawn_with_smtp(port: u16) -> TestApp {
             from: "SIAK Mock <noreply@siak-mock.test>".into(),
         }),
         operator_password: OPERATOR_PASSWORD.into(),
+        app_links: Default::default(),
     };
     spawn_with(dir, config).await
 }
