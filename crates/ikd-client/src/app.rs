@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, SecondsFormat, Utc};
 use ikd_core::credential::{Disclosed, PRESENTATION_LIFETIME_SECS, Profile};
 use ikd_core::i18n::{Lang, Localized};
+use ikd_core::link::Link;
 use ikd_core::nik::{MaritalStatus, Sex};
 use ikd_core::protocol::RegistrationQr;
 use ikd_core::qr::QrImage;
@@ -43,6 +44,8 @@ pub struct App<S: SecretStore> {
     settings: Mutex<Settings>,
     /// The liveness attempt in progress.
     attempt: Mutex<Option<liveness::Attempt>>,
+    /// The newest link the phone opened the app with, until the screens take it.
+    pending_link: Mutex<Option<String>>,
 }
 
 mod liveness;
@@ -203,6 +206,18 @@ const UNKNOWN_PROFILE: AppRefusal = AppRefusal {
     en: "Unknown disclosure choice (age17, basic or full).",
 };
 
+const LINK_OTHER_PHONE: AppRefusal = AppRefusal {
+    code: "link_other_phone",
+    id: "Tautan ini untuk pendaftaran atau ganti perangkat di ponsel lain. Buka email di ponsel yang Anda pakai mendaftar, atau ketik kodenya di sana.",
+    en: "This link is for a registration or device change on another phone. Open the email on the phone you used, or type the code there.",
+};
+
+const LINK_ALREADY_ACTIVE: AppRefusal = AppRefusal {
+    code: "link_already_active",
+    id: "KTP Digital sudah aktif di ponsel ini; kode aktivasi tidak diperlukan lagi.",
+    en: "The Digital KTP is already active on this phone; the activation code is no longer needed.",
+};
+
 impl<S: SecretStore> App<S> {
     /// The app around `resident`; settings are read from its data directory.
     pub fn new(resident: Resident<S>) -> Self {
@@ -218,6 +233,7 @@ impl<S: SecretStore> App<S> {
             online: AtomicBool::new(false),
             settings: Mutex::new(settings),
             attempt: Mutex::new(None),
+            pending_link: Mutex::new(None),
         }
     }
 
@@ -295,6 +311,63 @@ impl<S: SecretStore> App<S> {
                 .map(|p| self.recovery_view(p, Utc::now())),
             version: env!("CARGO_PKG_VERSION").to_owned(),
         })
+    }
+
+    /// A link the phone opened the app with (from the activation or device-change mail): which
+    /// screen to show with which code. Refused, with the reason, when it is not this app's link
+    /// or not for the registration or device change waiting on this phone. Nothing is sent and
+    /// nothing changes: the resident still confirms with a new PIN.
+    pub fn open_link(&self, url: &str) -> Result<LinkView, UiError> {
+        let host = self.resident.client().app_link_host();
+        let link = ikd_core::link::parse(url, host.as_deref())
+            .map_err(|e| self.err(ClientError::invalid(&e)))?;
+        let state = self.resident.state().map_err(|e| self.err(e))?;
+        match link {
+            Link::Activate { registration, code } => {
+                if state.activated {
+                    return Err(self.refusal(&LINK_ALREADY_ACTIVE));
+                }
+                let ours = state
+                    .registration_id
+                    .as_deref()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(&registration));
+                if !ours {
+                    return Err(self.refusal(&LINK_OTHER_PHONE));
+                }
+                Ok(LinkView {
+                    screen: LinkScreen::Activate,
+                    code: code.to_string(),
+                })
+            }
+            Link::Recover { recovery, code } => {
+                let ours = state
+                    .recovery
+                    .as_ref()
+                    .is_some_and(|r| r.id.eq_ignore_ascii_case(&recovery));
+                if !ours {
+                    return Err(self.refusal(&LINK_OTHER_PHONE));
+                }
+                Ok(LinkView {
+                    screen: LinkScreen::Recover,
+                    code: code.to_string(),
+                })
+            }
+        }
+    }
+
+    /// Keeps a link the phone opened the app with (the shell calls this from the OS's deep-link
+    /// event, possibly before the screens are up); a newer link replaces an older one.
+    pub fn offer_link(&self, url: &str) {
+        if let Ok(mut pending) = self.pending_link.lock() {
+            *pending = Some(url.to_owned());
+        }
+    }
+
+    /// The screens ask for the link the app was opened with, if any: taken once, then checked
+    /// as [`App::open_link`] does.
+    pub fn take_link(&self) -> Result<Option<LinkView>, UiError> {
+        let url = self.pending_link.lock().ok().and_then(|mut p| p.take());
+        url.map(|u| self.open_link(&u)).transpose()
     }
 
     /// Switches the language (`id` or `en`) and remembers it.

@@ -23,7 +23,7 @@ pub mod views;
 
 pub use app::App;
 pub use error::ClientError;
-pub use keyring::KeyringStore;
+pub use keyring::{KeyringStore, PLATFORM_STORE};
 pub use resident::{Resident, UnlockOutcome};
 pub use siak::SiakClient;
 pub use storage::{MemoryStore, SecretStore, StateDir};

@@ -123,6 +123,11 @@ impl<S: SecretStore> Resident<S> {
         self.siak.base()
     }
 
+    /// The SIAK client.
+    pub fn client(&self) -> &SiakClient {
+        &self.siak
+    }
+
     /// Stored state (default when new).
     pub fn state(&self) -> Result<ResidentState, ClientError> {
         Ok(self.dir.load(STATE)?.unwrap_or_default())

@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
+use ikd_core::{Lang, Localized};
 
 /// Waits between tries of an idempotent call.
 const BACKOFF: [Duration; 3] = [
@@ -40,18 +41,85 @@ fn transport(e: &reqwest::Error) -> ClientError {
     }
 }
 
+/// Why a SIAK server address is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServerUrlError {
+    /// Not an http(s) URL with a host.
+    #[error("{0:?} is not a server address")]
+    NotAUrl(String),
+    /// Plain http in a release build: the NIK, PIN proofs and credentials would travel in clear.
+    #[error("{0:?} is not https (release builds talk to SIAK over https only)")]
+    NotHttps(String),
+}
+
+impl Localized for ServerUrlError {
+    fn code(&self) -> &'static str {
+        match self {
+            ServerUrlError::NotAUrl(_) => "server_url_invalid",
+            ServerUrlError::NotHttps(_) => "server_url_not_https",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (ServerUrlError::NotAUrl(u), Lang::Id) => {
+                format!("Alamat server SIAK tidak sah: \"{u}\". Pasang ulang aplikasi resmi.")
+            }
+            (ServerUrlError::NotAUrl(u), Lang::En) => {
+                format!(
+                    "The SIAK server address is not valid: \"{u}\". Reinstall the official app."
+                )
+            }
+            (ServerUrlError::NotHttps(u), Lang::Id) => format!(
+                "Aplikasi ini hanya terhubung ke SIAK lewat https, bukan \"{u}\". Pasang ulang aplikasi resmi."
+            ),
+            (ServerUrlError::NotHttps(u), Lang::En) => format!(
+                "This app only connects to SIAK over https, not \"{u}\". Reinstall the official app."
+            ),
+        }
+    }
+}
+
+/// Checks a SIAK server address: https always; plain http only when `allow_http` (debug builds,
+/// for the mock SIAK on `127.0.0.1` or the Android emulator's host `10.0.2.2`).
+pub fn check_server_url(base: &str, allow_http: bool) -> Result<reqwest::Url, ServerUrlError> {
+    let url = reqwest::Url::parse(base.trim())
+        .ok()
+        .filter(|u| u.host_str().is_some_and(|h| !h.is_empty()))
+        .ok_or_else(|| ServerUrlError::NotAUrl(base.to_owned()))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_http => Ok(url),
+        "http" => Err(ServerUrlError::NotHttps(base.to_owned())),
+        _ => Err(ServerUrlError::NotAUrl(base.to_owned())),
+    }
+}
+
 impl SiakClient {
-    /// A client of the server at `base` (e.g. `https://siak.example.id`).
+    /// A client of the server at `base` (e.g. `https://siak.example.id`). Release builds refuse
+    /// anything but https, and their HTTP client refuses it too (redirects included).
     pub fn new(base: &str) -> Result<Self, ClientError> {
+        let release = !cfg!(debug_assertions);
+        check_server_url(base, !release).map_err(|e| ClientError::invalid(&e))?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(20))
+            .https_only(release)
             .build()
             .map_err(|e| ClientError::Offline(e.to_string()))?;
         Ok(SiakClient {
-            base: base.trim_end_matches('/').to_owned(),
+            base: base.trim().trim_end_matches('/').to_owned(),
             http,
         })
+    }
+
+    /// The domain of the server's app links (`https://<domain>/app/…` in its mails): the server's
+    /// own host when it is reached over https.
+    pub fn app_link_host(&self) -> Option<String> {
+        reqwest::Url::parse(&self.base)
+            .ok()
+            .filter(|u| u.scheme() == "https")
+            .and_then(|u| u.host_str().map(str::to_owned))
     }
 
     /// The server's base URL.
@@ -264,5 +332,51 @@ impl SiakClient {
     pub async fn issuer_keys(&self) -> Result<IssuerKeySet, ClientError> {
         let json: serde_json::Value = self.get(ISSUER_KEYS_PATH, None).await?;
         IssuerKeySet::from_json(&json.to_string()).map_err(|e| ClientError::invalid(&e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_builds_talk_https_only_debug_builds_may_reach_the_mock() {
+        for url in [
+            "https://siak.example.id",
+            "https://siak.example.id:8443/base/",
+        ] {
+            assert!(check_server_url(url, false).is_ok(), "{url}");
+        }
+        for url in ["http://127.0.0.1:8080", "http://10.0.2.2:8080"] {
+            assert!(check_server_url(url, true).is_ok(), "{url}");
+            assert_eq!(
+                check_server_url(url, false),
+                Err(ServerUrlError::NotHttps(url.into()))
+            );
+        }
+        for url in [
+            "",
+            "siak.example.id",
+            "ftp://siak.example.id",
+            "file:///x",
+            "https://",
+        ] {
+            assert_eq!(
+                check_server_url(url, true),
+                Err(ServerUrlError::NotAUrl(url.into())),
+                "{url}"
+            );
+        }
+        let e = ServerUrlError::NotHttps("http://x".into());
+        assert!(e.message(Lang::Id).contains("https"));
+        assert_ne!(e.message(Lang::Id), e.message(Lang::En));
+    }
+
+    #[test]
+    fn app_links_are_on_the_servers_own_https_domain() {
+        let https = SiakClient::new("https://SIAK.example.id/").expect("client");
+        assert_eq!(https.app_link_host().as_deref(), Some("siak.example.id"));
+        let mock = SiakClient::new("http://127.0.0.1:8080").expect("debug build");
+        assert_eq!(mock.app_link_host(), None);
     }
 }

@@ -400,6 +400,26 @@ pub struct LivenessResult {
     pub recovery: Option<RecoveryView>,
 }
 
+/// Which screen a link from the SIAK's mail opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkScreen {
+    /// Activation (code + new PIN) of the registration on this phone.
+    Activate,
+    /// Confirmation (code + new PIN) of the device change on this phone.
+    Recover,
+}
+
+/// A mail link the app accepted: the screen to open and the code to fill in (still checked by
+/// the server, where it is single use).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct LinkView {
+    /// The screen to open.
+    pub screen: LinkScreen,
+    /// The code, shown as `ABCD-EFGH`.
+    pub code: String,
+}
+
 /// Every declaration above, as one TypeScript module (the UI imports it).
 pub fn typescript_declarations() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -431,6 +451,8 @@ pub fn typescript_declarations() -> String {
         LivenessProgress::decl(&cfg),
         RecoveryView::decl(&cfg),
         LivenessResult::decl(&cfg),
+        LinkScreen::decl(&cfg),
+        LinkView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/ikd-client/src/views.rs by ts-rs. Do not edit: run\n\

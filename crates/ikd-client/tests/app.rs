@@ -8,7 +8,7 @@ use common::*;
 use std::sync::Arc;
 
 use chrono::Utc;
-use ikd_client::views::{Draft, Stage};
+use ikd_client::views::{Draft, LinkScreen, Stage};
 use ikd_client::{App, MemoryStore, Resident, SiakClient, StateDir};
 use ikd_core::credential::{IssuerKeySet, VerifyOptions, verify_presentation};
 use serde_json::json;
@@ -467,6 +467,15 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
 
     // The code and a new PIN: this phone is unlocked with the card; the old one is out.
     let code = recovery_code(&server).await;
+    // The mail's link opens the confirmation with that code, on this phone only.
+    let link = mail_link(&server).await;
+    let opened = new.open_link(&link).expect("the new phone's link");
+    assert_eq!(opened.screen, LinkScreen::Recover);
+    assert_eq!(opened.code, code);
+    assert_eq!(
+        old.open_link(&link).expect_err("not the old phone's").code,
+        "link_other_phone"
+    );
     let err = new
         .recovery_confirm(&code, "123456", now)
         .await
@@ -483,4 +492,74 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         .expect_err("the old phone is signed out");
     assert!(!err.code.is_empty());
     std::fs::remove_dir_all(&server.dir).ok();
+}
+
+#[tokio::test]
+async fn the_approval_mails_link_opens_activation_with_the_code_on_the_registering_phone() {
+    let server = start_server("app-link").await;
+    let resident = eligible(&server);
+    let now = Utc::now();
+    let phone = app(&server, "registering-phone");
+    let status = register_with_selfie(
+        &phone,
+        &resident.nik,
+        "tautan@example.id",
+        "081234567872",
+        now,
+    )
+    .await
+    .expect("registered");
+    let code = operator_approves(
+        &server,
+        &status.registration_id,
+        status.qr_text.as_deref().expect("qr"),
+    )
+    .await;
+    let link = mail_link(&server).await;
+
+    // Another phone (or a fresh install) has nothing waiting for this link.
+    let other = app(&server, "other-phone");
+    assert_eq!(
+        other.open_link(&link).expect_err("not this phone's").code,
+        "link_other_phone"
+    );
+    // Not the app's link at all, or cut off by a mail client.
+    for (url, code) in [
+        (
+            "https://evil.example/app/activate?registration=00&code=ABCDEFGH",
+            "link_foreign",
+        ),
+        ("ikd://activate?registration=0123", "link_damaged"),
+        ("ikd://transfer?to=me", "link_unknown_action"),
+    ] {
+        let err = phone.open_link(url).expect_err("refused");
+        assert_eq!(err.code, code, "{url}");
+        assert!(!err.message.is_empty());
+    }
+
+    // The shell hands the OS's link over before the screens are up; they take it once.
+    assert_eq!(phone.take_link(), Ok(None));
+    phone.offer_link("ikd://transfer?to=me");
+    phone.offer_link(&link);
+    let taken = phone
+        .take_link()
+        .expect("a good link")
+        .expect("the newest link");
+    assert_eq!(phone.take_link(), Ok(None));
+    let opened = phone
+        .open_link(&link)
+        .expect("the registering phone's link");
+    assert_eq!(opened, taken);
+    assert_eq!(opened.screen, LinkScreen::Activate);
+    assert_eq!(opened.code, code);
+    // Opening a link changes nothing: the resident still confirms with a PIN.
+    assert_eq!(phone.info().expect("info").stage, Stage::Registered);
+    phone
+        .activate(&opened.code, PIN, now)
+        .await
+        .expect("the link's code activates");
+    assert_eq!(
+        phone.open_link(&link).expect_err("used").code,
+        "link_already_active"
+    );
 }

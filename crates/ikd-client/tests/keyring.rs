@@ -8,14 +8,31 @@ fn service(name: &str) -> String {
 }
 
 #[test]
+fn the_platform_store_is_the_real_one_and_never_a_mock() {
+    // Chosen at compile time by the target (Android Keystore, iOS protected data, the Secret
+    // Service here); a target without a real store does not compile.
+    assert_eq!(ikd_client::keyring::PLATFORM_STORE, "secret-service");
+    let store = KeyringStore::platform(&service("vendor")).expect("the Secret Service");
+    let vendor = store.vendor();
+    assert!(vendor.starts_with("Secret Service store"), "{vendor}");
+    assert!(
+        !vendor.contains("Mock") && !vendor.contains("Sample"),
+        "{vendor}"
+    );
+    // Nothing in the app sets keyring-core's process-wide default store, so no entry can
+    // silently land in one.
+    assert!(keyring_core::get_default_store().is_none());
+}
+
+#[test]
 fn secrets_round_trip_through_the_secret_service() {
-    let store = KeyringStore::secret_service(&service("roundtrip"))
+    let store = KeyringStore::platform(&service("roundtrip"))
         .expect("a Secret Service is running (scripts/test.sh starts one)");
     assert_eq!(store.get("device_key").expect("read"), None);
     store.set("device_key", &[0, 1, 2, 255]).expect("write");
     store.set("device_key", &[9, 8, 7]).expect("replace");
     // Another handle (the app restarted) sees the same secret.
-    let again = KeyringStore::secret_service(&service("roundtrip")).expect("store");
+    let again = KeyringStore::platform(&service("roundtrip")).expect("store");
     assert_eq!(again.get("device_key").expect("read"), Some(vec![9, 8, 7]));
     again.delete("device_key").expect("delete");
     again.delete("device_key").expect("deleting twice is fine");
@@ -30,14 +47,14 @@ fn the_device_key_is_kept_across_restarts_and_never_written_to_the_data_dir() {
     let make = || {
         Resident::new(
             SiakClient::new("http://127.0.0.1:9").expect("client"),
-            KeyringStore::secret_service(&name).expect("store"),
+            KeyringStore::platform(&name).expect("store"),
             StateDir::new(&data_dir).expect("dir"),
         )
     };
     let first = make().device_key().expect("created").public_key();
     let second = make().device_key().expect("loaded").public_key();
     assert_eq!(first, second, "the same device after a restart");
-    let pkcs8 = KeyringStore::secret_service(&name)
+    let pkcs8 = KeyringStore::platform(&name)
         .expect("store")
         .get("device_key")
         .expect("read")
@@ -46,7 +63,7 @@ fn the_device_key_is_kept_across_restarts_and_never_written_to_the_data_dir() {
         let bytes = std::fs::read(entry.expect("entry").path()).expect("file");
         assert!(!bytes.windows(pkcs8.len()).any(|w| w == pkcs8.as_slice()));
     }
-    KeyringStore::secret_service(&name)
+    KeyringStore::platform(&name)
         .expect("store")
         .delete("device_key")
         .expect("clean up");

@@ -530,3 +530,15 @@ status: RegistrationStatus | null,
  * The pending device change, for `recover`.
  */
 recovery: RecoveryView | null, };
+
+export type LinkScreen = "activate" | "recover";
+
+export type LinkView = { 
+/**
+ * The screen to open.
+ */
+screen: LinkScreen, 
+/**
+ * The code, shown as `ABCD-EFGH`.
+ */
+code: string, };

@@ -222,3 +222,20 @@ pub async fn recovery_code(server: &Server) -> String {
         .expect("code in the mail")
         .to_owned()
 }
+
+/// The app's own link (`ikd://…`) in the newest mail.
+pub async fn mail_link(server: &Server) -> String {
+    let mails: Value = reqwest::get(format!("{}/dev/outbox?limit=1", server.url))
+        .await
+        .expect("outbox")
+        .json()
+        .await
+        .expect("json");
+    mails[0]["body"]
+        .as_str()
+        .expect("body")
+        .lines()
+        .find(|l| l.starts_with("ikd://"))
+        .expect("the mail links into the app")
+        .to_owned()
+}
