@@ -28,4 +28,5 @@ pub const ALL: &[&str] = &[
     "family",
     "activity",
     "office",
+    "take_link",
 ];

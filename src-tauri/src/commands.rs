@@ -156,3 +156,9 @@ pub async fn activity(app: State<'_, Ikd>) -> Result<Vec<ActivityView>> {
 pub fn office(app: State<'_, Ikd>) -> OfficeView {
     app.office(Utc::now())
 }
+
+/// The link the OS opened the app with (after an `ikd-link` event, and once at start).
+#[tauri::command]
+pub fn take_link(app: State<'_, Ikd>) -> Result<Option<LinkView>> {
+    app.take_link()
+}

@@ -3,9 +3,12 @@
 //! opens the platform secret store and the data directory, registers the commands and, on Linux,
 //! lets WebKitGTK use the camera for the liveness selfie.
 //!
-//! Configuration: `IKD_SIAK_URL` (default `http://127.0.0.1:8080`, the mock SIAK of
-//! `scripts/run.sh`), `IKD_DATA_DIR` (default: the platform's app data directory),
-//! `IKD_KEYRING_SERVICE` (default `id.ikd.resident`; tests use their own).
+//! Configuration: `IKD_SIAK_URL` at run time, else as it was when the app was built (phones
+//! have no environment: `IKD_SIAK_URL=https://… cargo tauri android build`), else the mock SIAK
+//! of `scripts/run.sh` (`http://127.0.0.1:8080`; on Android `http://10.0.2.2:8080`, the
+//! emulator's address of the developer's machine). Release builds accept only https.
+//! `IKD_DATA_DIR` (default: the platform's app data directory), `IKD_KEYRING_SERVICE` (default
+//! `id.ikd.resident`; tests use their own).
 
 pub mod command_names;
 pub mod commands;
@@ -13,29 +16,19 @@ pub mod commands;
 use std::path::PathBuf;
 
 use ikd_client::{App, ClientError, KeyringStore, Resident, SiakClient, StateDir};
-use tauri::Manager;
+use tauri::{Emitter, Manager};
+use tauri_plugin_deep_link::DeepLinkExt;
 
 /// The app state every command receives.
 pub type Ikd = App<KeyringStore>;
 
-/// The default SIAK server (the mock started by `scripts/run.sh`).
-pub const DEFAULT_SIAK_URL: &str = "http://127.0.0.1:8080";
-
-/// The platform secret store. On Linux the Secret Service; the mobile stores are wired by the
-/// mobile issue. There is no in-memory fallback: without a secure store the app does not start.
-fn platform_store(service: &str) -> Result<KeyringStore, ClientError> {
-    #[cfg(target_os = "linux")]
-    {
-        KeyringStore::secret_service(service)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = service;
-        Err(ClientError::Storage(
-            "no secure store is wired for this platform yet".into(),
-        ))
-    }
-}
+/// The SIAK server when `IKD_SIAK_URL` is not set at run time: the one the app was built for,
+/// else the mock started by `scripts/run.sh` on the developer's machine.
+pub const DEFAULT_SIAK_URL: &str = match option_env!("IKD_SIAK_URL") {
+    Some(url) => url,
+    None if cfg!(target_os = "android") => "http://10.0.2.2:8080",
+    None => "http://127.0.0.1:8080",
+};
 
 /// Builds the app state from the environment and the data directory `default_dir`.
 pub fn open_app(default_dir: PathBuf) -> Result<Ikd, ClientError> {
@@ -53,7 +46,7 @@ pub fn open_app(default_dir: PathBuf) -> Result<Ikd, ClientError> {
 pub fn build_app(url: &str, dir: PathBuf, service: &str) -> Result<Ikd, ClientError> {
     let resident = Resident::new(
         SiakClient::new(url)?,
-        platform_store(service)?,
+        KeyringStore::platform(service)?,
         StateDir::new(dir)?,
     );
     Ok(App::new(resident))
@@ -111,6 +104,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::family,
         commands::activity,
         commands::office,
+        commands::take_link,
     ])
 }
 
@@ -136,6 +130,25 @@ fn enable_camera(window: &tauri::WebviewWindow) {
     });
 }
 
+/// Hands the links the OS opens the app with (the activation and device-change mails) to
+/// [`App::offer_link`] and tells the screens (`ikd-link` event), which then call `take_link`;
+/// the link the app was started with is kept for their first look.
+fn receive_links(handle: &tauri::AppHandle) {
+    let offer = |handle: &tauri::AppHandle, urls: &[tauri::Url]| {
+        if let Some(url) = urls.last() {
+            handle.state::<Ikd>().offer_link(url.as_str());
+            let _ = handle.emit("ikd-link", ());
+        }
+    };
+    if let Ok(Some(urls)) = handle.deep_link().get_current() {
+        offer(handle, &urls);
+    }
+    let h = handle.clone();
+    handle
+        .deep_link()
+        .on_open_url(move |event| offer(&h, &event.urls()));
+}
+
 /// Starts the app.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
@@ -147,6 +160,7 @@ pub fn run() {
         .try_init();
     let result = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_deep_link::init())
         .setup(|app| {
             let dir = app.path().app_data_dir()?;
             let ikd = open_app(dir).map_err(|e| {
@@ -154,6 +168,7 @@ pub fn run() {
                 Box::new(e) as Box<dyn std::error::Error>
             })?;
             app.manage(ikd);
+            receive_links(app.handle());
             #[cfg(target_os = "linux")]
             if let Some(window) = app.get_webview_window("main") {
                 enable_camera(&window);

@@ -78,6 +78,12 @@ fn the_ui_reaches_the_commands_and_nothing_else() {
     let info = invoke(&window, "app_info", json!({})).expect("app_info");
     assert_eq!(info["stage"], "new");
     assert_eq!(info["lang"], "id");
+    // No link opened the app: nothing to take.
+    assert_eq!(invoke(&window, "take_link", json!({})), Ok(Value::Null));
+    let state = window.state::<ikd_app_lib::Ikd>();
+    state.offer_link("ikd://activate?registration=0123456789abcdef0123456789abcdef&code=ABCDEFGH");
+    let err = invoke(&window, "take_link", json!({})).expect_err("no registration here");
+    assert_eq!(err["code"], "link_other_phone");
 
     // Live checks arrive with camelCase-free field names exactly as the generated types say.
     let check = invoke(
@@ -184,7 +190,7 @@ fn the_ui_reaches_the_commands_and_nothing_else() {
         .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
         .collect();
     assert!(!on_disk.contains("PRIVATE") && !on_disk.contains("pkcs8"));
-    let store = ikd_client::KeyringStore::secret_service(&service).expect("keyring");
+    let store = ikd_client::KeyringStore::platform(&service).expect("keyring");
     assert!(
         ikd_client::SecretStore::get(&store, "device_key")
             .expect("get")
@@ -200,10 +206,15 @@ fn the_capability_grants_exactly_the_apps_own_commands() {
     let capability: Value = serde_json::from_str(text).expect("capability JSON");
     let permissions = capability["permissions"].as_array().expect("permissions");
     let granted: Vec<&str> = permissions.iter().filter_map(Value::as_str).collect();
-    let expected: Vec<String> = ikd_app_lib::command_names::ALL
+    let mut expected: Vec<String> = ikd_app_lib::command_names::ALL
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
+    // Listening to events: the app's `ikd-link` (no deep-link plugin call is granted).
+    expected.extend([
+        "core:event:allow-listen".into(),
+        "core:event:allow-unlisten".into(),
+    ]);
     assert_eq!(granted, expected);
     // Besides those, only opening the office's links in the system's handler, scoped to the
     // schemes the channels use.

@@ -24,7 +24,7 @@ enum Command {
     #[command(subcommand)]
     Keys(commands::keys::KeysCommand),
     /// Serve the HTTP API, the operator console and the issuer keys.
-    Serve(commands::serve::ServeArgs),
+    Serve(Box<commands::serve::ServeArgs>),
     /// Print the newest mails of the local outbox as JSON lines, or (`--code`) the newest activation code.
     Outbox(commands::outbox::OutboxArgs),
 }
@@ -32,7 +32,7 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Population(command) => commands::population::run(command),
-        Command::Serve(args) => commands::serve::run(args),
+        Command::Serve(args) => commands::serve::run(*args),
         Command::Keys(command) => commands::keys::run(command),
         Command::Outbox(args) => commands::outbox::run(args),
     }
