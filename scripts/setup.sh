@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian (bookworm or later) machine, skipping what
 # is already there. Safe to run again. Used by scripts/run.sh and scripts/test.sh.
+# `--mobile` (scripts/test.sh) adds what the Android and iOS type-checks need: clang, llvm and the
+# arm64 C headers for ring's C, and the two Rust targets (scripts/check-mobile.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 APT_PACKAGES=(build-essential pkg-config ca-certificates curl dbus-daemon gnome-keyring
   libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver imagemagick chromium)
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
+mobile=false
+[ "${1:-}" = "--mobile" ] && mobile=true
+$mobile && APT_PACKAGES+=(clang llvm libc6-dev-arm64-cross)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -39,6 +44,11 @@ if command -v rustup >/dev/null 2>&1; then
   for c in rustfmt clippy; do
     rustup component list --installed 2>/dev/null | grep -q "^$c" || { log "adding $c"; rustup component add "$c"; }
   done
+  if $mobile; then
+    for t in aarch64-linux-android aarch64-apple-ios; do
+      rustup target list --installed 2>/dev/null | grep -qx "$t" || { log "adding the Rust target $t"; rustup target add "$t"; }
+    done
+  fi
 fi
 
 # cargo-nextest runs the test suite; tauri-driver drives the real app over WebDriver.

@@ -18,7 +18,7 @@ finish() {
 trap finish EXIT
 
 step "setup"
-bash scripts/setup.sh
+bash scripts/setup.sh --mobile
 
 step "web UI: type check, build, size budget"
 (cd ui && npm run --silent check && npm run --silent build -- --logLevel warn && npm run --silent size)
@@ -30,6 +30,9 @@ step "cargo clippy (all targets, all features, warnings are errors)"
 # With the test features on, every line is linted (the one `cfg(not(feature))` line is checked
 # with default features by the mobile type-checks below).
 cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+step "Android and iOS type-checks (ikd-client, ikd-app; default features, warnings are errors)"
+bash scripts/check-mobile.sh
 
 step "doc tests"
 cargo test --workspace --doc --all-features --locked

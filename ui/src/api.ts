@@ -2,6 +2,7 @@
 // these only carry arguments (camelCase) and results. Every rejection is a `UiError` whose message
 // is already in the resident's language.
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import { openUrl } from '@tauri-apps/plugin-opener';
 import type {
   ActivityView,
@@ -9,6 +10,7 @@ import type {
   CardView,
   Draft,
   FamilyView,
+  LinkView,
   LivenessProgress,
   LivenessResult,
   LivenessSession,
@@ -103,3 +105,8 @@ export async function openExternal(href: string): Promise<void> {
     throw toUiError(err);
   }
 }
+
+/** The mail link the phone opened the app with, once (checked in Rust); null when none. */
+export const takeLink = (): Promise<LinkView | null> => call('take_link');
+/** Calls `handler` whenever a mail link opens the app while it runs (`ikd-link` event). */
+export const onLink = (handler: () => void): Promise<() => void> => listen('ikd-link', handler);

@@ -106,6 +106,7 @@ export class App {
       window.addEventListener('popstate', (ev) => this.router.onPopState(ev.state));
       document.addEventListener('visibilitychange', () => this.onVisibility());
       window.addEventListener('online', () => void this.reconnect(true));
+      api.onLink(() => void this.openLink()).catch(() => undefined);
     }
     this.loading();
     try {
@@ -133,6 +134,40 @@ export class App {
       default:
         this.router.reset('welcome');
     }
+    await this.openLink();
+  }
+
+  /** The code from a mail link, for the activation or device-change screen to fill in once. */
+  private linkCode: string | null = null;
+
+  /** The mail link's code, once (the screen fills it in). */
+  takeLinkCode(): string | null {
+    const code = this.linkCode;
+    this.linkCode = null;
+    return code;
+  }
+
+  /**
+   * A mail link opened the app: Rust checks it is this phone's, then the screen it names opens
+   * with the code filled in (the resident still chooses the PIN and confirms). A link for another
+   * phone, or a damaged one, is explained instead.
+   */
+  async openLink(): Promise<void> {
+    let link;
+    try {
+      link = await api.takeLink();
+    } catch (err) {
+      this.showError(err);
+      return;
+    }
+    if (!link) return;
+    this.linkCode = link.code;
+    if (link.screen === 'activate') {
+      this.router.reset('status', 'activate');
+    } else {
+      this.router.reset('welcome', 'recover-confirm');
+    }
+    this.notify(t('link_code_filled'));
   }
 
   /** Unlocked: back to the screen that was open, or Home. */

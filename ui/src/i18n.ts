@@ -119,6 +119,7 @@ const id = {
   pin_rules_title: 'Aturan PIN',
   activate: 'Aktifkan',
   activated: 'Akun sudah aktif.',
+  link_code_filled: 'Kode dari email sudah diisi. Buat PIN baru untuk melanjutkan.',
 
   unlock_title: 'Masukkan PIN',
   unlock_lead: 'PIN diminta setiap kali aplikasi dibuka.',
@@ -319,6 +320,7 @@ const en: Record<Key, string> = {
   pin_rules_title: 'PIN rules',
   activate: 'Activate',
   activated: 'The account is active.',
+  link_code_filled: 'The code from the email is filled in. Choose a new PIN to continue.',
 
   unlock_title: 'Enter your PIN',
   unlock_lead: 'The PIN is asked every time the app opens.',

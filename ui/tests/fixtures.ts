@@ -169,6 +169,11 @@ export function fixtures(lang: Lang) {
     pin_locked: pick(lang, 'Terlalu banyak PIN salah. PIN dikunci sementara.', 'Too many wrong PINs. The PIN is locked for a while.'),
     locked: pick(lang, 'Masukkan PIN terlebih dahulu.', 'Enter your PIN first.'),
     offline: pick(lang, 'Tidak ada koneksi internet. Coba lagi saat tersambung.', 'No internet connection. Try again once connected.'),
+    link_other_phone: pick(
+      lang,
+      'Tautan ini untuk pendaftaran atau ganti perangkat di ponsel lain. Buka email di ponsel yang Anda pakai mendaftar, atau ketik kodenya di sana.',
+      'This link is for a registration or device change on another phone. Open the email on the phone you used, or type the code there.',
+    ),
     nik_not_found: pick(lang, 'NIK tidak ditemukan di data kependudukan.', 'The NIK is not in the population records.'),
     activation_code_wrong: pick(lang, 'Kode aktivasi salah atau kedaluwarsa.', 'The activation code is wrong or expired.'),
     profile_unknown: pick(lang, 'Pilihan data yang ditampilkan tidak dikenal (age17, basic atau full).', 'Unknown disclosure choice (age17, basic or full).'),
@@ -325,6 +330,8 @@ export interface Scenario {
   finishErrors?: string[];
   /** The mock keeps every frame's bytes (`__ikdMock.frame(i)`), not only their length. */
   keepFrames?: boolean;
+  /** The mail link the app was opened with: what take_link() answers (a view or an error code). */
+  link?: { screen: 'activate' | 'recover'; code: string } | { error: string };
 }
 
 export function mockConfig(scenario: Scenario) {

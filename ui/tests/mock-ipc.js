@@ -32,6 +32,10 @@ function installMock(cfg) {
       frames: [],
       finishCalls: 0,
       released: false,
+      // The mail link waiting for take_link (the app was opened with it).
+      link: cfg.link || null,
+      // Event listeners (`listen`): name per handler id.
+      listeners: {},
     };
   }
   // The raw bytes of each frame (only with cfg.keepFrames; not kept across a reload).
@@ -166,7 +170,7 @@ function installMock(cfg) {
     },
     recovery_confirm: (a) => {
       if (s.stage !== 'recovering') throw err('liveness_no_attempt');
-      if (a.code.trim().toUpperCase() !== cfg.recoveryCode) throw err('recovery_code_wrong');
+      if (a.code.replace(/[\s-]/g, '').toUpperCase() !== cfg.recoveryCode) throw err('recovery_code_wrong');
       s.stage = 'activated';
       s.unlocked = true;
       s.pin = a.pin;
@@ -191,7 +195,7 @@ function installMock(cfg) {
       return info();
     },
     activate: (a) => {
-      if (a.code.trim().toUpperCase() !== cfg.activationCode) throw err('activation_code_wrong');
+      if (a.code.replace(/[\s-]/g, '').toUpperCase() !== cfg.activationCode) throw err('activation_code_wrong');
       s.stage = 'activated';
       s.unlocked = true;
       s.pin = a.pin;
@@ -256,6 +260,19 @@ function installMock(cfg) {
       return fx().activity;
     },
     office: () => (cfg.national ? fx().officeNational : fx().office),
+    take_link: () => {
+      const link = s.link;
+      s.link = null;
+      if (!link) return null;
+      if (link.error) throw err(link.error);
+      return link;
+    },
+    // Tauri's event API (`listen`), granted for the app's own `ikd-link` event.
+    'plugin:event|listen': (a) => {
+      s.listeners[a.handler] = a.event;
+      return a.handler;
+    },
+    'plugin:event|unlisten': () => null,
     // The opener plugin, with the capability's scope (src-tauri/capabilities/main.json).
     'plugin:opener|open_url': (a) => {
       if (!/^(https?:\/\/|mailto:|tel:|sms:)/.test(a.url)) throw 'Not allowed to open url ' + a.url;
@@ -267,6 +284,14 @@ function installMock(cfg) {
     calls: () => s.calls,
     state: () => s,
     reset: () => sessionStorage.removeItem(KEY),
+    /** A mail link opens the running app: the shell's `ikd-link` event. */
+    openLink: (link) => {
+      s.link = link;
+      save();
+      for (const [id, name] of Object.entries(s.listeners)) {
+        if (name === 'ikd-link' && window['_' + id]) window['_' + id]({ event: name, id: Number(id), payload: null });
+      }
+    },
     /** Lets a held (`...`) script entry go on. */
     release: () => {
       s.released = true;

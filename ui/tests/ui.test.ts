@@ -344,6 +344,52 @@ describe('activation', () => {
   });
 });
 
+describe('mail links (activation and device change)', () => {
+  const shown = (code: string) => `${code.slice(0, 4)}-${code.slice(4)}`;
+
+  it('a link the app was opened with fills the activation code; the PIN is still chosen', async () => {
+    const page = await start({ stage: 'registered', regState: 'approved', link: { screen: 'activate', code: shown(ACTIVATION_CODE) } });
+    await screen(page, 'activate');
+    expect(await page.inputValue('#activation-code')).toBe(shown(ACTIVATION_CODE));
+    await waitText(page, '[role=status]', 'Kode dari email sudah diisi');
+    expect(await page.locator('[data-testid=activate]').isDisabled()).toBe(true);
+    expect(await count(page, 'activate')).toBe(0);
+    // Back goes to the registration's status: the link never abandons it.
+    await back(page);
+    await screen(page, 'status');
+    await page.click('[data-testid=to-activation]');
+    await screen(page, 'activate');
+    await page.fill('#activation-code', shown(ACTIVATION_CODE));
+    await page.fill('#pin', PIN);
+    await page.fill('#pin-confirm', PIN);
+    await page.locator('[data-testid=activate]:not([disabled])').waitFor();
+    await page.click('[data-testid=activate]');
+    await screen(page, 'home');
+  });
+
+  it('a link arriving while the app runs opens the device-change confirmation with its code', async () => {
+    const page = await start({ stage: 'recovering' });
+    await screen(page, 'recover-confirm');
+    expect(await page.inputValue('#recovery-code')).toBe('');
+    await page.evaluate((code) => (window as unknown as { __ikdMock: { openLink(l: unknown): void } }).__ikdMock.openLink({ screen: 'recover', code }), shown(RECOVERY_CODE));
+    await page.waitForFunction(() => (document.querySelector('#recovery-code') as HTMLInputElement | null)?.value !== '');
+    expect(await page.inputValue('#recovery-code')).toBe(shown(RECOVERY_CODE));
+    expect(await count(page, 'take_link')).toBe(2);
+    await page.fill('#recovery-pin', PIN);
+    await page.fill('#recovery-pin-confirm', PIN);
+    await page.locator('[data-testid=recover-confirm]:not([disabled])').waitFor();
+    await page.click('[data-testid=recover-confirm]');
+    await screen(page, 'home');
+  });
+
+  it('a link for another phone is explained and leaves the screen as it was', async () => {
+    const page = await start({ stage: 'registered', regState: 'awaiting_operator_scan', link: { error: 'link_other_phone' } });
+    await screen(page, 'status');
+    await waitText(page, '[role=alert]', fx.msg.link_other_phone);
+    expect(await count(page, 'activate')).toBe(0);
+  });
+});
+
 describe('PIN unlock', () => {
   it('shows the wrong-PIN message, then the lockout countdown, then allows again', async () => {
     const page = await start({ stage: 'activated', lockAfter: 3, retryAfter: 5 }, SIZES[0], { clock: true });

@@ -313,6 +313,7 @@ export function activateScreen(ctx: Ctx): void {
     update();
   });
   code.input.addEventListener('input', update);
+  code.input.value = app.takeLinkCode() ?? '';
   const form = h('form', { novalidate: true, class: 'form' }, code.wrap, pins.pin.wrap, pins.confirm.wrap, pins.rules, h('div', { class: 'actions' }, submit));
   ctx.root.append(h('p', { class: 'lead' }, t('activate_lead')), form);
   form.addEventListener('submit', (ev) => {

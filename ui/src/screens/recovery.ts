@@ -96,6 +96,7 @@ export function recoverConfirmScreen(ctx: Ctx): void {
     update();
   });
   code.input.addEventListener('input', update);
+  code.input.value = app.takeLinkCode() ?? '';
   const restart = button(t('recover_restart'), { class: 'secondary', 'data-testid': 'recover-restart', onclick: () => app.router.push('recover') }, 'refresh');
   const form = h('form', { novalidate: true, class: 'form' }, code.wrap, pins.pin.wrap, pins.confirm.wrap, pins.rules, h('div', { class: 'actions' }, submit));
   const sentLine = h('p', { 'data-testid': 'recovery-sent' }, sent);
