@@ -10,9 +10,6 @@
 # mobile/ios-check-sdk (TargetConditionals.h and three libc declarations) as the SDK. The objects
 # are never linked: only the Rust is checked, with default features, so this also checks the
 # code the test features replace.
-#
-# TAURI_ANDROID_PROJECT_PATH=src-tauri/gen/android makes the deep-link plugin rewrite its
-# intent filters into the committed AndroidManifest.xml (do that after changing its config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
