@@ -94,20 +94,29 @@ pub async fn operator_approves(server: &Server, registration_id: &str, qr: &str)
         .await
         .expect("approve");
     assert!(approved.status().is_success());
-    let mails: Value = http
-        .get(format!("{}/dev/outbox?limit=1", server.url))
-        .send()
+    newest_mail_line(server, "Kode aktivasi: ").await
+}
+
+/// The newest mail in the server's outbox.
+pub async fn newest_mail(server: &Server) -> Value {
+    let mails: Value = reqwest::get(format!("{}/dev/outbox?limit=1", server.url))
         .await
         .expect("outbox")
         .json()
         .await
         .expect("json");
-    mails[0]["body"]
+    mails[0].clone()
+}
+
+/// What follows `prefix` on the first line of the newest mail that starts with it.
+async fn newest_mail_line(server: &Server, prefix: &str) -> String {
+    let mail = newest_mail(server).await;
+    mail["body"]
         .as_str()
         .expect("body")
         .lines()
-        .find_map(|l| l.strip_prefix("Kode aktivasi: "))
-        .expect("code in the mail")
+        .find_map(|l| l.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("a line starting {prefix:?} in {mail}"))
         .to_owned()
 }
 
@@ -207,35 +216,12 @@ pub async fn register_with_selfie<S: ikd_client::SecretStore>(
 
 /// The code of the newest device-change mail.
 pub async fn recovery_code(server: &Server) -> String {
-    let mails: Value = reqwest::get(format!("{}/dev/outbox?limit=1", server.url))
-        .await
-        .expect("outbox")
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(mails[0]["kind"], "device_change_code", "{mails}");
-    mails[0]["body"]
-        .as_str()
-        .expect("body")
-        .lines()
-        .find_map(|l| l.strip_prefix("Kode: "))
-        .expect("code in the mail")
-        .to_owned()
+    let mail = newest_mail(server).await;
+    assert_eq!(mail["kind"], "device_change_code", "{mail}");
+    newest_mail_line(server, "Kode: ").await
 }
 
 /// The app's own link (`ikd://…`) in the newest mail.
 pub async fn mail_link(server: &Server) -> String {
-    let mails: Value = reqwest::get(format!("{}/dev/outbox?limit=1", server.url))
-        .await
-        .expect("outbox")
-        .json()
-        .await
-        .expect("json");
-    mails[0]["body"]
-        .as_str()
-        .expect("body")
-        .lines()
-        .find(|l| l.starts_with("ikd://"))
-        .expect("the mail links into the app")
-        .to_owned()
+    format!("ikd://{}", newest_mail_line(server, "ikd://").await)
 }
