@@ -2,7 +2,8 @@
 // tauri-driver + WebKitWebDriver) against a real siak-mock on 127.0.0.1:0:
 // register → liveness (the app built with the synthetic test camera: a live face that follows the
 // server's challenge, analysed in Rust, re-checked by the server) → the operator approves the
-// scanned registration QR → activation code from the outbox → activate with a PIN → KTP Digital
+// scanned registration QR → the approval mail's `ikd://activate?…` link starts the app (as a desktop
+// opens a deep link) at the activation with the code filled in → activate with a PIN → KTP Digital
 // QR read out of the page and verified offline by `ikd verify` → change PIN → restart: old PIN
 // refused, 3 wrong PINs lock, unlock after the lock → Layanan & Pengaduan of the resident's office
 // → release device.
@@ -72,10 +73,11 @@ async function shot(_session, name) {
   execFileSync('import', ['-window', 'root', '-crop', '390x844+0+0', '+repage', file]);
 }
 
-async function launchApp() {
+/** Starts the app; `args` as a desktop gives them (a deep link is the only argument). */
+async function launchApp(args = []) {
   return Session.create(driverUrl, {
     browserName: 'wry',
-    'tauri:options': { application: join(bin, 'ikd-app') },
+    'tauri:options': { application: join(bin, 'ikd-app'), args },
   });
 }
 
@@ -189,13 +191,18 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     await operator(`/v1/operator/registrations/${registrationId}/approve`, { registration_qr: registrationQr }, token);
     await app.until('approved', async () => (await app.attribute('[data-testid=status]', 'data-state')) === 'approved', 30000);
     await shot(app, 'status-approved');
-    await app.click('[data-testid=to-activation]');
 
-    // The code from the outbox, a PIN typed twice.
+    // The resident taps the link in the approval mail: the desktop starts the app with it (on a
+    // phone the OS hands it over); the activation opens with the mail's code filled in.
     const code = siakMock('outbox', '--code').trim();
     assert.match(code, /^[A-Z0-9-]{8,9}$/);
-    await app.screen('activate');
-    await app.type('#activation-code', code);
+    const mail = JSON.parse(siakMock('outbox', '--limit', '1').trim().split('\n')[0]);
+    const link = mail.body.split('\n').find((l) => l.startsWith('ikd://activate?'));
+    assert.ok(link, `the approval mail links into the app: ${mail.body}`);
+    await app.delete();
+    app = await launchApp([link]);
+    await app.screen('activate', 60000);
+    await app.until('the code from the link', async () => (await app.exec('return document.querySelector("#activation-code").value')) === code);
     await app.type('#pin', '123456');
     await app.until('a weak PIN explained', async () => (await app.text('#pin-error')).length > 0);
     assert.equal(await app.enabled('[data-testid=activate]'), false);
