@@ -17,14 +17,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # Warnings are errors for the workspace's crates (dependencies' warnings are capped by cargo).
 export RUSTFLAGS="${RUSTFLAGS:-} -D warnings"
 
-echo "==> cargo check --target aarch64-linux-android (ikd-client, ikd-app)"
+# One cargo run for both targets: the build scripts and proc macros they share are built once,
+# and both cores stay busy.
+echo "==> cargo check --target aarch64-linux-android --target aarch64-apple-ios (ikd-client, ikd-app)"
 CC_aarch64_linux_android=clang \
 CFLAGS_aarch64_linux_android="--target=aarch64-linux-android24 -isystem /usr/aarch64-linux-gnu/include" \
 AR_aarch64_linux_android=llvm-ar \
-  cargo check --locked -p ikd-client -p ikd-app --target aarch64-linux-android
-
-echo "==> cargo check --target aarch64-apple-ios (ikd-client, ikd-app)"
 SDKROOT="$PWD/mobile/ios-check-sdk" \
 CC_aarch64_apple_ios=clang \
 AR_aarch64_apple_ios=llvm-ar \
-  cargo check --locked -p ikd-client -p ikd-app --target aarch64-apple-ios
+  cargo check --locked -p ikd-client -p ikd-app --target aarch64-linux-android --target aarch64-apple-ios
