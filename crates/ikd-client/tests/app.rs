@@ -354,13 +354,13 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
     let holder = eligible(&server);
     let first = app(&server, "phone-first");
     let phone = next_phone();
-    let status = register_with_selfie(&first, &holder.nik, "warga@example.id", &phone, now)
-        .await
-        .expect("registered");
-    let code = operator_approves(
+    let code = approved_with_selfie(
+        &first,
         &server,
-        &status.registration_id,
-        status.qr_text.as_deref().expect("qr"),
+        &holder.nik,
+        "warga@example.id",
+        &phone,
+        now,
     )
     .await;
     first.activate(&code, PIN, now).await.expect("activated");
@@ -410,15 +410,7 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
     let now = Utc::now();
     let email = "pindah@example.id";
     let old = app(&server, "old-phone");
-    let status = register_with_selfie(&old, &resident.nik, email, "081234567871", now)
-        .await
-        .expect("registered");
-    let code = operator_approves(
-        &server,
-        &status.registration_id,
-        status.qr_text.as_deref().expect("qr"),
-    )
-    .await;
+    let code = approved_with_selfie(&old, &server, &resident.nik, email, "081234567871", now).await;
     old.activate(&code, PIN, now).await.expect("activated");
     old.lock().await;
 
@@ -500,19 +492,13 @@ async fn the_approval_mails_link_opens_activation_with_the_code_on_the_registeri
     let resident = eligible(&server);
     let now = Utc::now();
     let phone = app(&server, "registering-phone");
-    let status = register_with_selfie(
+    let code = approved_with_selfie(
         &phone,
+        &server,
         &resident.nik,
         "tautan@example.id",
         "081234567872",
         now,
-    )
-    .await
-    .expect("registered");
-    let code = operator_approves(
-        &server,
-        &status.registration_id,
-        status.qr_text.as_deref().expect("qr"),
     )
     .await;
     let link = mail_link(&server).await;

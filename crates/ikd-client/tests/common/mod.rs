@@ -214,6 +214,27 @@ pub async fn register_with_selfie<S: ikd_client::SecretStore>(
     Ok(result.status.expect("a registration status"))
 }
 
+/// Registers through the app's screens (selfie included) and has the operator approve; returns
+/// the activation code of the approval mail.
+pub async fn approved_with_selfie<S: ikd_client::SecretStore>(
+    app: &ikd_client::App<S>,
+    server: &Server,
+    nik: &str,
+    email: &str,
+    phone: &str,
+    now: chrono::DateTime<Utc>,
+) -> String {
+    let status = register_with_selfie(app, nik, email, phone, now)
+        .await
+        .expect("registered");
+    operator_approves(
+        server,
+        &status.registration_id,
+        status.qr_text.as_deref().expect("qr"),
+    )
+    .await
+}
+
 /// The code of the newest device-change mail.
 pub async fn recovery_code(server: &Server) -> String {
     let mail = newest_mail(server).await;
