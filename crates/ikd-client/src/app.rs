@@ -319,40 +319,33 @@ impl<S: SecretStore> App<S> {
     /// nothing changes: the resident still confirms with a new PIN.
     pub fn open_link(&self, url: &str) -> Result<LinkView, UiError> {
         let host = self.resident.client().app_link_host();
-        let link = ikd_core::link::parse(url, host.as_deref())
-            .map_err(|e| self.err(ClientError::invalid(&e)))?;
+        let link =
+            ikd_core::link::parse(url, host).map_err(|e| self.err(ClientError::invalid(&e)))?;
         let state = self.resident.state().map_err(|e| self.err(e))?;
-        match link {
-            Link::Activate { registration, code } => {
-                if state.activated {
-                    return Err(self.refusal(&LINK_ALREADY_ACTIVE));
-                }
-                let ours = state
-                    .registration_id
-                    .as_deref()
-                    .is_some_and(|id| id.eq_ignore_ascii_case(&registration));
-                if !ours {
-                    return Err(self.refusal(&LINK_OTHER_PHONE));
-                }
-                Ok(LinkView {
-                    screen: LinkScreen::Activate,
-                    code: code.to_string(),
-                })
+        let (screen, waiting, id, code) = match link {
+            Link::Activate { .. } if state.activated => {
+                return Err(self.refusal(&LINK_ALREADY_ACTIVE));
             }
-            Link::Recover { recovery, code } => {
-                let ours = state
-                    .recovery
-                    .as_ref()
-                    .is_some_and(|r| r.id.eq_ignore_ascii_case(&recovery));
-                if !ours {
-                    return Err(self.refusal(&LINK_OTHER_PHONE));
-                }
-                Ok(LinkView {
-                    screen: LinkScreen::Recover,
-                    code: code.to_string(),
-                })
-            }
+            Link::Activate { registration, code } => (
+                LinkScreen::Activate,
+                state.registration_id.as_deref(),
+                registration,
+                code,
+            ),
+            Link::Recover { recovery, code } => (
+                LinkScreen::Recover,
+                state.recovery.as_ref().map(|r| r.id.as_str()),
+                recovery,
+                code,
+            ),
+        };
+        if !waiting.is_some_and(|w| w.eq_ignore_ascii_case(&id)) {
+            return Err(self.refusal(&LINK_OTHER_PHONE));
         }
+        Ok(LinkView {
+            screen,
+            code: code.to_string(),
+        })
     }
 
     /// Keeps a link the phone opened the app with (the shell calls this from the OS's deep-link

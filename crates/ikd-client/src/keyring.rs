@@ -39,8 +39,8 @@ compile_error!(
 pub struct KeyringStore {
     store: Arc<CredentialStore>,
     service: String,
-    /// Per-entry options of the store (the iOS access policy).
-    modifiers: Vec<(&'static str, &'static str)>,
+    /// Per-entry options of the store (the iOS access policy); `None` when there are none.
+    modifiers: Option<HashMap<&'static str, &'static str>>,
 }
 
 fn failure(e: Error) -> ClientError {
@@ -65,23 +65,26 @@ impl KeyringStore {
         #[cfg(target_os = "linux")]
         let (store, modifiers): (Arc<CredentialStore>, _) = (
             dbus_secret_service_keyring_store::Store::new().map_err(failure)?,
-            Vec::new(),
+            None,
         );
         #[cfg(target_os = "android")]
         let (store, modifiers): (Arc<CredentialStore>, _) = (
             // Needs the NDK context Tauri's Android activity sets up before the app starts.
             android_native_keyring_store::Store::new().map_err(failure)?,
-            Vec::new(),
+            None,
         );
         #[cfg(target_os = "ios")]
         let (store, modifiers): (Arc<CredentialStore>, _) = (
             apple_native_keyring_store::protected::Store::new().map_err(failure)?,
-            vec![("access-policy", "WhenUnlockedThisDeviceOnly")],
+            Some(HashMap::from([(
+                "access-policy",
+                "WhenUnlockedThisDeviceOnly",
+            )])),
         );
         #[cfg(target_os = "macos")]
         let (store, modifiers): (Arc<CredentialStore>, _) = (
             apple_native_keyring_store::keychain::Store::new().map_err(failure)?,
-            Vec::new(),
+            None,
         );
         Ok(KeyringStore {
             store,
@@ -97,10 +100,8 @@ impl KeyringStore {
     }
 
     fn entry(&self, name: &str) -> Result<Entry, ClientError> {
-        let modifiers: HashMap<&str, &str> = self.modifiers.iter().copied().collect();
-        let modifiers = (!modifiers.is_empty()).then_some(&modifiers);
         self.store
-            .build(&self.service, name, modifiers)
+            .build(&self.service, name, self.modifiers.as_ref())
             .map_err(failure)
     }
 }

@@ -30,6 +30,8 @@ const BACKOFF: [Duration; 3] = [
 #[derive(Debug, Clone)]
 pub struct SiakClient {
     base: String,
+    /// See [`SiakClient::app_link_host`].
+    app_link_host: Option<String>,
     http: reqwest::Client,
 }
 
@@ -100,7 +102,10 @@ impl SiakClient {
     /// anything but https, and their HTTP client refuses it too (redirects included).
     pub fn new(base: &str) -> Result<Self, ClientError> {
         let release = !cfg!(debug_assertions);
-        check_server_url(base, !release).map_err(|e| ClientError::invalid(&e))?;
+        let url = check_server_url(base, !release).map_err(|e| ClientError::invalid(&e))?;
+        let app_link_host = (url.scheme() == "https")
+            .then(|| url.host_str().map(str::to_owned))
+            .flatten();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(20))
@@ -109,17 +114,15 @@ impl SiakClient {
             .map_err(|e| ClientError::Offline(e.to_string()))?;
         Ok(SiakClient {
             base: base.trim().trim_end_matches('/').to_owned(),
+            app_link_host,
             http,
         })
     }
 
     /// The domain of the server's app links (`https://<domain>/app/…` in its mails): the server's
     /// own host when it is reached over https.
-    pub fn app_link_host(&self) -> Option<String> {
-        reqwest::Url::parse(&self.base)
-            .ok()
-            .filter(|u| u.scheme() == "https")
-            .and_then(|u| u.host_str().map(str::to_owned))
+    pub fn app_link_host(&self) -> Option<&str> {
+        self.app_link_host.as_deref()
     }
 
     /// The server's base URL.
@@ -375,7 +378,7 @@ mod tests {
     #[test]
     fn app_links_are_on_the_servers_own_https_domain() {
         let https = SiakClient::new("https://SIAK.example.id/").expect("client");
-        assert_eq!(https.app_link_host().as_deref(), Some("siak.example.id"));
+        assert_eq!(https.app_link_host(), Some("siak.example.id"));
         let mock = SiakClient::new("http://127.0.0.1:8080").expect("debug build");
         assert_eq!(mock.app_link_host(), None);
     }

@@ -13,7 +13,7 @@ use ikd_core::link::{APP_LINK_PREFIX, Link};
 use serde_json::json;
 
 use super::AppState;
-use super::console::render::escape;
+use super::console::escape;
 use super::problem::ApiError;
 
 /// The app's package name (Android) and bundle id (iOS).

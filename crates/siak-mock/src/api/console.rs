@@ -25,7 +25,7 @@ use super::registration::RegistrationView;
 use super::session::token_hash;
 use super::state::AppState;
 
-pub(crate) mod render;
+mod render;
 
 pub use render::escape;
 use render::{Banner, keep, login_page, tr};

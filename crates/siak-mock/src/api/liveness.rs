@@ -203,13 +203,13 @@ pub fn refuse_replay(
     Ok(())
 }
 
-/// Stores the frames of passed evidence inside the caller's transaction, refusing a replay.
+/// Stores the frames of passed evidence inside the caller's transaction (after
+/// [`refuse_replay`] in the same transaction).
 pub fn store_frames(
     tx: &Transaction<'_>,
     challenge_id: &str,
     verified: &VerifiedEvidence,
 ) -> Result<(), ApiError> {
-    refuse_replay(tx, verified)?;
     let id = challenge_id.to_ascii_lowercase();
     for (i, f) in verified.frames.iter().enumerate() {
         tx.execute(

@@ -99,6 +99,7 @@ pub async fn start(
         .db(move |store| {
             let tx = store.connection_mut().transaction()?;
             let challenge = evidence.challenge_id.to_ascii_lowercase();
+            super::liveness::refuse_replay(&tx, &verified)?;
             super::liveness::store_frames(&tx, &challenge, &verified)?;
             tx.execute(
                 "INSERT INTO recoveries (id, nik, device_key, challenge_id, code_hash, expires_at, created_at)
