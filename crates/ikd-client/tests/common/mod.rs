@@ -180,7 +180,8 @@ pub fn camera_frames(actions: &[&str], challenge_id: &str) -> Vec<(u32, Vec<u8>)
         .collect();
     // A new face picture per challenge: the server refuses frames it has seen before.
     let seed = u64::from_str_radix(&challenge_id[..12], 16).expect("hex id");
-    ikd_core::liveness::synthetic::key_frames(&actions, seed)
+    ikd_core::liveness::synthetic::completing_key_frames(&actions, seed)
+        .expect("the synthetic face is followed")
         .into_iter()
         .map(|(t, frame)| {
             let rgba = frame
