@@ -30,6 +30,8 @@ pub struct ServerConfig {
     pub operator_password: String,
     /// The public domain of the mails' app links and the apps it may open.
     pub app_links: api::app_links::AppLinks,
+    /// How long liveness pictures are kept after their case ended.
+    pub frame_retention: chrono::TimeDelta,
 }
 
 impl ServerConfig {
@@ -69,9 +71,11 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     // Scripts and tests read this first line to find the server.
     println!("listening on http://{addr}");
     tracing::info!(%addr, db = %config.db.display(), smtp = config.smtp.is_some(), "siak-mock serving");
+    let purge = tokio::spawn(api::retention::run(state.clone(), config.frame_retention));
     axum::serve(listener, api::router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    purge.abort();
     tracing::info!("siak-mock stopped");
     Ok(())
 }

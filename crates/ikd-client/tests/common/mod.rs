@@ -33,6 +33,7 @@ pub async fn start_server(name: &str) -> Server {
         smtp: None,
         operator_password: "pw".into(),
         app_links: Default::default(),
+        frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
     };
     let state = tokio::task::spawn_blocking({
         let config = config.clone();

@@ -214,6 +214,7 @@ fn main() -> anyhow::Result<()> {
         smtp: None,
         operator_password: OPERATOR_PASSWORD.into(),
         app_links: Default::default(),
+        frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
     };
     let started = Instant::now();
     let state = build_state(&config, Clock::System)?;

@@ -412,6 +412,14 @@ pub async fn liveness_frame(
                 "There is no such selfie frame.",
             )
         })?;
+    if jpeg.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "liveness_frame_deleted",
+            "Gambar bingkai swafoto ini sudah dihapus: gambar disimpan hanya selama masa retensi setelah pengajuan selesai.",
+            "The picture of this selfie frame was deleted: pictures are kept only for the retention period after the case ended.",
+        ));
+    }
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "image/jpeg"),

@@ -13,6 +13,7 @@ pub mod operator;
 pub mod problem;
 pub mod recovery;
 pub mod registration;
+pub mod retention;
 pub mod session;
 pub mod state;
 pub mod verify;

@@ -73,6 +73,12 @@ pub struct ServeArgs {
     /// (comma-separated).
     #[arg(long, env = "SIAK_MOCK_APPLE_APP_ID", value_delimiter = ',')]
     apple_app_id: Vec<String>,
+    /// Days the pictures of a liveness check are kept after its case ended (registration
+    /// decided, device change used or expired); pending registrations keep theirs.
+    #[arg(long, env = "SIAK_MOCK_FRAME_RETENTION_DAYS",
+          default_value_t = siak_mock::api::retention::DEFAULT_FRAME_RETENTION.num_days() as u32,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    frame_retention_days: u32,
 }
 
 impl ServeArgs {
@@ -101,6 +107,7 @@ impl ServeArgs {
             smtp,
             operator_password: self.operator_password,
             app_links,
+            frame_retention: chrono::TimeDelta::days(i64::from(self.frame_retention_days)),
         })
     }
 }

@@ -146,17 +146,28 @@ async fn frames_sent_before_are_a_replay_even_under_a_new_challenge_and_key() {
     // Another resident's modified app re-signs the same frames for a challenge that happens to
     // ask the same movements.
     let other = Device::new(44, &residents[1]);
-    assert_ne!(other.nik, first.nik);
+    let r = replay_by(&app, &other, &actions, &evidence).await;
+    problem(r, StatusCode::CONFLICT, "liveness_evidence_replayed").await;
+}
+
+/// `by` (another resident's modified app) re-signs the frames of `evidence`, which answered a
+/// challenge of `actions`, for a new challenge asking the same movements, and registers with them.
+async fn replay_by(
+    app: &TestApp,
+    by: &Device,
+    actions: &[Action],
+    evidence: &Value,
+) -> reqwest::Response {
     let mut same = None;
     for _ in 0..3000 {
-        let c = other.liveness_challenge(&app, "register").await;
+        let c = by.liveness_challenge(app, "register").await;
         if actions_of(&c) == actions {
             same = Some(c);
             break;
         }
     }
     let same = same.expect("156 possible challenges: one repeats within 3000 draws");
-    let old: LivenessEvidence = serde_json::from_value(evidence).expect("evidence");
+    let old: LivenessEvidence = serde_json::from_value(evidence.clone()).expect("evidence");
     let frames: Vec<_> = old
         .frames
         .iter()
@@ -169,12 +180,85 @@ async fn frames_sent_before_are_a_replay_even_under_a_new_challenge_and_key() {
         })
         .collect();
     let resigned = ikd_core::liveness::sign_evidence(
-        &other.key,
-        &other.nik,
+        &by.key,
+        &by.nik,
         same["challenge_id"].as_str().expect("id"),
         &frames,
     );
-    let r = register_with(&app, &other, serde_json::to_value(resigned).expect("json")).await;
+    register_with(app, by, serde_json::to_value(resigned).expect("json")).await
+}
+
+#[tokio::test]
+async fn pictures_are_deleted_after_the_retention_but_pending_cases_keep_theirs_and_replays_stay_refused()
+ {
+    let app = spawn_app().await;
+    let residents = app.residents(SampleReason::Eligible, 3);
+    // One registration approved today, one still waiting for its operator.
+    let decided = Device::new(46, &residents[0]);
+    let challenge = decided.liveness_challenge(&app, "register").await;
+    let actions = actions_of(&challenge);
+    let evidence = evidence_for(&decided, &actions, &challenge);
+    let mut request = decided.registration_without_liveness();
+    request["liveness"] = evidence.clone();
+    register_and_approve_with(&app, &decided, request).await;
+    let decided_id = challenge["challenge_id"].as_str().expect("id").to_owned();
+    let pending = Device::new(47, &residents[1]);
+    let r = app
+        .post("/v1/registrations", pending.registration(&app).await)
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let token = app.operator_token().await;
+    let queue = body(app.get("/v1/operator/registrations", Some(&token)).await).await;
+    let pending_id = queue
+        .as_array()
+        .expect("queue")
+        .iter()
+        .find(|i| i["nik"] == pending.nik.as_str())
+        .expect("listed")["liveness"]["challenge_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let purge = |app: &TestApp| {
+        let store = siak_mock::Store::open_unpopulated(&app.config.db).expect("open db");
+        siak_mock::api::retention::purge_frames(
+            store.connection(),
+            app.clock.now(),
+            siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
+        )
+        .expect("purge")
+    };
+
+    // Within the retention nothing goes.
+    app.advance(siak_mock::api::retention::DEFAULT_FRAME_RETENTION - TimeDelta::hours(1));
+    assert_eq!(purge(&app), 0);
+    // After it, the decided case's pictures go, once.
+    app.advance(TimeDelta::hours(2));
+    let deleted = purge(&app);
+    let sent = serde_json::from_value::<LivenessEvidence>(evidence.clone())
+        .expect("evidence")
+        .frames
+        .len();
+    assert_eq!(deleted, sent);
+    assert_eq!(purge(&app), 0, "idempotent");
+
+    let token = app.operator_token().await;
+    let r = app
+        .get(&format!("/operator/liveness/{decided_id}/0"), Some(&token))
+        .await;
+    problem(r, StatusCode::GONE, "liveness_frame_deleted").await;
+    let r = app
+        .get(&format!("/operator/liveness/{pending_id}/0"), Some(&token))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "a pending case keeps its frames"
+    );
+    assert_eq!(&r.bytes().await.expect("bytes")[..2], &[0xFF, 0xD8]);
+
+    // The pictures are gone, their fingerprints are not: a replay is still refused.
+    let other = Device::new(48, &residents[2]);
+    let r = replay_by(&app, &other, &actions, &evidence).await;
     problem(r, StatusCode::CONFLICT, "liveness_evidence_replayed").await;
 }
 

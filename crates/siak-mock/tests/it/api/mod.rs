@@ -60,6 +60,7 @@ pub async fn spawn_configured(change: impl FnOnce(&mut ServerConfig)) -> TestApp
         smtp: None,
         operator_password: OPERATOR_PASSWORD.into(),
         app_links: Default::default(),
+        frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
     };
     change(&mut config);
     spawn_with(dir, config).await
@@ -307,9 +308,17 @@ impl Device {
 
 /// Registers `device`, has the operator approve it, and returns (registration id, activation code).
 pub async fn register_and_approve(app: &TestApp, device: &Device) -> (String, String) {
-    let response = app
-        .post("/v1/registrations", device.registration(app).await)
-        .await;
+    let request = device.registration(app).await;
+    register_and_approve_with(app, device, request).await
+}
+
+/// [`register_and_approve`] with a registration request the test made.
+pub async fn register_and_approve_with(
+    app: &TestApp,
+    device: &Device,
+    request: Value,
+) -> (String, String) {
+    let response = app.post("/v1/registrations", request).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let registration = body(response).await;
     let id = registration["registration_id"]

@@ -124,6 +124,7 @@ async fn spawn_with_smtp(port: u16) -> TestApp {
         }),
         operator_password: OPERATOR_PASSWORD.into(),
         app_links: Default::default(),
+        frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
     };
     spawn_with(dir, config).await
 }
