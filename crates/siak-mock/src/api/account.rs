@@ -11,9 +11,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::pin::PinLocked;
 use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
 use ikd_core::{LockoutPolicy, PinAttempts, PinGate};
-use ring::hmac;
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::emailed_code::CodeKind;
 use super::problem::{ApiError, Problem};
 use super::session::{self, Session};
 use super::state::{AppState, conflict};
@@ -29,24 +29,37 @@ pub const ACTIVATION_MAX_TRIES: i64 = 5;
 /// How long a login challenge may be answered.
 pub const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::seconds(120);
 
-/// Keyed hash of an activation code, as stored.
-pub fn code_hash(pepper: &[u8], code: &ActivationCode) -> Vec<u8> {
-    let key = hmac::Key::new(hmac::HMAC_SHA256, pepper);
-    hmac::sign(&key, code.as_str().as_bytes()).as_ref().to_vec()
-}
-
-/// An activation code as stored.
-struct StoredCode {
-    hash: Vec<u8>,
-    expires_at: DateTime<Utc>,
-    tries: i64,
-    used_at: Option<String>,
-    burnt_at: Option<String>,
-}
-
-fn code_error(status: StatusCode, code: &'static str, id: &str, en: &str) -> ApiError {
-    ApiError::new(status, code, id, en)
-}
+/// The activation code: mailed at approval, valid 24 hours.
+pub const ACTIVATION_CODE: CodeKind = CodeKind {
+    table: "activation_codes",
+    key: "registration_id",
+    max_tries: ACTIVATION_MAX_TRIES,
+    used: (
+        "activation_code_used",
+        "Kode aktivasi ini sudah dipakai.",
+        "This activation code has already been used.",
+    ),
+    burnt: (
+        "activation_code_burnt",
+        "Kode aktivasi diblokir karena 5 kali salah. Hubungi Disdukcapil untuk kode baru.",
+        "The activation code was blocked after 5 wrong tries. Contact your Disdukcapil office for a new code.",
+    ),
+    burnt_now: (
+        "activation_code_burnt",
+        "Kode aktivasi salah 5 kali dan kini diblokir. Hubungi Disdukcapil untuk kode baru.",
+        "Wrong activation code 5 times; the code is now blocked. Contact your Disdukcapil office for a new code.",
+    ),
+    expired: (
+        "activation_code_expired",
+        "Kode aktivasi sudah kedaluwarsa (berlaku 24 jam). Hubungi Disdukcapil untuk kode baru.",
+        "The activation code has expired (it is valid for 24 hours). Contact your Disdukcapil office for a new code.",
+    ),
+    wrong: (
+        "activation_code_wrong",
+        "Kode aktivasi salah.",
+        "Wrong activation code.",
+    ),
+};
 
 /// Activates an approved registration on its device.
 #[utoipa::path(post, path = "/v1/activation", tag = "resident", request_body = ActivateRequest,
@@ -94,47 +107,9 @@ pub async fn activate(
                 "The registration has not been approved by an operator, or is already activated.",
             ));
         }
-        let stored: Option<StoredCode> = tx
-            .query_row(
-                "SELECT code_hash, expires_at, wrong_tries, used_at, burnt_at FROM activation_codes WHERE registration_id = ?1",
-                params![id],
-                |r| {
-                    Ok(StoredCode {
-                        hash: r.get(0)?,
-                        expires_at: r.get(1)?,
-                        tries: r.get(2)?,
-                        used_at: r.get(3)?,
-                        burnt_at: r.get(4)?,
-                    })
-                },
-            )
-            .optional()?;
-        let StoredCode { hash, expires_at, tries, used_at, burnt_at } =
-            stored.ok_or_else(|| ApiError::internal(&"approved registration without a code"))?;
-        if used_at.is_some() {
-            return Err(code_error(StatusCode::CONFLICT, "activation_code_used", "Kode aktivasi ini sudah dipakai.", "This activation code has already been used."));
-        }
-        if burnt_at.is_some() {
-            return Err(code_error(StatusCode::GONE, "activation_code_burnt", "Kode aktivasi diblokir karena 5 kali salah. Hubungi Disdukcapil untuk kode baru.", "The activation code was blocked after 5 wrong tries. Contact your Disdukcapil office for a new code."));
-        }
-        if now > expires_at {
-            return Err(code_error(StatusCode::GONE, "activation_code_expired", "Kode aktivasi sudah kedaluwarsa (berlaku 24 jam). Hubungi Disdukcapil untuk kode baru.", "The activation code has expired (it is valid for 24 hours). Contact your Disdukcapil office for a new code."));
-        }
-        let key = hmac::Key::new(hmac::HMAC_SHA256, &pepper);
-        if hmac::verify(&key, code.as_str().as_bytes(), &hash).is_err() {
-            let tries = tries + 1;
-            tx.execute(
-                "UPDATE activation_codes SET wrong_tries = ?2, burnt_at = CASE WHEN ?2 >= ?3 THEN ?4 END WHERE registration_id = ?1",
-                params![id, tries, ACTIVATION_MAX_TRIES, ts(now)],
-            )?;
-            tx.commit()?;
-            let left = ACTIVATION_MAX_TRIES - tries;
-            return Err(if left <= 0 {
-                code_error(StatusCode::GONE, "activation_code_burnt", "Kode aktivasi salah 5 kali dan kini diblokir. Hubungi Disdukcapil untuk kode baru.", "Wrong activation code 5 times; the code is now blocked. Contact your Disdukcapil office for a new code.")
-            } else {
-                code_error(StatusCode::BAD_REQUEST, "activation_code_wrong", &format!("Kode aktivasi salah. Sisa percobaan: {left}."), &format!("Wrong activation code. Tries left: {left}."))
-            });
-        }
+        let stored = ACTIVATION_CODE.load(&tx, &id)?;
+        let stored = stored.ok_or_else(|| ApiError::internal(&"approved registration without a code"))?;
+        let tx = ACTIVATION_CODE.check(tx, &id, &stored, &code, &pepper, now)?;
         let verifier = PinVerifier::derive(&req.pin_proof, salt, &pepper);
         tx.execute("UPDATE activation_codes SET used_at = ?2 WHERE registration_id = ?1", params![id, ts(now)])?;
         tx.execute("UPDATE registrations SET state = 'activated' WHERE id = ?1", params![id])?;

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod app_links;
 pub mod console;
+pub mod emailed_code;
 pub mod liveness;
 pub mod mail;
 pub mod me;

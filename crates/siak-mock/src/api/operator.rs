@@ -21,7 +21,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::account::code_hash;
+use super::emailed_code::code_hash;
 use super::mail::Mail;
 use super::problem::{ApiError, Problem};
 use super::registration::{RegistrationView, stored_state, view};

@@ -13,19 +13,46 @@ use ikd_core::wire::{
     LivenessPurpose, RecoveryConfirmRequest, RecoveryRequest, RecoveryView, SessionView,
 };
 use ikd_core::{Email, Nik};
-use ring::hmac;
 use rusqlite::{OptionalExtension, params};
 
-use super::account::code_hash;
+use super::emailed_code::{CodeKind, code_hash};
 use super::mail::Mail;
 use super::problem::{ApiError, Problem};
-use super::state::{AppState, conflict};
+use super::state::AppState;
 use super::{JsonBody, log_activity, parse_device_key, session, ts};
 
 /// How long a recovery code works.
 pub const RECOVERY_CODE_LIFETIME: TimeDelta = TimeDelta::minutes(30);
 /// Wrong codes allowed before the recovery is burnt.
 pub const RECOVERY_MAX_TRIES: i64 = 5;
+
+/// The device-change code: mailed after the liveness check, valid 30 minutes.
+pub const RECOVERY_CODE: CodeKind = CodeKind {
+    table: "recoveries",
+    key: "id",
+    max_tries: RECOVERY_MAX_TRIES,
+    used: (
+        "recovery_code_used",
+        "Kode ini sudah dipakai.",
+        "This code has already been used.",
+    ),
+    burnt: (
+        "recovery_code_burnt",
+        "Kode salah 5 kali dan kini diblokir. Ulangi ganti perangkat dari awal.",
+        "Wrong code 5 times; it is now blocked. Start the device change again.",
+    ),
+    burnt_now: (
+        "recovery_code_burnt",
+        "Kode salah 5 kali dan kini diblokir. Ulangi ganti perangkat dari awal.",
+        "Wrong code 5 times; it is now blocked. Start the device change again.",
+    ),
+    expired: (
+        "recovery_code_expired",
+        "Kode sudah kedaluwarsa (berlaku 30 menit). Ulangi ganti perangkat dari awal.",
+        "The code has expired (it is valid for 30 minutes). Start the device change again.",
+    ),
+    wrong: ("recovery_code_wrong", "Kode salah.", "Wrong code."),
+};
 
 fn unknown() -> ApiError {
     ApiError::new(
@@ -128,11 +155,6 @@ pub async fn start(
 struct Stored {
     nik: String,
     device_key: String,
-    hash: Vec<u8>,
-    expires_at: DateTime<Utc>,
-    tries: i64,
-    used_at: Option<String>,
-    burnt_at: Option<String>,
 }
 
 /// Finishes a device change with the emailed code and a new PIN.
@@ -165,9 +187,9 @@ pub async fn confirm(
         let tx = store.connection_mut().transaction()?;
         let stored: Option<Stored> = tx
             .query_row(
-                "SELECT nik, device_key, code_hash, expires_at, wrong_tries, used_at, burnt_at FROM recoveries WHERE id = ?1",
+                "SELECT nik, device_key FROM recoveries WHERE id = ?1",
                 params![id],
-                |r| Ok(Stored { nik: r.get(0)?, device_key: r.get(1)?, hash: r.get(2)?, expires_at: r.get(3)?, tries: r.get(4)?, used_at: r.get(5)?, burnt_at: r.get(6)? }),
+                |r| Ok(Stored { nik: r.get(0)?, device_key: r.get(1)? }),
             )
             .optional()?;
         let s = stored.filter(|s| s.nik == req.nik.trim()).ok_or_else(|| ApiError::not_found(
@@ -177,29 +199,8 @@ pub async fn confirm(
         ))?;
         let key = parse_device_key(&s.device_key)?;
         proof.verify(&key, ProofPurpose::Activate, &s.nik, id.as_bytes()).map_err(|e| ApiError::bad_request(&e))?;
-        if s.used_at.is_some() {
-            return Err(conflict("recovery_code_used", "Kode ini sudah dipakai.", "This code has already been used."));
-        }
-        if s.burnt_at.is_some() {
-            return Err(ApiError::new(StatusCode::GONE, "recovery_code_burnt", "Kode salah 5 kali dan kini diblokir. Ulangi ganti perangkat dari awal.", "Wrong code 5 times; it is now blocked. Start the device change again."));
-        }
-        if now > s.expires_at {
-            return Err(ApiError::new(StatusCode::GONE, "recovery_code_expired", "Kode sudah kedaluwarsa (berlaku 30 menit). Ulangi ganti perangkat dari awal.", "The code has expired (it is valid for 30 minutes). Start the device change again."));
-        }
-        if hmac::verify(&hmac::Key::new(hmac::HMAC_SHA256, &pepper), code.as_str().as_bytes(), &s.hash).is_err() {
-            let tries = s.tries + 1;
-            tx.execute(
-                "UPDATE recoveries SET wrong_tries = ?2, burnt_at = CASE WHEN ?2 >= ?3 THEN ?4 END WHERE id = ?1",
-                params![id, tries, RECOVERY_MAX_TRIES, ts(now)],
-            )?;
-            tx.commit()?;
-            let left = RECOVERY_MAX_TRIES - tries;
-            return Err(if left <= 0 {
-                ApiError::new(StatusCode::GONE, "recovery_code_burnt", "Kode salah 5 kali dan kini diblokir. Ulangi ganti perangkat dari awal.", "Wrong code 5 times; it is now blocked. Start the device change again.")
-            } else {
-                ApiError::new(StatusCode::BAD_REQUEST, "recovery_code_wrong", format!("Kode salah. Sisa percobaan: {left}."), format!("Wrong code. Tries left: {left}."))
-            });
-        }
+        let stored = RECOVERY_CODE.load(&tx, &id)?.ok_or_else(|| ApiError::internal(&"recovery without a code"))?;
+        let tx = RECOVERY_CODE.check(tx, &id, &stored, &code, &pepper, now)?;
         let email: String = tx.query_row("SELECT email FROM accounts WHERE nik = ?1", params![s.nik], |r| r.get(0))?;
         let v = PinVerifier::derive(&req.pin_proof, salt, &pepper);
         tx.execute("UPDATE recoveries SET used_at = ?2 WHERE id = ?1", params![id, ts(now)])?;

@@ -1,0 +1,131 @@
+//! The emailed one-time codes (activation, device change): stored as a keyed hash, single use,
+//! expiring, burnt after a number of wrong tries. One check for both kinds, each in its own words.
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use ikd_core::protocol::ActivationCode;
+use ring::hmac;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::problem::ApiError;
+use super::ts;
+
+/// Keyed hash of a code, as stored.
+pub fn code_hash(pepper: &[u8], code: &ActivationCode) -> Vec<u8> {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, pepper);
+    hmac::sign(&key, code.as_str().as_bytes()).as_ref().to_vec()
+}
+
+/// A code as stored.
+#[derive(Debug)]
+pub struct StoredCode {
+    /// [`code_hash`] of the code.
+    pub hash: Vec<u8>,
+    /// After this the code no longer works.
+    pub expires_at: DateTime<Utc>,
+    /// Wrong codes so far.
+    pub tries: i64,
+    /// When the code was used.
+    pub used_at: Option<String>,
+    /// When the code was burnt by too many wrong tries.
+    pub burnt_at: Option<String>,
+}
+
+/// An error's code and its Indonesian and English words.
+pub type Words = (&'static str, &'static str, &'static str);
+
+/// A kind of emailed code: where it is stored and what a resident is told.
+#[derive(Debug)]
+pub struct CodeKind {
+    /// Table holding the codes, with `wrong_tries` and `burnt_at` columns.
+    pub table: &'static str,
+    /// The table's key column.
+    pub key: &'static str,
+    /// Wrong codes allowed; the last one burns the code.
+    pub max_tries: i64,
+    /// Already used (409).
+    pub used: Words,
+    /// Burnt by earlier wrong tries (410).
+    pub burnt: Words,
+    /// Burnt by this wrong try (410, the same code as `burnt`).
+    pub burnt_now: Words,
+    /// Expired (410).
+    pub expired: Words,
+    /// Wrong (400); the tries left are added to both texts.
+    pub wrong: Words,
+}
+
+fn error(status: StatusCode, (code, id, en): Words) -> ApiError {
+    ApiError::new(status, code, id, en)
+}
+
+impl CodeKind {
+    /// The code of row `id`, if there is one.
+    pub fn load(&self, conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredCode>> {
+        conn.query_row(
+            &format!(
+                "SELECT code_hash, expires_at, wrong_tries, used_at, burnt_at FROM {} WHERE {} = ?1",
+                self.table, self.key
+            ),
+            params![id],
+            |r| {
+                Ok(StoredCode {
+                    hash: r.get(0)?,
+                    expires_at: r.get(1)?,
+                    tries: r.get(2)?,
+                    used_at: r.get(3)?,
+                    burnt_at: r.get(4)?,
+                })
+            },
+        )
+        .optional()
+    }
+
+    /// Checks `code` against `stored` (the code of row `id`) at `now`. A wrong code is counted,
+    /// burns the code at the limit, and that count is committed with `tx` before the error is
+    /// returned; otherwise `tx` is handed back for the caller's work.
+    pub fn check<'c>(
+        &self,
+        tx: Transaction<'c>,
+        id: &str,
+        stored: &StoredCode,
+        code: &ActivationCode,
+        pepper: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Transaction<'c>, ApiError> {
+        if stored.used_at.is_some() {
+            return Err(error(StatusCode::CONFLICT, self.used));
+        }
+        if stored.burnt_at.is_some() {
+            return Err(error(StatusCode::GONE, self.burnt));
+        }
+        if now > stored.expires_at {
+            return Err(error(StatusCode::GONE, self.expired));
+        }
+        let key = hmac::Key::new(hmac::HMAC_SHA256, pepper);
+        if hmac::verify(&key, code.as_str().as_bytes(), &stored.hash).is_ok() {
+            return Ok(tx);
+        }
+        let tries = stored.tries + 1;
+        tx.execute(
+            &format!(
+                "UPDATE {} SET wrong_tries = ?2, burnt_at = CASE WHEN ?2 >= ?3 THEN ?4 END WHERE {} = ?1",
+                self.table, self.key
+            ),
+            params![id, tries, self.max_tries, ts(now)],
+        )?;
+        tx.commit()?;
+        let left = self.max_tries - tries;
+        Err(if left <= 0 {
+            error(StatusCode::GONE, self.burnt_now)
+        } else {
+            let (code, id, en) = self.wrong;
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                code,
+                format!("{id} Sisa percobaan: {left}."),
+                format!("{en} Tries left: {left}."),
+            )
+        })
+    }
+}
