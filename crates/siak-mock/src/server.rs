@@ -32,6 +32,8 @@ pub struct ServerConfig {
     pub app_links: api::app_links::AppLinks,
     /// How long liveness pictures are kept after their case ended.
     pub frame_retention: chrono::TimeDelta,
+    /// Liveness challenges one NIK may get per hour.
+    pub challenges_per_nik: u32,
 }
 
 impl ServerConfig {
@@ -53,7 +55,8 @@ pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppSta
         .context("seeding operator accounts")?;
     Ok(
         AppState::new(store, secrets, Mailer::new(config.smtp.clone()), clock)
-            .with_app_links(config.app_links.clone()),
+            .with_app_links(config.app_links.clone())
+            .with_challenges_per_nik(config.challenges_per_nik),
     )
 }
 

@@ -26,11 +26,46 @@ use super::{JsonBody, parse_device_key, ts};
 /// How long a challenge may be answered.
 pub const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::minutes(5);
 
+/// Challenges one NIK may get per [`CHALLENGE_WINDOW`], unless configured otherwise. Every
+/// registration and device change needs one, so this bounds the selfie checks (CPU) and the
+/// device-change mails one NIK can cause, whoever asks; a resident retrying honestly needs a few.
+pub const DEFAULT_CHALLENGES_PER_NIK: u32 = 10;
+/// The window of [`DEFAULT_CHALLENGES_PER_NIK`].
+pub const CHALLENGE_WINDOW: TimeDelta = TimeDelta::hours(1);
+
+/// Refuses a challenge when `nik` already got `limit` in the last [`CHALLENGE_WINDOW`]; says when
+/// the oldest of them leaves the window.
+fn refuse_over_limit(
+    conn: &rusqlite::Connection,
+    nik: &str,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<(), ApiError> {
+    let (count, oldest): (u32, Option<DateTime<Utc>>) = conn.query_row(
+        "SELECT count(*), min(issued_at) FROM liveness_challenges WHERE nik = ?1 AND issued_at > ?2",
+        params![nik, ts(now - CHALLENGE_WINDOW)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let Some(oldest) = oldest.filter(|_| count >= limit) else {
+        return Ok(());
+    };
+    let secs = (oldest + CHALLENGE_WINDOW - now).num_seconds().max(1);
+    let minutes = (secs + 59) / 60;
+    Err(ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "liveness_too_many_challenges",
+        format!("Terlalu banyak percobaan swafoto untuk NIK ini dalam satu jam. Coba lagi dalam {minutes} menit. Jika ini bukan Anda, hubungi Disdukcapil."),
+        format!("Too many selfie attempts for this NIK within an hour. Try again in {minutes} minutes. If this was not you, contact your Disdukcapil office."),
+    )
+    .retry_after(secs as u64))
+}
+
 /// Issues a liveness challenge.
 #[utoipa::path(post, path = "/v1/liveness/challenges", tag = "resident", request_body = LivenessChallengeRequest,
     responses(
         (status = 201, description = "A single-use challenge", body = LivenessChallengeView),
         (status = 400, description = "Not a NIK, or not a device key", body = Problem),
+        (status = 429, description = "This NIK got its challenges for the hour (`liveness_too_many_challenges`, Retry-After)", body = Problem),
     ))]
 pub async fn challenge(
     State(app): State<AppState>,
@@ -44,8 +79,10 @@ pub async fn challenge(
     let expires_at = now + CHALLENGE_LIFETIME;
     let codes: Vec<&str> = actions.iter().map(|a| a.code()).collect();
     let purpose = req.purpose;
+    let limit = app.challenges_per_nik();
     app.db(move |store| {
         let conn = store.connection();
+        refuse_over_limit(conn, nik.as_str(), now, limit)?;
         conn.execute(
             "DELETE FROM liveness_challenges WHERE expires_at < ?1 AND used_at IS NULL",
             params![ts(now - TimeDelta::days(1))],

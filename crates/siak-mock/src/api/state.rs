@@ -25,6 +25,7 @@ struct Inner {
     mailer: Mailer,
     clock: Clock,
     app_links: super::app_links::AppLinks,
+    challenges_per_nik: u32,
 }
 
 /// Where "now" comes from: the system clock, or a clock tests set and move (code expiry, PIN
@@ -73,6 +74,7 @@ impl AppState {
                 mailer,
                 clock,
                 app_links: super::app_links::AppLinks::default(),
+                challenges_per_nik: super::liveness::DEFAULT_CHALLENGES_PER_NIK,
             }),
         }
     }
@@ -83,6 +85,19 @@ impl AppState {
             inner.app_links = links;
         }
         self
+    }
+
+    /// The same state allowing `n` liveness challenges per NIK and hour (before it is shared).
+    pub fn with_challenges_per_nik(mut self, n: u32) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.challenges_per_nik = n;
+        }
+        self
+    }
+
+    /// Liveness challenges allowed per NIK and hour.
+    pub fn challenges_per_nik(&self) -> u32 {
+        self.inner.challenges_per_nik
     }
 
     /// The app-link settings (the mails' links, `/.well-known/`).

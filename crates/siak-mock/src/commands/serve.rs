@@ -79,6 +79,12 @@ pub struct ServeArgs {
           default_value_t = siak_mock::api::retention::DEFAULT_FRAME_RETENTION.num_days() as u32,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     frame_retention_days: u32,
+    /// Liveness challenges one NIK may get per hour (each registration or device change needs
+    /// one); more are refused with 429 and Retry-After.
+    #[arg(long, env = "SIAK_MOCK_LIVENESS_CHALLENGES_PER_HOUR",
+          default_value_t = siak_mock::api::liveness::DEFAULT_CHALLENGES_PER_NIK,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    liveness_challenges_per_hour: u32,
 }
 
 impl ServeArgs {
@@ -108,6 +114,7 @@ impl ServeArgs {
             operator_password: self.operator_password,
             app_links,
             frame_retention: chrono::TimeDelta::days(i64::from(self.frame_retention_days)),
+            challenges_per_nik: self.liveness_challenges_per_hour,
         })
     }
 }

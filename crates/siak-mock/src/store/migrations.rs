@@ -86,6 +86,10 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
         name: "liveness: challenges, evidence frames; device change and PIN reset",
         sql: include_str!("../api/schema_liveness.sql"),
     },
+    Migration {
+        name: "liveness: challenges by NIK and time (the per-NIK limit)",
+        sql: "CREATE INDEX liveness_challenges_by_nik ON liveness_challenges (nik, issued_at);",
+    },
 ];
 
 /// The schema version this binary writes.

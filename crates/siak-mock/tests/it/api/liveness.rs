@@ -134,7 +134,7 @@ async fn a_registration_needs_a_fresh_challenge_answered_by_this_device() {
 
 #[tokio::test]
 async fn frames_sent_before_are_a_replay_even_under_a_new_challenge_and_key() {
-    let app = spawn_app().await;
+    let app = spawn_replaying().await;
     let residents = app.residents(SampleReason::Eligible, 2);
     let first = Device::new(43, &residents[0]);
     let challenge = first.liveness_challenge(&app, "register").await;
@@ -148,6 +148,12 @@ async fn frames_sent_before_are_a_replay_even_under_a_new_challenge_and_key() {
     let other = Device::new(44, &residents[1]);
     let r = replay_by(&app, &other, &actions, &evidence).await;
     problem(r, StatusCode::CONFLICT, "liveness_evidence_replayed").await;
+}
+
+/// A server for [`replay_by`], which draws challenges until one asks the wanted movements: no
+/// limit per NIK.
+async fn spawn_replaying() -> TestApp {
+    spawn_configured(|c| c.challenges_per_nik = 10_000).await
 }
 
 /// `by` (another resident's modified app) re-signs the frames of `evidence`, which answered a
@@ -191,7 +197,7 @@ async fn replay_by(
 #[tokio::test]
 async fn pictures_are_deleted_after_the_retention_but_pending_cases_keep_theirs_and_replays_stay_refused()
  {
-    let app = spawn_app().await;
+    let app = spawn_replaying().await;
     let residents = app.residents(SampleReason::Eligible, 3);
     // One registration approved today, one still waiting for its operator.
     let decided = Device::new(46, &residents[0]);
@@ -469,4 +475,78 @@ async fn a_recovery_code_expires_and_burns_after_five_wrong_tries() {
     .await;
     // The old PIN still works: nothing changed.
     assert_eq!(login(&app, &old, "864209").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn one_nik_gets_a_limited_number_of_challenges_an_hour_whoever_asks() {
+    let app = spawn_configured(|c| c.challenges_per_nik = 3).await;
+    let resident = app.resident(SampleReason::Eligible);
+    let (phone, stranger) = (Device::new(49, &resident), Device::new(50, &resident));
+    let first = body(
+        app.post(
+            "/v1/liveness/challenges",
+            json!({"nik": phone.nik, "device_public_key": phone.public_key(), "purpose": "register"}),
+        )
+        .await,
+    )
+    .await;
+    assert!(first["challenge_id"].is_string(), "{first}");
+    app.advance(TimeDelta::minutes(20));
+    for device in [&phone, &stranger] {
+        let r = app
+            .post(
+                "/v1/liveness/challenges",
+                json!({"nik": device.nik, "device_public_key": device.public_key(), "purpose": "recover"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    // The fourth within the hour is refused, for any device key and purpose, in both languages,
+    // with the time until the first one leaves the hour.
+    app.advance(TimeDelta::minutes(10));
+    for device in [&phone, &stranger] {
+        let r = app
+            .post(
+                "/v1/liveness/challenges",
+                json!({"nik": device.nik, "device_public_key": device.public_key(), "purpose": "register"}),
+            )
+            .await;
+        assert_eq!(r.headers()["retry-after"], "1800");
+        let p = problem(
+            r,
+            StatusCode::TOO_MANY_REQUESTS,
+            "liveness_too_many_challenges",
+        )
+        .await;
+        assert!(
+            p["message_id"]
+                .as_str()
+                .is_some_and(|m| m.contains("30 menit")),
+            "{p}"
+        );
+        assert!(
+            p["message_en"]
+                .as_str()
+                .is_some_and(|m| m.contains("30 minutes")),
+            "{p}"
+        );
+    }
+    // Another resident is not affected.
+    let other = Device::new(51, &app.resident(SampleReason::KtpElNotRecorded));
+    let r = app
+        .post(
+            "/v1/liveness/challenges",
+            json!({"nik": other.nik, "device_public_key": other.public_key(), "purpose": "register"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // Once the first challenge is an hour old, one more may be had.
+    app.advance(TimeDelta::minutes(30));
+    let r = app
+        .post(
+            "/v1/liveness/challenges",
+            json!({"nik": phone.nik, "device_public_key": phone.public_key(), "purpose": "register"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
 }

@@ -125,6 +125,7 @@ async fn spawn_with_smtp(port: u16) -> TestApp {
         operator_password: OPERATOR_PASSWORD.into(),
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
+        challenges_per_nik: siak_mock::api::liveness::DEFAULT_CHALLENGES_PER_NIK,
     };
     spawn_with(dir, config).await
 }
