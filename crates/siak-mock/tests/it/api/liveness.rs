@@ -209,18 +209,7 @@ async fn pictures_are_deleted_after_the_retention_but_pending_cases_keep_theirs_
     register_and_approve_with(&app, &decided, request).await;
     let decided_id = challenge["challenge_id"].as_str().expect("id").to_owned();
     let pending = Device::new(47, &residents[1]);
-    let r = app
-        .post("/v1/registrations", pending.registration(&app).await)
-        .await;
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let token = app.operator_token().await;
-    let queue = body(app.get("/v1/operator/registrations", Some(&token)).await).await;
-    let pending_id = queue
-        .as_array()
-        .expect("queue")
-        .iter()
-        .find(|i| i["nik"] == pending.nik.as_str())
-        .expect("listed")["liveness"]["challenge_id"]
+    let pending_id = register_for_the_operator(&app, &pending).await["challenge_id"]
         .as_str()
         .expect("id")
         .to_owned();
@@ -268,24 +257,30 @@ async fn pictures_are_deleted_after_the_retention_but_pending_cases_keep_theirs_
     problem(r, StatusCode::CONFLICT, "liveness_evidence_replayed").await;
 }
 
-#[tokio::test]
-async fn the_operator_sees_the_movements_the_verdict_and_the_frames() {
-    let app = spawn_app().await;
-    let device = Device::new(45, &app.resident(SampleReason::Eligible));
+/// Registers `device` with a fresh selfie and answers the liveness record the operator's queue
+/// shows for it.
+async fn register_for_the_operator(app: &TestApp, device: &Device) -> Value {
     let response = app
-        .post("/v1/registrations", device.registration(&app).await)
+        .post("/v1/registrations", device.registration(app).await)
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let token = app.operator_token().await;
     let queue = body(app.get("/v1/operator/registrations", Some(&token)).await).await;
-    let item = queue
+    queue
         .as_array()
         .expect("queue")
         .iter()
         .find(|i| i["nik"] == device.nik.as_str())
-        .expect("listed")
-        .clone();
-    let liveness = &item["liveness"];
+        .expect("listed")["liveness"]
+        .clone()
+}
+
+#[tokio::test]
+async fn the_operator_sees_the_movements_the_verdict_and_the_frames() {
+    let app = spawn_app().await;
+    let device = Device::new(45, &app.resident(SampleReason::Eligible));
+    let liveness = &register_for_the_operator(&app, &device).await;
+    let token = app.operator_token().await;
     assert_eq!(liveness["result"], "passed");
     let frames = liveness["frames"].as_u64().expect("frames");
     assert!(frames >= 3, "{liveness}");
@@ -482,35 +477,18 @@ async fn one_nik_gets_a_limited_number_of_challenges_an_hour_whoever_asks() {
     let app = spawn_configured(|c| c.challenges_per_nik = 3).await;
     let resident = app.resident(SampleReason::Eligible);
     let (phone, stranger) = (Device::new(49, &resident), Device::new(50, &resident));
-    let first = body(
-        app.post(
-            "/v1/liveness/challenges",
-            json!({"nik": phone.nik, "device_public_key": phone.public_key(), "purpose": "register"}),
-        )
-        .await,
-    )
-    .await;
+    let first = body(phone.ask_challenge(&app, "register").await).await;
     assert!(first["challenge_id"].is_string(), "{first}");
     app.advance(TimeDelta::minutes(20));
     for device in [&phone, &stranger] {
-        let r = app
-            .post(
-                "/v1/liveness/challenges",
-                json!({"nik": device.nik, "device_public_key": device.public_key(), "purpose": "recover"}),
-            )
-            .await;
+        let r = device.ask_challenge(&app, "recover").await;
         assert_eq!(r.status(), StatusCode::CREATED);
     }
     // The fourth within the hour is refused, for any device key and purpose, in both languages,
     // with the time until the first one leaves the hour.
     app.advance(TimeDelta::minutes(10));
     for device in [&phone, &stranger] {
-        let r = app
-            .post(
-                "/v1/liveness/challenges",
-                json!({"nik": device.nik, "device_public_key": device.public_key(), "purpose": "register"}),
-            )
-            .await;
+        let r = device.ask_challenge(&app, "register").await;
         assert_eq!(r.headers()["retry-after"], "1800");
         let p = problem(
             r,
@@ -533,20 +511,10 @@ async fn one_nik_gets_a_limited_number_of_challenges_an_hour_whoever_asks() {
     }
     // Another resident is not affected.
     let other = Device::new(51, &app.resident(SampleReason::KtpElNotRecorded));
-    let r = app
-        .post(
-            "/v1/liveness/challenges",
-            json!({"nik": other.nik, "device_public_key": other.public_key(), "purpose": "register"}),
-        )
-        .await;
+    let r = other.ask_challenge(&app, "register").await;
     assert_eq!(r.status(), StatusCode::CREATED);
     // Once the first challenge is an hour old, one more may be had.
     app.advance(TimeDelta::minutes(30));
-    let r = app
-        .post(
-            "/v1/liveness/challenges",
-            json!({"nik": phone.nik, "device_public_key": phone.public_key(), "purpose": "register"}),
-        )
-        .await;
+    let r = phone.ask_challenge(&app, "register").await;
     assert_eq!(r.status(), StatusCode::CREATED);
 }

@@ -246,12 +246,14 @@ impl Device {
 
     /// A liveness challenge for this device, from the server.
     pub async fn liveness_challenge(&self, app: &TestApp, purpose: &str) -> Value {
-        body(
-            app.post(
-                "/v1/liveness/challenges",
-                json!({"nik": self.nik, "device_public_key": self.public_key(), "purpose": purpose}),
-            )
-            .await,
+        body(self.ask_challenge(app, purpose).await).await
+    }
+
+    /// The server's answer to this device asking for a liveness challenge.
+    pub async fn ask_challenge(&self, app: &TestApp, purpose: &str) -> Response {
+        app.post(
+            "/v1/liveness/challenges",
+            json!({"nik": self.nik, "device_public_key": self.public_key(), "purpose": purpose}),
         )
         .await
     }
