@@ -433,9 +433,18 @@ pub const COMPLETING_TRIES: u64 = 32;
 /// uses whole [`Sequence`]s and counts every failure. `None` only if [`COMPLETING_TRIES`] faces
 /// in a row were not followed, which would be a defect.
 pub fn completing_key_frames(actions: &[Action], seed: u64) -> Option<Vec<(u32, GrayFrame)>> {
+    completing_capture(actions, seed).map(|(frames, _)| frames)
+}
+
+/// The frames of [`completing_key_frames`] with the capture that followed them.
+fn completing_capture(
+    actions: &[Action],
+    seed: u64,
+) -> Option<(Vec<(u32, GrayFrame)>, super::Capture)> {
     (0..COMPLETING_TRIES).find_map(|i| {
         let frames = key_frames(actions, seed.wrapping_add(i));
-        (capture_of(actions, &frames).phase() == &super::Phase::Done).then_some(frames)
+        let capture = capture_of(actions, &frames);
+        (capture.phase() == &super::Phase::Done).then_some((frames, capture))
     })
 }
 
@@ -464,6 +473,6 @@ pub fn evidence_for(
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(challenge_id.as_bytes());
     let seed = u64::from_be_bytes(digest[..8].try_into().ok()?);
-    let frames = completing_key_frames(actions, seed)?;
-    capture_of(actions, &frames).evidence(key, nik, challenge_id)
+    let (_, capture) = completing_capture(actions, seed)?;
+    capture.evidence(key, nik, challenge_id)
 }
