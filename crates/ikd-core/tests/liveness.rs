@@ -14,7 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use ikd_core::credential::{DevicePublicKey, DeviceSigningKey};
 use ikd_core::liveness::synthetic::{
-    Kind, Sequence, completing_key_frames, evidence_for, key_frames,
+    Kind, Sequence, completing_key_frames, evidence_for, follow, key_frames,
 };
 use ikd_core::liveness::{
     Action, Capture, EvidenceFrame, Face, FaceDetector, FrameIssue, FrameReport, GrayFrame,
@@ -806,10 +806,7 @@ fn key_frames_are_deterministic_for_a_seed() {
 fn evidence_helpers_take_the_next_face_when_one_is_not_followed() {
     let actions = [MoveRight, MoveCloser, MoveBack];
     let seed = 16u64.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut capture = Capture::new(actions.to_vec(), FaceDetector::default(), Rules::default());
-    for (t, frame) in key_frames(&actions, seed) {
-        capture.push(t, &frame);
-    }
+    let capture = follow(&actions, &key_frames(&actions, seed));
     assert!(
         matches!(capture.phase(), Phase::Failed(_)),
         "{:?}",
@@ -818,11 +815,7 @@ fn evidence_helpers_take_the_next_face_when_one_is_not_followed() {
 
     let frames = completing_key_frames(&actions, seed).expect("another face is followed");
     assert_ne!(frames, key_frames(&actions, seed));
-    let mut capture = Capture::new(actions.to_vec(), FaceDetector::default(), Rules::default());
-    for (t, frame) in &frames {
-        capture.push(*t, frame);
-    }
-    assert_eq!(capture.phase(), &Phase::Done);
+    assert_eq!(follow(&actions, &frames).phase(), &Phase::Done);
     assert_eq!(
         Some(frames),
         completing_key_frames(&actions, seed),

@@ -443,12 +443,13 @@ fn completing_capture(
 ) -> Option<(Vec<(u32, GrayFrame)>, super::Capture)> {
     (0..COMPLETING_TRIES).find_map(|i| {
         let frames = key_frames(actions, seed.wrapping_add(i));
-        let capture = capture_of(actions, &frames);
+        let capture = follow(actions, &frames);
         (capture.phase() == &super::Phase::Done).then_some((frames, capture))
     })
 }
 
-fn capture_of(actions: &[Action], frames: &[(u32, GrayFrame)]) -> super::Capture {
+/// A capture with the default detector and rules for `actions`, fed `frames` in order.
+pub fn follow(actions: &[Action], frames: &[(u32, GrayFrame)]) -> super::Capture {
     let mut capture = super::Capture::new(
         actions.to_vec(),
         super::FaceDetector::default(),

@@ -107,11 +107,8 @@ pub async fn activate(
                 "The registration has not been approved by an operator, or is already activated.",
             ));
         }
-        let stored = ACTIVATION_CODE.load(&tx, &id)?;
-        let stored = stored.ok_or_else(|| ApiError::internal(&"approved registration without a code"))?;
-        let tx = ACTIVATION_CODE.check(tx, &id, &stored, &code, &pepper, now)?;
+        let tx = ACTIVATION_CODE.redeem(tx, &id, &code, &pepper, now)?;
         let verifier = PinVerifier::derive(&req.pin_proof, salt, &pepper);
-        tx.execute("UPDATE activation_codes SET used_at = ?2 WHERE registration_id = ?1", params![id, ts(now)])?;
         tx.execute("UPDATE registrations SET state = 'activated' WHERE id = ?1", params![id])?;
         tx.execute("UPDATE credentials SET revoked_at = ?2 WHERE nik = ?1 AND revoked_at IS NULL", params![nik, ts(now)])?;
         tx.execute("DELETE FROM sessions WHERE nik = ?1", params![nik])?;

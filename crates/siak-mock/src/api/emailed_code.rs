@@ -18,17 +18,17 @@ pub fn code_hash(pepper: &[u8], code: &ActivationCode) -> Vec<u8> {
 
 /// A code as stored.
 #[derive(Debug)]
-pub struct StoredCode {
+struct StoredCode {
     /// [`code_hash`] of the code.
-    pub hash: Vec<u8>,
+    hash: Vec<u8>,
     /// After this the code no longer works.
-    pub expires_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
     /// Wrong codes so far.
-    pub tries: i64,
+    tries: i64,
     /// When the code was used.
-    pub used_at: Option<String>,
+    used_at: Option<String>,
     /// When the code was burnt by too many wrong tries.
-    pub burnt_at: Option<String>,
+    burnt_at: Option<String>,
 }
 
 /// An error's code and its Indonesian and English words.
@@ -37,7 +37,8 @@ pub type Words = (&'static str, &'static str, &'static str);
 /// A kind of emailed code: where it is stored and what a resident is told.
 #[derive(Debug)]
 pub struct CodeKind {
-    /// Table holding the codes, with `wrong_tries` and `burnt_at` columns.
+    /// Table holding the codes, with `code_hash`, `expires_at`, `wrong_tries`, `used_at` and
+    /// `burnt_at` columns.
     pub table: &'static str,
     /// The table's key column.
     pub key: &'static str,
@@ -60,8 +61,33 @@ fn error(status: StatusCode, (code, id, en): Words) -> ApiError {
 }
 
 impl CodeKind {
+    /// Redeems `code` for row `id` at `now`: checks it, and marks it used in `tx`, which is handed
+    /// back for the caller's work (committing it commits the use). A wrong code is counted, burns
+    /// the code at the limit, and that count is committed with `tx` before the error is returned.
+    pub fn redeem<'c>(
+        &self,
+        tx: Transaction<'c>,
+        id: &str,
+        code: &ActivationCode,
+        pepper: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Transaction<'c>, ApiError> {
+        let stored = self
+            .load(&tx, id)?
+            .ok_or_else(|| ApiError::internal(&format!("{} {id} has no code", self.table)))?;
+        let tx = self.check(tx, id, &stored, code, pepper, now)?;
+        tx.execute(
+            &format!(
+                "UPDATE {} SET used_at = ?2 WHERE {} = ?1",
+                self.table, self.key
+            ),
+            params![id, ts(now)],
+        )?;
+        Ok(tx)
+    }
+
     /// The code of row `id`, if there is one.
-    pub fn load(&self, conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredCode>> {
+    fn load(&self, conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredCode>> {
         conn.query_row(
             &format!(
                 "SELECT code_hash, expires_at, wrong_tries, used_at, burnt_at FROM {} WHERE {} = ?1",
@@ -81,10 +107,8 @@ impl CodeKind {
         .optional()
     }
 
-    /// Checks `code` against `stored` (the code of row `id`) at `now`. A wrong code is counted,
-    /// burns the code at the limit, and that count is committed with `tx` before the error is
-    /// returned; otherwise `tx` is handed back for the caller's work.
-    pub fn check<'c>(
+    /// Checks `code` against `stored` (the code of row `id`) at `now`; see [`CodeKind::redeem`].
+    fn check<'c>(
         &self,
         tx: Transaction<'c>,
         id: &str,

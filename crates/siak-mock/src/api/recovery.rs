@@ -199,11 +199,9 @@ pub async fn confirm(
         ))?;
         let key = parse_device_key(&s.device_key)?;
         proof.verify(&key, ProofPurpose::Activate, &s.nik, id.as_bytes()).map_err(|e| ApiError::bad_request(&e))?;
-        let stored = RECOVERY_CODE.load(&tx, &id)?.ok_or_else(|| ApiError::internal(&"recovery without a code"))?;
-        let tx = RECOVERY_CODE.check(tx, &id, &stored, &code, &pepper, now)?;
+        let tx = RECOVERY_CODE.redeem(tx, &id, &code, &pepper, now)?;
         let email: String = tx.query_row("SELECT email FROM accounts WHERE nik = ?1", params![s.nik], |r| r.get(0))?;
         let v = PinVerifier::derive(&req.pin_proof, salt, &pepper);
-        tx.execute("UPDATE recoveries SET used_at = ?2 WHERE id = ?1", params![id, ts(now)])?;
         tx.execute(
             "UPDATE accounts SET device_key = ?2, state = 'active', pin_salt = ?3, pin_hash = ?4, pin_failures = 0,
                pin_last_failure_at = NULL, released_at = NULL WHERE nik = ?1",
