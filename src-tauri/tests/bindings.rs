@@ -141,7 +141,10 @@ fn generate() -> (String, Vec<String>) {
     names.dedup();
     let imports = format!(
         "import {{ call }} from '../ipc';\nimport type {{\n{}}} from './types';\n",
-        names.iter().map(|n| format!("  {n},\n")).collect::<String>()
+        names
+            .iter()
+            .map(|n| format!("  {n},\n"))
+            .collect::<String>()
     );
     (
         format!("{HEADER}{imports}\n{}", functions.join("\n")),
@@ -150,7 +153,9 @@ fn generate() -> (String, Vec<String>) {
 }
 
 fn ui(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/generated").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../ui/src/generated")
+        .join(path)
 }
 
 #[test]
@@ -193,8 +198,14 @@ fn every_command_is_listed_once() {
 #[test]
 fn rust_types_map_to_typescript() {
     let mut names = Vec::new();
-    assert_eq!(ts_type("Result < Vec < ActivityView > >", &mut names), "ActivityView[]");
-    assert_eq!(ts_type("Result<Option<LinkView>>", &mut names), "LinkView | null");
+    assert_eq!(
+        ts_type("Result < Vec < ActivityView > >", &mut names),
+        "ActivityView[]"
+    );
+    assert_eq!(
+        ts_type("Result<Option<LinkView>>", &mut names),
+        "LinkView | null"
+    );
     assert_eq!(ts_type("Vec<Option<u32>>", &mut names), "(number | null)[]");
     assert_eq!(ts_type("Result<()>", &mut names), "void");
     assert_eq!(ts_type("", &mut names), "void");
