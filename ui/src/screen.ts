@@ -23,7 +23,10 @@ export interface Intents {
   fail(err: unknown): void;
   /** Unlocked with `view`: back to the screen that was open, or Home. */
   unlocked(view: UnlockView): void;
-  /** Tries the server again (stage `activated`, unlocked); the new view, or null when not tried. */
+  /**
+   * Tries the server again (stage `activated`, unlocked; Home is redrawn with the answer): the new
+   * view, null when not tried; rejects with the error when the server still cannot be reached.
+   */
   reconnect(): Promise<UnlockView | null>;
 }
 
