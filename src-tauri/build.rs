@@ -1,13 +1,21 @@
 //! Compiles the Tauri context; the app manifest lists the app's own commands so the capability
-//! file can grant exactly those (and nothing else) to the window.
+//! file can grant exactly those (and nothing else) to the window. The names come from the one
+//! command list (`src/command_list.rs`), read here by a `commands!` that keeps only the names.
 
 fn main() {
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(ikd_commands::ALL)),
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .unwrap_or_else(|e| panic!("tauri build: {e:#}"));
 }
 
-#[path = "src/command_names.rs"]
-mod ikd_commands;
+/// Keeps the name of each entry of the command list.
+macro_rules! commands {
+    ($($(#[doc = $doc:literal])* $(async)? fn $name:ident $args:tt $(-> $ret:ty)? $body:block)*) => {
+        /// Every command of the list.
+        const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+include!("src/command_list.rs");

@@ -10,7 +10,6 @@
 //! `IKD_DATA_DIR` (default: the platform's app data directory), `IKD_KEYRING_SERVICE` (default
 //! `id.ikd.resident`; tests use their own).
 
-pub mod command_names;
 pub mod commands;
 
 use std::path::PathBuf;
@@ -52,7 +51,6 @@ pub fn build_app(url: &str, dir: PathBuf, service: &str) -> Result<Ikd, ClientEr
     Ok(App::new(resident))
 }
 
-/// Registers every command of [`command_names::ALL`] on `builder`.
 /// The body and time of a `liveness_frame` call: the RGBA bytes (empty with the test camera) and
 /// the `x-ikd-frame-ms` header (0 when missing or not a number). Desktop and iOS deliver the
 /// bytes raw; Android's postMessage IPC turns them into a JSON array of numbers, which is taken
@@ -77,35 +75,9 @@ pub fn frame_of<'a>(request: &'a tauri::ipc::Request<'_>) -> (std::borrow::Cow<'
     (body, t_ms)
 }
 
+/// Registers every command of the list ([`commands::ALL`]) on `builder`.
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
-        commands::app_info,
-        commands::set_lang,
-        commands::save_draft,
-        commands::check_registration,
-        commands::check_pin,
-        commands::liveness_start,
-        commands::recovery_start,
-        commands::liveness_frame,
-        commands::liveness_cancel,
-        commands::liveness_finish,
-        commands::recovery_confirm,
-        commands::registration_status,
-        commands::start_over,
-        commands::activate,
-        commands::unlock,
-        commands::lock,
-        commands::refresh,
-        commands::card,
-        commands::profiles,
-        commands::present,
-        commands::change_pin,
-        commands::release_device,
-        commands::family,
-        commands::activity,
-        commands::office,
-        commands::take_link,
-    ])
+    builder.invoke_handler(commands::handler())
 }
 
 /// On Linux, WebKitGTK ships with media streams off: turn them on for this webview and grant

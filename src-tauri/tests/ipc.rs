@@ -206,7 +206,7 @@ fn the_capability_grants_exactly_the_apps_own_commands() {
     let capability: Value = serde_json::from_str(text).expect("capability JSON");
     let permissions = capability["permissions"].as_array().expect("permissions");
     let granted: Vec<&str> = permissions.iter().filter_map(Value::as_str).collect();
-    let mut expected: Vec<String> = ikd_app_lib::command_names::ALL
+    let mut expected: Vec<String> = ikd_app_lib::commands::ALL
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as api from './api';
+import * as commands from './generated/commands';
 
 type Call = { cmd: string; args: unknown; options?: unknown };
 let seen: Call[] = [];
@@ -21,33 +22,34 @@ afterEach(() => {
   delete (globalThis as unknown as { window?: unknown }).window;
 });
 
-describe('api', () => {
+describe('the command calls', () => {
   it('calls each command with its camelCase arguments', async () => {
     const draft = { nik: '1', email: 'e', phone: 'p' };
-    await api.appInfo();
-    await api.setLang('en');
-    await api.saveDraft(draft);
-    await api.checkRegistration('1', 'e', 'p');
-    await api.checkPin('123', '124');
-    await api.livenessStart('1', 'e', 'p');
-    await api.recoveryStart('1', 'e');
-    await api.livenessFinish();
-    await api.livenessCancel();
-    await api.recoveryConfirm('CODE', '280419');
-    await api.registrationStatus();
-    await api.startOver();
-    await api.activate('CODE', '280419');
-    await api.unlock('280419');
-    await api.lock();
-    await api.refresh();
-    await api.card();
-    await api.profiles();
-    await api.present('basic');
-    await api.changePin('280419', '592817');
-    await api.releaseDevice('280419');
-    await api.family();
-    await api.activity();
-    await api.office();
+    await commands.appInfo();
+    await commands.setLang('en');
+    await commands.saveDraft(draft);
+    await commands.checkRegistration('1', 'e', 'p');
+    await commands.checkPin('123', '124');
+    await commands.livenessStart('1', 'e', 'p');
+    await commands.recoveryStart('1', 'e');
+    await commands.livenessFinish();
+    await commands.livenessCancel();
+    await commands.recoveryConfirm('CODE', '280419');
+    await commands.registrationStatus();
+    await commands.startOver();
+    await commands.activate('CODE', '280419');
+    await commands.unlock('280419');
+    await commands.lock();
+    await commands.refresh();
+    await commands.card();
+    await commands.profiles();
+    await commands.present('basic');
+    await commands.changePin('280419', '592817');
+    await commands.releaseDevice('280419');
+    await commands.family();
+    await commands.activity();
+    await commands.office();
+    await commands.takeLink();
     expect(seen.map((c) => [c.cmd, c.args ?? {}])).toEqual([
       ['app_info', {}],
       ['set_lang', { lang: 'en' }],
@@ -73,13 +75,14 @@ describe('api', () => {
       ['family', {}],
       ['activity', {}],
       ['office', {}],
+      ['take_link', {}],
     ]);
   });
 
   it('sends a frame as the raw body with its time in a header', async () => {
     const rgba = new Uint8Array([1, 2, 3, 255, 4, 5, 6, 255]);
-    await api.livenessFrame(rgba, 1234.6);
-    await api.livenessFrame(new Uint8Array(0), -3);
+    await api.sendFrame(rgba, 1234.6);
+    await api.sendFrame(new Uint8Array(0), -3);
     expect(seen).toEqual([
       { cmd: 'liveness_frame', args: rgba, options: { headers: { 'x-ikd-frame-ms': '1235' } } },
       { cmd: 'liveness_frame', args: new Uint8Array(0), options: { headers: { 'x-ikd-frame-ms': '0' } } },
@@ -89,10 +92,10 @@ describe('api', () => {
 
   it('passes a UiError through and wraps anything else', async () => {
     answer = async () => Promise.reject({ code: 'pin_locked', message: 'Dikunci.', retry_after_secs: 30 });
-    await expect(api.unlock('1')).rejects.toEqual({ code: 'pin_locked', message: 'Dikunci.', retry_after_secs: 30 });
+    await expect(commands.unlock('1')).rejects.toEqual({ code: 'pin_locked', message: 'Dikunci.', retry_after_secs: 30 });
     answer = async () => Promise.reject('command card not found');
-    await expect(api.card()).rejects.toEqual({ code: 'ipc', message: 'command card not found' });
+    await expect(commands.card()).rejects.toEqual({ code: 'ipc', message: 'command card not found' });
     answer = async () => Promise.reject(new Error('boom'));
-    await expect(api.office()).rejects.toEqual({ code: 'ipc', message: 'boom' });
+    await expect(commands.office()).rejects.toEqual({ code: 'ipc', message: 'boom' });
   });
 });

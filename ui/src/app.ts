@@ -1,32 +1,16 @@
-// The app shell: which screen is shown, the lock, the language, and the app-wide messages.
-import * as api from './api';
-import type { AppInfo, LivenessSession, RecoveryView, RegistrationStatus, UiError, UnlockView } from './generated/types';
+// The app shell: which screen is shown, the lock, the language, and the app-wide messages. Screens
+// get a `Ctx` (screen.ts): their intents and the session store, never this object.
+import * as commands from './generated/commands';
+import { onLink } from './api';
+import type { UiError, UnlockView } from './generated/types';
 import { busy, fill, h } from './dom';
 import { icon } from './icons';
 import { currentLang, setLanguage, t } from './i18n';
+import { toUiError } from './ipc';
 import { Router, type ScreenName } from './router';
+import type { Ctx, Intents } from './screen';
 import { screens } from './screens';
-
-/** What a screen gets to draw itself. */
-export interface Ctx {
-  app: App;
-  /** The screen's root (`<main data-screen=…>`). */
-  root: HTMLElement;
-  /** Whether this screen is still the one shown. */
-  alive(): boolean;
-  /** Runs `fn` when the screen is left (timers, camera, listeners). */
-  onLeave(fn: () => void): void;
-  /** The heading in the app bar. */
-  title(text: string): void;
-  /** Shows an error in the app-wide alert region (ignored once the screen is left). */
-  error(err: unknown): void;
-  /** Clears the alert region. */
-  clearError(): void;
-  /** A success message in the app-wide status region. */
-  notify(text: string): void;
-}
-
-export type Screen = (ctx: Ctx) => void;
+import { Session } from './session';
 
 /** Screens without a Back button. */
 const NO_BACK: ReadonlySet<ScreenName> = new Set(['welcome', 'home', 'unlock']);
@@ -35,31 +19,22 @@ const OPEN_WHILE_LOCKED: ReadonlySet<ScreenName> = new Set(['recover', 'liveness
 /** Screens that lead to an unlock: once unlocked, Home follows them. */
 const UNLOCK_ENTRY: ReadonlySet<ScreenName> = new Set(['unlock', 'activate', 'recover', 'liveness', 'recover-confirm']);
 
-/** What the liveness screen captures for, and the challenge fetched for it (used once). */
-export interface LivenessAttempt {
-  purpose: 'register' | 'recover';
-  /** A challenge not yet used; the screen fetches a new one when this is `null`. */
-  session: LivenessSession | null;
-}
-
 export class App {
-  /** The last AppInfo (stage, language, draft). */
-  info!: AppInfo;
-  /** The last unlock/refresh outcome (stale banner). */
-  unlockView: UnlockView | null = null;
-  /** The status returned by `liveness_finish()`, shown before the first poll. */
-  status: RegistrationStatus | null = null;
-  /** The liveness capture under way (registration or device change). */
-  liveness: LivenessAttempt | null = null;
-  /** The device-change form as typed (kept for Back and for a new attempt). */
-  recoveryForm = { nik: '', email: '' };
-  /** Where the device-change code went (unknown after a restart). */
-  recovery: RecoveryView | null = null;
-  /** The PIN screen is shown instead of anything else. */
-  locked = false;
-  /** `performance.now()` until which the PIN input stays disabled. */
-  pinLockedUntil = 0;
-  readonly router: Router;
+  /** What the UI remembers between screens (the screens' store). */
+  private readonly session = new Session();
+  private readonly router: Router;
+  /** What every screen may ask of the shell. */
+  private readonly intents: Intents = {
+    go: (screen) => this.router.push(screen),
+    restart: (...screens) => this.router.reset(...screens),
+    back: () => this.router.back(),
+    canGoBack: () => this.router.canGoBack,
+    current: () => this.router.current,
+    notify: (text) => this.notify(text),
+    fail: (err) => this.showError(err),
+    unlocked: (view) => this.unlocked(view),
+    reconnect: () => this.reconnect(),
+  };
 
   private main: HTMLElement;
   private readonly titleEl: HTMLElement;
@@ -106,21 +81,22 @@ export class App {
       window.addEventListener('popstate', (ev) => this.router.onPopState(ev.state));
       document.addEventListener('visibilitychange', () => this.onVisibility());
       window.addEventListener('online', () => void this.reconnect(true));
-      api.onLink(() => void this.openLink()).catch(() => undefined);
+      onLink(() => void this.openLink()).catch(() => undefined);
     }
+    const session = this.session;
     this.loading();
     try {
-      this.info = await api.appInfo();
+      session.info = await commands.appInfo();
     } catch (err) {
       this.startFailed(err);
       return;
     }
-    setLanguage(this.info.lang);
+    setLanguage(session.info.lang);
     this.paintChrome();
-    switch (this.info.stage) {
+    switch (session.info.stage) {
       case 'activated':
         // The PIN is asked every time the app opens.
-        this.locked = !this.info.unlocked;
+        session.locked = !session.info.unlocked;
         this.router.reset('home');
         break;
       case 'registered':
@@ -128,7 +104,7 @@ export class App {
         break;
       case 'recovering':
         // Restarted while the device-change code is awaited: where it went and for how long.
-        this.recovery = this.info.recovery;
+        session.recovery = session.info.recovery;
         this.router.reset('welcome', 'recover-confirm');
         break;
       default:
@@ -137,31 +113,21 @@ export class App {
     await this.openLink();
   }
 
-  /** The code from a mail link, for the activation or device-change screen to fill in once. */
-  private linkCode: string | null = null;
-
-  /** The mail link's code, once (the screen fills it in). */
-  takeLinkCode(): string | null {
-    const code = this.linkCode;
-    this.linkCode = null;
-    return code;
-  }
-
   /**
    * A mail link opened the app: Rust checks it is this phone's, then the screen it names opens
    * with the code filled in (the resident still chooses the PIN and confirms). A link for another
    * phone, or a damaged one, is explained instead.
    */
-  async openLink(): Promise<void> {
+  private async openLink(): Promise<void> {
     let link;
     try {
-      link = await api.takeLink();
+      link = await commands.takeLink();
     } catch (err) {
       this.showError(err);
       return;
     }
     if (!link) return;
-    this.linkCode = link.code;
+    this.session.offerLinkCode(link.code);
     if (link.screen === 'activate') {
       this.router.reset('status', 'activate');
     } else {
@@ -171,11 +137,8 @@ export class App {
   }
 
   /** Unlocked: back to the screen that was open, or Home. */
-  unlocked(view: UnlockView): void {
-    this.unlockView = view;
-    this.locked = false;
-    this.pinLockedUntil = 0;
-    this.info = { ...this.info, stage: 'activated', unlocked: true };
+  private unlocked(view: UnlockView): void {
+    this.session.unlocked(view);
     const current = this.router.current;
     if (current && !UNLOCK_ENTRY.has(current)) {
       this.router.redraw();
@@ -185,12 +148,13 @@ export class App {
   }
 
   /** Tries the server again (button or the `online` event); returns the new view. */
-  async reconnect(quiet = false): Promise<UnlockView | null> {
-    if (!this.info || this.info.stage !== 'activated' || this.locked) return null;
+  private async reconnect(quiet = false): Promise<UnlockView | null> {
+    const session = this.session;
+    if (!session.loaded || session.info.stage !== 'activated' || session.locked) return null;
     try {
-      const view = await api.refresh();
-      this.unlockView = view;
-      if (this.router.current === 'home' && !this.locked) this.router.redraw();
+      const view = await commands.refresh();
+      session.unlockView = view;
+      if (this.router.current === 'home' && !session.locked) this.router.redraw();
       return view;
     } catch (err) {
       if (!quiet) throw err;
@@ -200,14 +164,14 @@ export class App {
 
   private onVisibility(): void {
     if (document.visibilityState !== 'hidden') return;
-    if (this.lockNow()) api.lock().catch(() => undefined);
+    if (this.lockNow()) commands.lock().catch(() => undefined);
   }
 
   /** Shows the PIN screen (stage `activated` only); whether it was not shown already. */
   private lockNow(): boolean {
-    if (!this.info || this.info.stage !== 'activated' || this.locked) return false;
-    this.locked = true;
-    this.info = { ...this.info, unlocked: false };
+    const session = this.session;
+    if (!session.loaded || session.info.stage !== 'activated' || session.locked) return false;
+    session.lock();
     // At once, so nothing of the card is seen in the app switcher.
     this.show(this.router.current ?? 'home');
     return true;
@@ -216,9 +180,9 @@ export class App {
   private async toggleLang(): Promise<void> {
     const next = currentLang() === 'id' ? 'en' : 'id';
     try {
-      const info = await busy(this.langBtn, () => api.setLang(next), t('busy'));
+      const info = await busy(this.langBtn, () => commands.setLang(next), t('busy'));
       // Keep what is typed in the form (Rust returns the last saved draft).
-      this.info = { ...info, draft: this.info?.draft ?? info.draft };
+      this.session.info = { ...info, draft: this.session.info?.draft ?? info.draft };
       setLanguage(info.lang);
     } catch (err) {
       this.showError(err);
@@ -268,7 +232,7 @@ export class App {
 
   /** Draws `screen` (or the PIN screen while locked). */
   private show(requested: ScreenName): void {
-    const asksPin = this.locked && this.info?.stage === 'activated' && !OPEN_WHILE_LOCKED.has(requested);
+    const asksPin = this.session.locked && this.session.info?.stage === 'activated' && !OPEN_WHILE_LOCKED.has(requested);
     const screen: ScreenName = asksPin ? 'unlock' : requested;
     this.clearMessages();
     const root = this.newMain(screen);
@@ -276,7 +240,6 @@ export class App {
     const alive = () => generation === this.generation;
     this.backBtn.hidden = NO_BACK.has(screen) || !this.router.canGoBack || screen !== requested;
     const ctx: Ctx = {
-      app: this,
       root,
       alive,
       onLeave: (fn) => this.leaving.push(fn),
@@ -291,9 +254,8 @@ export class App {
       clearError: () => {
         if (alive()) this.alertEl.replaceChildren();
       },
-      notify: (text) => {
-        if (alive()) this.notify(text);
-      },
+      intents: this.intents,
+      session: this.session,
     };
     screens[screen](ctx);
     if (document.activeElement === document.body || !document.activeElement || !document.contains(document.activeElement)) {
@@ -303,18 +265,18 @@ export class App {
   }
 
   /** An error in the alert region (a `UiError`'s message is already localised). */
-  showError(err: unknown): void {
-    const e: UiError = api.toUiError(err);
+  private showError(err: unknown): void {
+    const e: UiError = toUiError(err);
     // Rust asks for the PIN (it was restarted, or locked meanwhile): show the PIN screen.
     if (e.code === 'locked') this.lockNow();
     fill(this.alertEl, h('p', { 'data-code': e.code }, icon('alert'), h('span', null, e.message)));
   }
 
-  notify(text: string): void {
+  private notify(text: string): void {
     fill(this.noticeEl, h('p', null, icon('check'), h('span', null, text)));
   }
 
-  clearMessages(): void {
+  private clearMessages(): void {
     this.alertEl.replaceChildren();
     this.noticeEl.replaceChildren();
   }

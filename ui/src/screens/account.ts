@@ -1,6 +1,6 @@
 // 12–13: Ubah PIN and Lepas Perangkat.
-import * as api from '../api';
-import type { Ctx } from '../app';
+import * as commands from '../generated/commands';
+import type { Ctx } from '../screen';
 import { busy, h } from '../dom';
 import { t } from '../i18n';
 import { icon } from '../icons';
@@ -26,20 +26,20 @@ export function changePinScreen(ctx: Ctx): void {
     ev.preventDefault();
     if (submit.disabled) return;
     ctx.clearError();
-    busy(submit, () => api.changePin(old.input.value, pins.pin.input.value), t('busy'))
+    busy(submit, () => commands.changePin(old.input.value, pins.pin.input.value), t('busy'))
       .then(() => {
         if (!ctx.alive()) return;
         for (const f of [old, pins.pin, pins.confirm]) f.input.value = '';
         pins.pin.input.dispatchEvent(new Event('input'));
         update();
-        ctx.notify(t('pin_changed'));
+        ctx.intents.notify(t('pin_changed'));
       })
       .catch((err) => ctx.error(err));
   });
 }
 
 export function releaseScreen(ctx: Ctx): void {
-  const { app } = ctx;
+  const { intents, session } = ctx;
   ctx.title(t('release_title'));
   const pin = field('release-pin', t('release_pin_label'), pinAttrs());
   const release = button(t('release'), { type: 'submit', class: 'danger', 'data-testid': 'release', disabled: true }, 'unlink');
@@ -74,14 +74,12 @@ export function releaseScreen(ctx: Ctx): void {
   });
   cancel.addEventListener('click', () => dialog.close());
   confirm.addEventListener('click', () => {
-    busy(confirm, () => api.releaseDevice(pin.input.value), t('busy'))
+    busy(confirm, () => commands.releaseDevice(pin.input.value), t('busy'))
       .then((info) => {
         dialog.close();
-        app.info = info;
-        app.unlockView = null;
-        app.locked = false;
-        app.router.reset('welcome');
-        app.notify(t('released'));
+        session.released(info);
+        intents.restart('welcome');
+        intents.notify(t('released'));
       })
       .catch((err) => {
         dialog.close();

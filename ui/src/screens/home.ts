@@ -1,5 +1,5 @@
 // 7. Home with the menu.
-import type { Ctx } from '../app';
+import type { Ctx } from '../screen';
 import { busy, h } from '../dom';
 import { t, type Key } from '../i18n';
 import type { IconName } from '../icons';
@@ -17,20 +17,20 @@ const MENU: [string, ScreenName, IconName, Key][] = [
 ];
 
 export function homeScreen(ctx: Ctx): void {
-  const { app } = ctx;
+  const { intents, session } = ctx;
   ctx.title(t('home_title'));
-  const view = app.unlockView;
+  const view = session.unlockView;
   if (view?.stale) {
     const again = button(t('reconnect'), { class: 'secondary', 'data-testid': 'reconnect' }, 'refresh');
     again.addEventListener('click', () => {
       ctx.clearError();
-      busy(again, () => app.reconnect(), t('busy'))
+      busy(again, () => intents.reconnect(), t('busy'))
         .then((v) => {
-          if (!ctx.alive() && app.router.current !== 'home') return;
-          if (v && !v.stale) app.notify(t('reconnected'));
-          else if (v) app.showError({ code: 'offline', message: v.notice ?? t('still_offline') });
+          if (!ctx.alive() && intents.current() !== 'home') return;
+          if (v && !v.stale) intents.notify(t('reconnected'));
+          else if (v) intents.fail({ code: 'offline', message: v.notice ?? t('still_offline') });
         })
-        .catch((err) => app.showError(err));
+        .catch((err) => intents.fail(err));
     });
     ctx.root.append(bannerWithActions('warn', [h('p', { 'data-testid': 'stale-notice' }, view.notice ?? t('stale_generic'))], [again]));
   }
@@ -42,7 +42,7 @@ export function homeScreen(ctx: Ctx): void {
         'ul',
         { class: 'menu' },
         MENU.map(([testid, screen, iconName, key]) =>
-          h('li', null, button(t(key), { class: 'menu-item', 'data-testid': testid, onclick: () => app.router.push(screen) }, iconName)),
+          h('li', null, button(t(key), { class: 'menu-item', 'data-testid': testid, onclick: () => intents.go(screen) }, iconName)),
         ),
       ),
     ),

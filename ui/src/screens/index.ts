@@ -1,4 +1,4 @@
-import type { Screen } from '../app';
+import type { Screen } from '../screen';
 import type { ScreenName } from '../router';
 import { activateScreen, registerScreen, statusScreen, welcomeScreen } from './onboarding';
 import { livenessScreen } from './liveness';

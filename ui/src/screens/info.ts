@@ -1,6 +1,7 @@
 // 9–11 and 14: Biodata, Data Keluarga, Histori Aktivitas, Layanan & Pengaduan.
 import * as api from '../api';
-import type { Ctx } from '../app';
+import * as commands from '../generated/commands';
+import type { Ctx } from '../screen';
 import { type Child, fill, h } from '../dom';
 import { formatDate, formatDateTime } from '../format';
 import { currentLang, t, tAny } from '../i18n';
@@ -25,7 +26,7 @@ function load<T>(ctx: Ctx, what: () => Promise<T>, draw: (value: T, into: HTMLEl
 
 export function biodataScreen(ctx: Ctx): void {
   ctx.title(t('biodata_title'));
-  load(ctx, api.card, (card, box) => {
+  load(ctx, commands.card, (card, box) => {
     if (card.stale) box.append(banner('warn', h('p', null, card.notice ?? t('stale_generic'))));
     box.append(dl(card.fields.map((f) => [f.label, h('span', { 'data-key': f.key }, f.value)]), { class: 'biodata' }));
   });
@@ -33,7 +34,7 @@ export function biodataScreen(ctx: Ctx): void {
 
 export function familyScreen(ctx: Ctx): void {
   ctx.title(t('family_title'));
-  load(ctx, api.family, (fam, box) => {
+  load(ctx, commands.family, (fam, box) => {
     box.append(dl([[t('kk_label'), h('span', { 'data-testid': 'kk' }, fam.kk)]], { class: 'meta' }));
     if (fam.members.length === 0) {
       box.append(h('p', null, t('family_empty')));
@@ -63,7 +64,7 @@ export function familyScreen(ctx: Ctx): void {
 
 export function activityScreen(ctx: Ctx): void {
   ctx.title(t('activity_title'));
-  load(ctx, api.activity, (items, box) => {
+  load(ctx, commands.activity, (items, box) => {
     if (items.length === 0) {
       box.append(h('p', null, t('activity_empty')));
       return;
@@ -97,7 +98,7 @@ function externalLink(ctx: Ctx, href: string, body: Child): HTMLAnchorElement {
 
 export function serviceScreen(ctx: Ctx): void {
   ctx.title(t('service_title'));
-  load(ctx, api.office, (office, box) => {
+  load(ctx, commands.office, (office, box) => {
     box.append(h('h2', { 'data-testid': 'office-name' }, office.name));
     if (office.national) box.append(banner('info', h('p', { 'data-testid': 'office-national' }, t('office_national'))));
     box.append(

@@ -1,6 +1,6 @@
 // 8. KTP Digital: the card, the profile chooser and the rotating QR.
-import * as api from '../api';
-import type { Ctx } from '../app';
+import * as commands from '../generated/commands';
+import type { Ctx } from '../screen';
 import { fill, h, svgFromMarkup } from '../dom';
 import { formatCountdown, secondsLeft } from '../format';
 import type { CardView, ProfileOption, QrView } from '../generated/types';
@@ -66,7 +66,7 @@ export function ktpScreen(ctx: Ctx): void {
     inFlight = true;
     qrBox.setAttribute('aria-busy', 'true');
     try {
-      const view = await api.present(profile);
+      const view = await commands.present(profile);
       if (mine !== seq || !ctx.alive()) return;
       qr = view;
       receivedAt = performance.now();
@@ -122,7 +122,7 @@ export function ktpScreen(ctx: Ctx): void {
     );
   }
 
-  api
+  commands
     .profiles()
     .then((options) => {
       if (!ctx.alive()) return;
@@ -130,7 +130,7 @@ export function ktpScreen(ctx: Ctx): void {
       void make();
     })
     .catch((err) => ctx.error(err));
-  api
+  commands
     .card()
     .then((c) => {
       if (!ctx.alive()) return;

@@ -5,7 +5,9 @@
 // failure, after the app was in the background, after a language change. The camera stops as soon
 // as the capture ends, and whenever the screen is left or hidden.
 import * as api from '../api';
-import type { Ctx } from '../app';
+import * as commands from '../generated/commands';
+import { toUiError } from '../ipc';
+import type { Ctx } from '../screen';
 import { FrameGrabber, cameraProblem, nextVideoFrame, openFrontCamera, stopStream, type CameraProblem } from '../camera';
 import { fill, h } from '../dom';
 import type { FaceBox, LivenessProgress, LivenessResult, LivenessSession, Message } from '../generated/types';
@@ -38,12 +40,12 @@ function phaseIcon(p: { phase: string; action: string | null }): IconName {
 const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 
 export function livenessScreen(ctx: Ctx): void {
-  const { app } = ctx;
+  const { intents, session } = ctx;
   ctx.title(t('liveness_title'));
-  const attempt = app.liveness;
+  const attempt = session.liveness;
   if (!attempt) {
     // Nothing to capture for (an old history entry): start from the beginning.
-    queueMicrotask(() => app.router.reset('welcome'));
+    queueMicrotask(() => intents.restart('welcome'));
     return;
   }
 
@@ -177,7 +179,7 @@ export function livenessScreen(ctx: Ctx): void {
     const retry = button(t('retry'), { class: 'primary', 'data-testid': 'liveness-retry', onclick: () => void begin() }, 'refresh');
     const edit = button(
       t(attempt!.purpose === 'recover' ? 'liveness_edit_recover' : 'liveness_edit_register'),
-      { class: 'secondary', 'data-testid': 'liveness-edit', onclick: () => app.router.back() },
+      { class: 'secondary', 'data-testid': 'liveness-edit', onclick: () => intents.back() },
     );
     fill(
       outcome,
@@ -186,7 +188,7 @@ export function livenessScreen(ctx: Ctx): void {
         { class: 'banner warn', role: 'alert', 'data-testid': 'liveness-failure', 'data-code': m.code },
         icon('alert'),
         h('div', null, h('h2', null, t('liveness_failed_title')), h('p', null, m.message)),
-        h('div', { class: 'banner-actions actions' }, retry, app.router.canGoBack ? edit : null),
+        h('div', { class: 'banner-actions actions' }, retry, intents.canGoBack() ? edit : null),
       ),
     );
     retry.focus();
@@ -196,7 +198,7 @@ export function livenessScreen(ctx: Ctx): void {
     setPhase('camera-problem');
     showCapture(false);
     const retry = button(t('retry'), { class: 'secondary', 'data-testid': 'camera-retry', onclick: () => void retryCamera() }, 'refresh');
-    const office = button(t('menu_service'), { class: 'secondary', 'data-testid': 'camera-office', onclick: () => app.router.push('service') }, 'help');
+    const office = button(t('menu_service'), { class: 'secondary', 'data-testid': 'camera-office', onclick: () => intents.go('service') }, 'help');
     fill(
       outcome,
       h(
@@ -217,15 +219,15 @@ export function livenessScreen(ctx: Ctx): void {
   }
 
   /** A challenge: the one fetched by the form (once), else a new one. */
-  async function session(): Promise<LivenessSession> {
+  async function challenge(): Promise<LivenessSession> {
     const fresh = attempt!.session;
     if (fresh) {
       attempt!.session = null;
       return fresh;
     }
-    if (attempt!.purpose === 'recover') return api.recoveryStart(app.recoveryForm.nik, app.recoveryForm.email);
-    const d = app.info.draft;
-    return api.livenessStart(d.nik, d.email, d.phone);
+    if (attempt!.purpose === 'recover') return commands.recoveryStart(session.recoveryForm.nik, session.recoveryForm.email);
+    const d = session.info.draft;
+    return commands.livenessStart(d.nik, d.email, d.phone);
   }
 
   let current: LivenessSession | null = null;
@@ -244,9 +246,9 @@ export function livenessScreen(ctx: Ctx): void {
     fill(time);
     let s: LivenessSession;
     try {
-      s = await session();
+      s = await challenge();
     } catch (err) {
-      if (mine === run && ctx.alive()) showFailure(api.toUiError(err));
+      if (mine === run && ctx.alive()) showFailure(toUiError(err));
       return;
     }
     if (mine !== run || !ctx.alive()) return;
@@ -317,9 +319,9 @@ export function livenessScreen(ctx: Ctx): void {
       last = now;
       let p: LivenessProgress;
       try {
-        p = await api.livenessFrame(rgba, now - first);
+        p = await api.sendFrame(rgba, now - first);
       } catch (err) {
-        if (mine === run && ctx.alive()) showFailure(api.toUiError(err));
+        if (mine === run && ctx.alive()) showFailure(toUiError(err));
         return;
       }
       if (mine !== run || !ctx.alive()) return;
@@ -344,24 +346,21 @@ export function livenessScreen(ctx: Ctx): void {
     fill(outcome, h('div', { class: 'finishing', 'data-testid': 'liveness-busy', 'aria-busy': 'true' }, loadingLine(t('liveness_checking'))));
     let result: LivenessResult;
     try {
-      result = await api.livenessFinish();
+      result = await commands.livenessFinish();
     } catch (err) {
       finishing = false;
-      if (ctx.alive()) showFailure(api.toUiError(err));
+      if (ctx.alive()) showFailure(toUiError(err));
       return;
     }
     // Rust has moved on (registration sent, or the code mailed): follow it even if Back was tapped.
-    app.liveness = null;
     if (result.recovery || result.purpose === 'recover') {
-      app.recovery = result.recovery;
-      app.info = { ...app.info, stage: 'recovering' };
-      app.router.reset('welcome', 'recover-confirm');
+      session.recovering(result.recovery);
+      intents.restart('welcome', 'recover-confirm');
       return;
     }
-    app.status = result.status;
-    app.info = { ...app.info, stage: 'registered', registration_id: result.status?.registration_id ?? app.info.registration_id };
-    app.router.reset('status');
-    app.notify(t('liveness_finished'));
+    session.registered(result.status);
+    intents.restart('status');
+    intents.notify(t('liveness_finished'));
   }
 
   const onVisibility = () => {
@@ -371,9 +370,9 @@ export function livenessScreen(ctx: Ctx): void {
       stopCapture();
       setPhase('interrupted');
       interrupted = true;
-      api.livenessCancel().catch(() => undefined);
+      commands.livenessCancel().catch(() => undefined);
     } else if (interrupted && ctx.alive()) {
-      ctx.notify(t('liveness_restarted'));
+      intents.notify(t('liveness_restarted'));
       void begin();
     }
   };
@@ -381,7 +380,7 @@ export function livenessScreen(ctx: Ctx): void {
   ctx.onLeave(() => {
     stopCapture();
     document.removeEventListener('visibilitychange', onVisibility);
-    if (!finishing) api.livenessCancel().catch(() => undefined);
+    if (!finishing) commands.livenessCancel().catch(() => undefined);
   });
 
   void begin();

@@ -1,6 +1,6 @@
 // Welcome, registration form, status tracker, activation (the liveness capture is in liveness.ts).
-import * as api from '../api';
-import type { Ctx } from '../app';
+import * as commands from '../generated/commands';
+import type { Ctx } from '../screen';
 import { busy, debounce, fill, h, svgFromMarkup } from '../dom';
 import { formatDate, formatDateTime } from '../format';
 import type { PinCheck, RegistrationCheck, RegistrationStatus } from '../generated/types';
@@ -31,9 +31,9 @@ export function welcomeScreen(ctx: Ctx): void {
     h(
       'div',
       { class: 'actions' },
-      button(t('start'), { class: 'primary', 'data-testid': 'start', onclick: () => ctx.app.router.push('register') }),
-      button(t('menu_service'), { class: 'secondary', onclick: () => ctx.app.router.push('service') }, 'help'),
-      button(t('to_recover'), { class: 'secondary', 'data-testid': 'to-recover', onclick: () => ctx.app.router.push('recover') }, 'phone'),
+      button(t('start'), { class: 'primary', 'data-testid': 'start', onclick: () => ctx.intents.go('register') }),
+      button(t('menu_service'), { class: 'secondary', onclick: () => ctx.intents.go('service') }, 'help'),
+      button(t('to_recover'), { class: 'secondary', 'data-testid': 'to-recover', onclick: () => ctx.intents.go('recover') }, 'phone'),
     ),
   );
 }
@@ -42,9 +42,9 @@ export function welcomeScreen(ctx: Ctx): void {
 // 2. Registration form
 
 export function registerScreen(ctx: Ctx): void {
-  const { app } = ctx;
+  const { intents, session } = ctx;
   ctx.title(t('register_title'));
-  const draft = app.info.draft;
+  const draft = session.info.draft;
   const nik = field(
     'nik',
     t('nik_label'),
@@ -77,15 +77,15 @@ export function registerScreen(ctx: Ctx): void {
     const mine = ++seq;
     const v = values();
     try {
-      const result = await api.checkRegistration(v.nik, v.email, v.phone);
+      const result = await commands.checkRegistration(v.nik, v.email, v.phone);
       if (mine === seq && ctx.alive()) render(result);
     } catch (err) {
       ctx.error(err);
     }
   };
   const save = () => {
-    app.info = { ...app.info, draft: values() };
-    api.saveDraft(app.info.draft).catch((err) => ctx.error(err));
+    session.setDraft(values());
+    commands.saveDraft(session.info.draft).catch((err) => ctx.error(err));
   };
   const changed = debounce(() => {
     save();
@@ -94,7 +94,7 @@ export function registerScreen(ctx: Ctx): void {
   // Keep the last keystrokes when leaving before the debounce fires.
   ctx.onLeave(() => changed.flush());
   form.addEventListener('input', () => {
-    app.info = { ...app.info, draft: values() };
+    session.setDraft(values());
     changed();
   });
 
@@ -133,11 +133,11 @@ export function registerScreen(ctx: Ctx): void {
     save();
     const v = values();
     ctx.clearError();
-    busy(submit, () => api.livenessStart(v.nik, v.email, v.phone), t('busy'))
-      .then((session) => {
+    busy(submit, () => commands.livenessStart(v.nik, v.email, v.phone), t('busy'))
+      .then((challenge) => {
         // The selfie comes before the registration is sent: the evidence goes with it.
-        app.liveness = { purpose: 'register', session };
-        app.router.push('liveness');
+        session.liveness = { purpose: 'register', session: challenge };
+        intents.go('liveness');
       })
       .catch((err) => ctx.error(err));
   });
@@ -155,7 +155,7 @@ const POLL_MAX_MS = 30_000;
 const SETTLED = new Set(['approved', 'rejected', 'activated']);
 
 export function statusScreen(ctx: Ctx): void {
-  const { app } = ctx;
+  const { intents, session } = ctx;
   ctx.title(t('status_title'));
   const box = h('section', { 'data-testid': 'status', 'data-state': '' }, loadingLine(t('loading')));
   const retryLine = h('p', { class: 'hint', 'data-testid': 'poll-retry' });
@@ -204,7 +204,7 @@ export function statusScreen(ctx: Ctx): void {
           )
         : null,
       st.state === 'approved'
-        ? button(t('to_activation'), { class: 'primary', 'data-testid': 'to-activation', onclick: () => app.router.push('activate') }, 'key')
+        ? button(t('to_activation'), { class: 'primary', 'data-testid': 'to-activation', onclick: () => intents.go('activate') }, 'key')
         : null,
       st.state === 'rejected'
         ? button(t('start_over'), { class: 'primary', 'data-testid': 'start-over', onclick: (ev) => void startOver(ev.currentTarget as HTMLButtonElement) }, 'refresh')
@@ -218,10 +218,10 @@ export function statusScreen(ctx: Ctx): void {
 
   async function startOver(btn: HTMLButtonElement): Promise<void> {
     try {
-      const info = await busy(btn, () => api.startOver(), t('busy'));
-      app.info = info;
-      app.status = null;
-      app.router.reset('welcome', 'register');
+      const info = await busy(btn, () => commands.startOver(), t('busy'));
+      session.info = info;
+      session.status = null;
+      intents.restart('welcome', 'register');
     } catch (err) {
       ctx.error(err);
     }
@@ -234,9 +234,9 @@ export function statusScreen(ctx: Ctx): void {
   };
   async function poll(): Promise<void> {
     try {
-      const st = await api.registrationStatus();
+      const st = await commands.registrationStatus();
       if (!ctx.alive()) return;
-      app.status = st;
+      session.status = st;
       render(st);
       ctx.clearError();
       retryLine.replaceChildren();
@@ -252,9 +252,9 @@ export function statusScreen(ctx: Ctx): void {
   }
   ctx.onLeave(() => clearTimeout(timer));
 
-  if (app.status) {
-    render(app.status);
-    if (!SETTLED.has(app.status.state)) schedule();
+  if (session.status) {
+    render(session.status);
+    if (!SETTLED.has(session.status.state)) schedule();
   } else {
     void poll();
   }
@@ -277,7 +277,7 @@ export function pinPair(
   const run = async () => {
     const mine = ++seq;
     try {
-      const c: PinCheck = await api.checkPin(pin.input.value, confirm.input.value);
+      const c: PinCheck = await commands.checkPin(pin.input.value, confirm.input.value);
       if (mine !== seq || !ctx.alive()) return;
       showCheck(pin, c.pin);
       showCheck(confirm, c.confirm);
@@ -295,7 +295,7 @@ export function pinPair(
 }
 
 export function activateScreen(ctx: Ctx): void {
-  const { app } = ctx;
+  const { intents, session } = ctx;
   ctx.title(t('activate_title'));
   const code = field(
     'activation-code',
@@ -313,18 +313,18 @@ export function activateScreen(ctx: Ctx): void {
     update();
   });
   code.input.addEventListener('input', update);
-  code.input.value = app.takeLinkCode() ?? '';
+  code.input.value = session.takeLinkCode() ?? '';
   const form = h('form', { novalidate: true, class: 'form' }, code.wrap, pins.pin.wrap, pins.confirm.wrap, pins.rules, h('div', { class: 'actions' }, submit));
   ctx.root.append(h('p', { class: 'lead' }, t('activate_lead')), form);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (submit.disabled) return;
     ctx.clearError();
-    busy(submit, () => api.activate(code.input.value, pins.pin.input.value), t('busy'))
+    busy(submit, () => commands.activate(code.input.value, pins.pin.input.value), t('busy'))
       .then((view) => {
-        app.status = null;
-        app.unlocked(view);
-        app.notify(t('activated'));
+        session.status = null;
+        intents.unlocked(view);
+        intents.notify(t('activated'));
       })
       .catch((err) => ctx.error(err));
   });

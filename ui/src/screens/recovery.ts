@@ -1,14 +1,14 @@
 // Device change or forgotten PIN: NIK + email → a new selfie (liveness.ts) → the emailed code and
 // a new PIN. The old device is signed out by the server; this phone holds the account afterwards.
-import * as api from '../api';
-import type { Ctx } from '../app';
+import * as commands from '../generated/commands';
+import type { Ctx } from '../screen';
 import { busy, debounce, h } from '../dom';
 import { t } from '../i18n';
 import { banner, button, field, showCheck } from '../ui';
 import { pinPair } from './onboarding';
 
 export function recoverScreen(ctx: Ctx): void {
-  const { app } = ctx;
+  const { intents, session } = ctx;
   ctx.title(t('recover_title'));
   const nik = field(
     'recover-nik',
@@ -22,8 +22,8 @@ export function recoverScreen(ctx: Ctx): void {
     { type: 'email', inputmode: 'email', autocomplete: 'email', autocapitalize: 'off', spellcheck: 'false', enterkeyhint: 'go' },
     t('recover_email_hint'),
   );
-  nik.input.value = app.recoveryForm.nik;
-  email.input.value = app.recoveryForm.email;
+  nik.input.value = session.recoveryForm.nik;
+  email.input.value = session.recoveryForm.email;
   const submit = button(t('recover_submit'), { type: 'submit', class: 'primary', 'data-testid': 'recover-start', disabled: true }, 'camera');
   const form = h('form', { novalidate: true, class: 'form' }, nik.wrap, email.wrap, h('div', { class: 'actions' }, submit));
   ctx.root.append(
@@ -40,7 +40,7 @@ export function recoverScreen(ctx: Ctx): void {
     const mine = ++seq;
     const v = values();
     try {
-      const c = await api.checkRegistration(v.nik, v.email, '');
+      const c = await commands.checkRegistration(v.nik, v.email, '');
       if (mine !== seq || !ctx.alive()) return;
       showCheck(nik, c.nik.field);
       showCheck(email, c.email);
@@ -52,7 +52,7 @@ export function recoverScreen(ctx: Ctx): void {
   const changed = debounce(() => void check(), 100);
   ctx.onLeave(() => changed.cancel());
   form.addEventListener('input', () => {
-    app.recoveryForm = values();
+    session.recoveryForm = values();
     changed();
   });
 
@@ -61,12 +61,12 @@ export function recoverScreen(ctx: Ctx): void {
     if (submit.disabled) return;
     changed.cancel();
     const v = values();
-    app.recoveryForm = v;
+    session.recoveryForm = v;
     ctx.clearError();
-    busy(submit, () => api.recoveryStart(v.nik, v.email), t('busy'))
-      .then((session) => {
-        app.liveness = { purpose: 'recover', session };
-        app.router.push('liveness');
+    busy(submit, () => commands.recoveryStart(v.nik, v.email), t('busy'))
+      .then((challenge) => {
+        session.liveness = { purpose: 'recover', session: challenge };
+        intents.go('liveness');
       })
       .catch((err) => ctx.error(err));
   });
@@ -75,10 +75,10 @@ export function recoverScreen(ctx: Ctx): void {
 }
 
 export function recoverConfirmScreen(ctx: Ctx): void {
-  const { app } = ctx;
+  const { intents, session } = ctx;
   ctx.title(t('recover_confirm_title'));
-  const sent = app.recovery
-    ? t('recover_code_sent', { email: app.recovery.email_hint, n: app.recovery.expires_in_minutes })
+  const sent = session.recovery
+    ? t('recover_code_sent', { email: session.recovery.email_hint, n: session.recovery.expires_in_minutes })
     : t('recover_code_sent_generic');
   const code = field(
     'recovery-code',
@@ -96,8 +96,8 @@ export function recoverConfirmScreen(ctx: Ctx): void {
     update();
   });
   code.input.addEventListener('input', update);
-  code.input.value = app.takeLinkCode() ?? '';
-  const restart = button(t('recover_restart'), { class: 'secondary', 'data-testid': 'recover-restart', onclick: () => app.router.push('recover') }, 'refresh');
+  code.input.value = session.takeLinkCode() ?? '';
+  const restart = button(t('recover_restart'), { class: 'secondary', 'data-testid': 'recover-restart', onclick: () => intents.go('recover') }, 'refresh');
   const form = h('form', { novalidate: true, class: 'form' }, code.wrap, pins.pin.wrap, pins.confirm.wrap, pins.rules, h('div', { class: 'actions' }, submit));
   const sentLine = h('p', { 'data-testid': 'recovery-sent' }, sent);
   ctx.root.append(
@@ -109,12 +109,12 @@ export function recoverConfirmScreen(ctx: Ctx): void {
     ev.preventDefault();
     if (submit.disabled) return;
     ctx.clearError();
-    busy(submit, () => api.recoveryConfirm(code.input.value, pins.pin.input.value), t('busy'))
+    busy(submit, () => commands.recoveryConfirm(code.input.value, pins.pin.input.value), t('busy'))
       .then((view) => {
-        app.recovery = null;
-        app.status = null;
-        app.unlocked(view);
-        app.notify(t('recovered'));
+        session.recovery = null;
+        session.status = null;
+        intents.unlocked(view);
+        intents.notify(t('recovered'));
       })
       .catch((err) => ctx.error(err));
   });
