@@ -75,10 +75,7 @@ impl Localized for ClientError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        let pick = |id: String, en: String| match lang {
-            Lang::Id => id,
-            Lang::En => en,
-        };
+        let pick = |id, en| ikd_core::i18n::pick(lang, id, en);
         match self {
             ClientError::Offline(_) => pick(
                 "Tidak ada koneksi ke server. Periksa internet Anda; KTP Digital yang sudah tersimpan tetap bisa dibuka.".into(),

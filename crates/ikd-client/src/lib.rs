@@ -24,6 +24,6 @@ pub mod views;
 pub use app::App;
 pub use error::ClientError;
 pub use keyring::{KeyringStore, PLATFORM_STORE};
-pub use resident::{Resident, UnlockOutcome};
+pub use resident::{Applicant, Resident, UnlockOutcome};
 pub use siak::SiakClient;
 pub use storage::{MemoryStore, SecretStore, StateDir};

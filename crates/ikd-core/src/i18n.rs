@@ -3,8 +3,15 @@
 //! Every error a person can read implements [`Localized`]: a stable machine `code` (snake_case,
 //! never changes once published: the UI, the server's problem+json bodies and tests rely on it) and
 //! a message per language. Messages say what is wrong and what to do, in plain words.
+//!
+//! [`pick`] is the one bilingual helper every crate uses. The words of a domain type live beside
+//! it (`RegistrationState::describe`, `Sex::label`, `ActivityKind::label`, …); the few screen
+//! texts of rules kept elsewhere — the PIN rules as listed, the notice on data shown offline —
+//! are here.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 /// A language the app speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -38,7 +45,7 @@ pub trait Localized {
 }
 
 /// Picks the message for `lang` out of an (Indonesian, English) pair.
-pub(crate) fn pick(lang: Lang, id: String, en: String) -> String {
+pub fn pick(lang: Lang, id: String, en: String) -> String {
     match lang {
         Lang::Id => id,
         Lang::En => en,
@@ -67,6 +74,64 @@ impl LocalizedMessage {
     }
 }
 
+/// A code read from a record or the server that this version does not know (a sex, an
+/// activity kind, a registration state). The caller decides what to show: the value as it came,
+/// or an error.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("unknown {what} {value:?}")]
+pub struct UnknownCode {
+    /// What the value should have been (`sex`, `activity kind`, …).
+    pub what: &'static str,
+    /// The value as it came.
+    pub value: String,
+}
+
+/// The PIN rules of [`crate::pin`] (`Pin::parse_new`), as the PIN screens list them.
+pub fn pin_rules(lang: Lang) -> Vec<String> {
+    let rules: [(&str, &str); 4] = [
+        ("Tepat 6 angka.", "Exactly 6 digits."),
+        (
+            "Paling sedikit 2 angka berbeda (bukan 111111).",
+            "At least 2 different digits (not 111111).",
+        ),
+        (
+            "Bukan urutan naik atau turun (bukan 123456 atau 654321).",
+            "Not an ascending or descending run (not 123456 or 654321).",
+        ),
+        (
+            "Bukan tanggal lahir Anda (seperti tertulis di NIK).",
+            "Not your birth date (as written in the NIK).",
+        ),
+    ];
+    rules
+        .into_iter()
+        .map(|(id, en)| pick(lang, id.into(), en.into()))
+        .collect()
+}
+
+/// The notice over a Digital KTP shown from saved data because the server could not be reached:
+/// until when the saved credentials are valid, or that none are saved yet.
+pub fn stale_notice(valid_until: Option<DateTime<Utc>>, lang: Lang) -> String {
+    match valid_until {
+        Some(until) => pick(
+            lang,
+            format!(
+                "Tidak terhubung ke server: KTP Digital ditampilkan dari data tersimpan (berlaku sampai {}). Akan diperbarui saat ada koneksi.",
+                until.format("%d-%m-%Y %H:%M UTC")
+            ),
+            format!(
+                "Not connected to the server: the Digital KTP is shown from saved data (valid until {}). It refreshes when the connection returns.",
+                until.format("%Y-%m-%d %H:%M UTC")
+            ),
+        ),
+        None => pick(
+            lang,
+            "Tidak terhubung ke server dan belum ada KTP Digital tersimpan. Sambungkan ke internet.".into(),
+            "Not connected to the server and no Digital KTP is saved yet. Connect to the internet.".into(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +143,16 @@ mod tests {
         assert_eq!(Lang::from_tag("en_GB"), Some(Lang::En));
         assert_eq!(Lang::from_tag("fr"), None);
         assert_eq!(Lang::from_tag(""), None);
+    }
+
+    #[test]
+    fn the_stale_notice_dates_follow_each_language() {
+        let until = DateTime::parse_from_rfc3339("2030-01-02T03:04:00Z")
+            .expect("date")
+            .with_timezone(&Utc);
+        assert!(stale_notice(Some(until), Lang::Id).contains("02-01-2030 03:04 UTC"));
+        assert!(stale_notice(Some(until), Lang::En).contains("2030-01-02 03:04 UTC"));
+        assert_ne!(stale_notice(None, Lang::Id), stale_notice(None, Lang::En));
+        assert_eq!(pin_rules(Lang::Id).len(), pin_rules(Lang::En).len());
     }
 }

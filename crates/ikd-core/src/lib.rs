@@ -7,6 +7,7 @@
 //!
 //! * [`nik`]: the 16-digit population number (Nomor Induk Kependudukan), its region and birth date.
 //! * [`contact`]: email and Indonesian mobile phone numbers.
+//! * [`card`], [`activity`]: the card's lines and the activity history's kinds, as screens show them.
 //! * [`pin`]: the 6-digit PIN rules and the wrong-PIN lockout policy.
 //! * [`credential`]: the issuer-signed Digital KTP credential, the device-signed presentation
 //!   shown as a QR code, and its offline verification.
@@ -17,6 +18,8 @@
 //! * [`liveness`]: the moving-face selfie: challenge actions, face analysis, tracker, evidence.
 //! * [`i18n`]: user-facing messages in Bahasa Indonesia and English.
 
+pub mod activity;
+pub mod card;
 pub mod contact;
 pub mod credential;
 pub mod i18n;

@@ -9,11 +9,19 @@
 //!
 //! A rejection always carries a [`RejectionReason`] with a stable code and a message the resident
 //! can act on. Transitions not in the diagram are refused with [`TransitionError`].
+//!
+//! The app's status tracker shows the five [`TrackerStep`]s, each done, current, to do or failed
+//! ([`RegistrationState::tracker_steps`]), and what to do now ([`RegistrationState::describe`]);
+//! both are in `registration/tracker.rs`.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::i18n::{Lang, Localized, pick};
+use crate::i18n::{Lang, Localized, UnknownCode, pick};
+
+mod tracker;
+
+pub use tracker::{StepState, TrackerStep};
 
 /// Why a registration was rejected: by the central SIAK checks or by the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -53,6 +61,17 @@ impl RejectionReason {
         RejectionReason::LivenessFailed,
         RejectionReason::DataMismatch,
     ];
+
+    /// The reason of stable code `code` (as the server sends it).
+    pub fn from_code(code: &str) -> Result<RejectionReason, UnknownCode> {
+        RejectionReason::ALL
+            .into_iter()
+            .find(|r| r.code() == code)
+            .ok_or_else(|| UnknownCode {
+                what: "rejection reason",
+                value: code.to_owned(),
+            })
+    }
 }
 
 impl Localized for RejectionReason {
@@ -176,6 +195,24 @@ impl Localized for TransitionError {
 }
 
 impl RegistrationState {
+    /// The state of codes `state` and `reason` as the server sends them
+    /// ([`RegistrationState::code`], and [`RejectionReason::code`] for a rejection).
+    pub fn from_codes(state: &str, reason: Option<&str>) -> Result<RegistrationState, UnknownCode> {
+        match (state, reason) {
+            ("submitted", _) => Ok(RegistrationState::Submitted),
+            ("awaiting_operator_scan", _) => Ok(RegistrationState::AwaitingOperatorScan),
+            ("approved", _) => Ok(RegistrationState::Approved),
+            ("activated", _) => Ok(RegistrationState::Activated),
+            ("rejected", Some(reason)) => {
+                RejectionReason::from_code(reason).map(RegistrationState::Rejected)
+            }
+            (other, _) => Err(UnknownCode {
+                what: "registration state",
+                value: other.to_owned(),
+            }),
+        }
+    }
+
     /// Stable code of the state.
     pub fn code(self) -> &'static str {
         match self {
@@ -297,6 +334,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn states_read_back_from_their_codes_and_unknown_ones_are_refused() {
+        let mut states = vec![
+            S::Submitted,
+            S::AwaitingOperatorScan,
+            S::Approved,
+            S::Activated,
+        ];
+        states.extend(RejectionReason::ALL.map(S::Rejected));
+        for state in states {
+            let reason = match state {
+                S::Rejected(r) => Some(r.code()),
+                _ => None,
+            };
+            assert_eq!(S::from_codes(state.code(), reason), Ok(state));
+            assert_ne!(state.describe(Lang::Id), state.describe(Lang::En));
+        }
+        assert!(S::from_codes("paused", None).is_err());
+        assert!(S::from_codes("rejected", None).is_err());
+        let unknown = S::from_codes("rejected", Some("too_tall")).expect_err("unknown reason");
+        assert_eq!(unknown.value, "too_tall");
+        for step in TrackerStep::ALL {
+            assert_ne!(step.label(Lang::Id), step.label(Lang::En));
+        }
+    }
+
     fn event() -> impl Strategy<Value = RegistrationEvent> {
         let reason = proptest::sample::select(RejectionReason::ALL.to_vec());
         prop_oneof![
@@ -322,6 +385,16 @@ mod tests {
                         state = next;
                     }
                     Err(err) => prop_assert_eq!(err.from, state.code()),
+                }
+            }
+        }
+
+        #[test]
+        fn state_codes_parse_only_to_the_state_they_name(state in "[a-z_]{0,24}", reason in proptest::option::of("[a-z_0-9]{0,24}")) {
+            if let Ok(parsed) = S::from_codes(&state, reason.as_deref()) {
+                prop_assert_eq!(parsed.code(), state.as_str());
+                if let S::Rejected(r) = parsed {
+                    prop_assert_eq!(Some(r.code()), reason.as_deref());
                 }
             }
         }

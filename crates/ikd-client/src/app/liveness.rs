@@ -7,43 +7,60 @@
 //! can pass through liveness without a camera.
 
 use chrono::{DateTime, Utc};
-use ikd_core::i18n::{Lang, Localized};
+use ikd_core::i18n::{Lang, Localized, pick};
 use ikd_core::liveness::{Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules};
 use ikd_core::wire::LivenessPurpose;
-use ikd_core::{Email, Nik, PhoneNumber};
+use ikd_core::{Email, Nik};
 
-use super::{App, AppRefusal, message, pick};
+use super::App;
+use super::form::message;
+use super::refusal::{LIVENESS_NOT_FINISHED, LIVENESS_NOT_STARTED};
 use crate::error::ClientError;
+use crate::resident::Applicant;
 use crate::storage::SecretStore;
 use crate::views::*;
 
 #[cfg(all(feature = "test-camera", not(debug_assertions)))]
 compile_error!("the synthetic test camera must never be in a release build");
 
+/// Whose selfie it is, parsed once when the attempt starts.
+pub(super) enum Subject {
+    /// A registration: the whole form.
+    Register(Applicant),
+    /// A device change: the NIK and the account's email.
+    Recover {
+        /// The NIK.
+        nik: Nik,
+        /// The account's email.
+        email: Email,
+    },
+}
+
+impl Subject {
+    fn nik(&self) -> &Nik {
+        match self {
+            Subject::Register(applicant) => &applicant.nik,
+            Subject::Recover { nik, .. } => nik,
+        }
+    }
+
+    fn purpose(&self) -> LivenessPurpose {
+        match self {
+            Subject::Register(_) => LivenessPurpose::Register,
+            Subject::Recover { .. } => LivenessPurpose::Recover,
+        }
+    }
+}
+
 /// One liveness attempt.
 pub(super) struct Attempt {
-    purpose: LivenessPurpose,
-    nik: Nik,
-    email: String,
-    phone: String,
+    subject: Subject,
     challenge_id: String,
     actions: Vec<Action>,
     capture: Capture,
     #[cfg(feature = "test-camera")]
     camera: Option<ikd_core::liveness::synthetic::Sequence>,
 }
-
-const NOT_STARTED: AppRefusal = AppRefusal {
-    code: "liveness_not_started",
-    id: "Swafoto belum dimulai. Mulai lagi dari awal.",
-    en: "The selfie has not started. Start again.",
-};
-
-const NOT_FINISHED: AppRefusal = AppRefusal {
-    code: "liveness_not_finished",
-    id: "Gerakan swafoto belum selesai. Ikuti petunjuk sampai selesai, atau ulangi.",
-    en: "The selfie movements are not finished. Follow the prompts to the end, or start again.",
-};
 
 /// Whether the synthetic test camera replaces the camera: only in a debug build with the
 /// `test-camera` feature, and only when `IKD_TEST_CAMERA=1` asks for it at run time.
@@ -55,39 +72,37 @@ fn source() -> &'static str {
     if test_camera() { "test" } else { "camera" }
 }
 
+/// What the capture screen asks in `phase`. (These words belong with `Phase` in the liveness
+/// module; they are here until it carries them.)
 fn phase_prompt(phase: &Phase, actions: &[Action], lang: Lang) -> String {
     match phase {
         Phase::Baseline => pick(
             lang,
-            "Posisikan wajah di tengah bingkai dan diam sebentar.",
-            "Hold your face in the middle of the frame for a moment.",
+            "Posisikan wajah di tengah bingkai dan diam sebentar.".into(),
+            "Hold your face in the middle of the frame for a moment.".into(),
         ),
         Phase::Act { step } => actions[*step].prompt(lang),
         Phase::Centre { .. } => pick(
             lang,
-            "Bagus. Kembali ke tengah.",
-            "Good. Come back to the middle.",
+            "Bagus. Kembali ke tengah.".into(),
+            "Good. Come back to the middle.".into(),
         ),
         Phase::Done => pick(
             lang,
-            "Selesai. Semua gerakan terlihat.",
-            "Done. Every movement was seen.",
+            "Selesai. Semua gerakan terlihat.".into(),
+            "Done. Every movement was seen.".into(),
         ),
         Phase::Failed(failure) => failure.message(lang),
     }
 }
 
 impl<S: SecretStore> App<S> {
-    async fn begin(
-        &self,
-        purpose: LivenessPurpose,
-        nik: Nik,
-        email: String,
-        phone: String,
-    ) -> Result<LivenessSession, UiError> {
+    /// Asks the server for a challenge for `subject` and keeps the attempt.
+    pub(super) async fn begin(&self, subject: Subject) -> Result<LivenessSession, UiError> {
+        let purpose = subject.purpose();
         let challenge = self
             .resident
-            .liveness_challenge(&nik, purpose)
+            .liveness_challenge(subject.nik(), purpose)
             .await
             .map_err(|e| self.err(e))?;
         let lang = self.lang();
@@ -108,7 +123,7 @@ impl<S: SecretStore> App<S> {
             limit_secs: challenge.limit_secs,
         };
         let attempt = Attempt {
-            purpose,
+            subject,
             #[cfg(feature = "test-camera")]
             camera: test_camera().then(|| {
                 ikd_core::liveness::synthetic::Sequence::new(
@@ -117,9 +132,6 @@ impl<S: SecretStore> App<S> {
                     u64::from_str_radix(&challenge.challenge_id[..8], 16).unwrap_or(1),
                 )
             }),
-            nik,
-            email,
-            phone,
             challenge_id: challenge.challenge_id,
             capture: Capture::new(
                 challenge.actions.clone(),
@@ -129,9 +141,9 @@ impl<S: SecretStore> App<S> {
             actions: challenge.actions,
         };
         *self
-            .attempt
-            .lock()
-            .map_err(|_| self.refusal(&NOT_STARTED))? = Some(attempt);
+            .session
+            .attempt()
+            .ok_or_else(|| self.refusal(&LIVENESS_NOT_STARTED))? = Some(attempt);
         Ok(session)
     }
 
@@ -149,36 +161,9 @@ impl<S: SecretStore> App<S> {
             email: email.to_owned(),
             phone: phone.to_owned(),
         })?;
-        let invalid = |e: &dyn Localized| self.err(ClientError::invalid(e));
-        let nik = Nik::parse(nik, now.date_naive()).map_err(|e| invalid(&e))?;
-        let email = Email::parse(email).map_err(|e| invalid(&e))?;
-        let phone = PhoneNumber::parse(phone).map_err(|e| invalid(&e))?;
-        self.begin(
-            LivenessPurpose::Register,
-            nik,
-            email.as_str().to_owned(),
-            phone.e164().to_owned(),
-        )
-        .await
-    }
-
-    /// Starts a device change or PIN reset: the NIK and the account's email, then a selfie.
-    pub async fn recovery_start(
-        &self,
-        nik: &str,
-        email: &str,
-        now: DateTime<Utc>,
-    ) -> Result<LivenessSession, UiError> {
-        let invalid = |e: &dyn Localized| self.err(ClientError::invalid(e));
-        let nik = Nik::parse(nik, now.date_naive()).map_err(|e| invalid(&e))?;
-        let email = Email::parse(email).map_err(|e| invalid(&e))?;
-        self.begin(
-            LivenessPurpose::Recover,
-            nik,
-            email.as_str().to_owned(),
-            String::new(),
-        )
-        .await
+        let applicant =
+            Applicant::parse(nik, email, phone, now.date_naive()).map_err(|e| self.err(e))?;
+        self.begin(Subject::Register(applicant)).await
     }
 
     /// One camera frame (`frame_width` × `frame_height` RGBA, taken `t_ms` after the first):
@@ -186,10 +171,12 @@ impl<S: SecretStore> App<S> {
     pub fn liveness_frame(&self, rgba: &[u8], t_ms: u32) -> Result<LivenessProgress, UiError> {
         let lang = self.lang();
         let mut guard = self
-            .attempt
-            .lock()
-            .map_err(|_| self.refusal(&NOT_STARTED))?;
-        let attempt = guard.as_mut().ok_or_else(|| self.refusal(&NOT_STARTED))?;
+            .session
+            .attempt()
+            .ok_or_else(|| self.refusal(&LIVENESS_NOT_STARTED))?;
+        let attempt = guard
+            .as_mut()
+            .ok_or_else(|| self.refusal(&LIVENESS_NOT_STARTED))?;
         #[cfg(feature = "test-camera")]
         let synthetic = attempt.camera.as_mut().map(|camera| camera.frame_at(t_ms));
         #[cfg(not(feature = "test-camera"))]
@@ -234,7 +221,7 @@ impl<S: SecretStore> App<S> {
 
     /// Drops the current attempt (the screen was left).
     pub fn liveness_cancel(&self) {
-        if let Ok(mut attempt) = self.attempt.lock() {
+        if let Some(mut attempt) = self.session.attempt() {
             *attempt = None;
         }
     }
@@ -244,40 +231,45 @@ impl<S: SecretStore> App<S> {
     pub async fn liveness_finish(&self, now: DateTime<Utc>) -> Result<LivenessResult, UiError> {
         let attempt = {
             let mut guard = self
-                .attempt
-                .lock()
-                .map_err(|_| self.refusal(&NOT_STARTED))?;
+                .session
+                .attempt()
+                .ok_or_else(|| self.refusal(&LIVENESS_NOT_STARTED))?;
             if guard
                 .as_ref()
                 .is_some_and(|a| a.capture.phase() != &Phase::Done)
             {
-                return Err(self.refusal(&NOT_FINISHED));
+                return Err(self.refusal(&LIVENESS_NOT_FINISHED));
             }
-            guard.take().ok_or_else(|| self.refusal(&NOT_STARTED))?
+            guard
+                .take()
+                .ok_or_else(|| self.refusal(&LIVENESS_NOT_STARTED))?
         };
         let evidence = self
             .resident
-            .evidence(&attempt.capture, &attempt.nik, &attempt.challenge_id)
+            .evidence(
+                &attempt.capture,
+                attempt.subject.nik(),
+                &attempt.challenge_id,
+            )
             .map_err(|e| self.err(e))?
-            .ok_or_else(|| self.refusal(&NOT_FINISHED))?;
-        let nik = attempt.nik.as_str();
-        match attempt.purpose {
-            LivenessPurpose::Register => {
+            .ok_or_else(|| self.refusal(&LIVENESS_NOT_FINISHED))?;
+        match attempt.subject {
+            Subject::Register(applicant) => {
                 let view = self
                     .resident
-                    .register(nik, &attempt.email, &attempt.phone, evidence, now)
+                    .register(&applicant, evidence)
                     .await
                     .map_err(|e| self.err(e))?;
                 Ok(LivenessResult {
                     purpose: "register".into(),
-                    status: Some(self.status_view(view)),
+                    status: Some(self.status_view(view)?),
                     recovery: None,
                 })
             }
-            LivenessPurpose::Recover => {
+            Subject::Recover { nik, email } => {
                 let pending = self
                     .resident
-                    .recover_start(nik, &attempt.email, evidence, now)
+                    .recover_start(&nik, &email, evidence)
                     .await
                     .map_err(|e| self.err(e))?;
                 Ok(LivenessResult {
@@ -287,34 +279,5 @@ impl<S: SecretStore> App<S> {
                 })
             }
         }
-    }
-
-    pub(super) fn recovery_view(
-        &self,
-        pending: &crate::resident::PendingRecovery,
-        now: DateTime<Utc>,
-    ) -> RecoveryView {
-        RecoveryView {
-            email_hint: pending.email_hint.clone(),
-            expires_in_minutes: ((pending.expires_at - now).num_seconds().max(0) as u32)
-                .div_ceil(60),
-        }
-    }
-
-    /// Finishes a device change with the emailed code and a new PIN; the app is then unlocked.
-    pub async fn recovery_confirm(
-        &self,
-        code: &str,
-        pin: &str,
-        now: DateTime<Utc>,
-    ) -> Result<UnlockView, UiError> {
-        self.resident
-            .recover_confirm(code, pin, now)
-            .await
-            .map_err(|e| self.err(e))?;
-        self.unlocked
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        let outcome = self.resident.reconnect().await.map_err(|e| self.err(e))?;
-        Ok(self.unlock_view(outcome))
     }
 }

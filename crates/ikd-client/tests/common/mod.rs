@@ -135,33 +135,26 @@ pub fn app_for(server: &Server) -> (Resident<Arc<MemoryStore>>, Arc<MemoryStore>
 }
 
 /// A synthetic live face answering a fresh `register` challenge, as the device would sign it.
-/// For a NIK that does not parse, a placeholder: the client refuses the NIK before sending.
 pub async fn selfie<S: ikd_client::SecretStore>(
     resident: &Resident<S>,
-    nik: &str,
+    nik: &ikd_core::Nik,
 ) -> ikd_core::liveness::LivenessEvidence {
-    let Ok(parsed) = ikd_core::Nik::parse(nik, Utc::now().date_naive()) else {
-        return ikd_core::liveness::LivenessEvidence {
-            challenge_id: String::new(),
-            frames: Vec::new(),
-            device_proof: String::new(),
-        };
-    };
     let challenge = resident
-        .liveness_challenge(&parsed, ikd_core::wire::LivenessPurpose::Register)
+        .liveness_challenge(nik, ikd_core::wire::LivenessPurpose::Register)
         .await
         .expect("a liveness challenge");
     let key = resident.device_key().expect("device key");
     ikd_core::liveness::synthetic::evidence_for(
         &challenge.actions,
         &key,
-        parsed.as_str(),
+        nik.as_str(),
         &challenge.challenge_id,
     )
     .expect("the synthetic face passes")
 }
 
-/// Registers through the resident's flow with a synthetic selfie.
+/// Registers through the resident's flow with a synthetic selfie: the form is parsed by the
+/// client first (bad input is refused before anything is sent).
 pub async fn register<S: ikd_client::SecretStore>(
     resident: &Resident<S>,
     nik: &str,
@@ -169,8 +162,9 @@ pub async fn register<S: ikd_client::SecretStore>(
     phone: &str,
     now: chrono::DateTime<Utc>,
 ) -> Result<ikd_core::wire::RegistrationView, ikd_client::ClientError> {
-    let evidence = selfie(resident, nik).await;
-    resident.register(nik, email, phone, evidence, now).await
+    let applicant = ikd_client::Applicant::parse(nik, email, phone, now.date_naive())?;
+    let evidence = selfie(resident, &applicant.nik).await;
+    resident.register(&applicant, evidence).await
 }
 
 /// The frames of a synthetic live face making `session`'s actions, as the webview sends them

@@ -19,7 +19,9 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-pub use eligibility::{Eligibility, EligibleBecause, MaritalStatus, eligibility};
+use crate::i18n::{Lang, UnknownCode, pick};
+
+pub use eligibility::{Eligibility, EligibleBecause, MaritalStatus, UnderKtpAge, eligibility};
 pub use error::{NikError, NikWarning};
 pub use regions_table::SOURCE_VERSION as REGION_TABLE_VERSION;
 
@@ -40,6 +42,37 @@ impl Sex {
             Sex::Male => "LAKI-LAKI",
             Sex::Female => "PEREMPUAN",
         }
+    }
+
+    /// The word a screen shows, in `lang` (`Laki-laki`, `Female`, …).
+    pub fn label(self, lang: Lang) -> String {
+        match self {
+            Sex::Male => pick(lang, "Laki-laki".into(), "Male".into()),
+            Sex::Female => pick(lang, "Perempuan".into(), "Female".into()),
+        }
+    }
+
+    /// The sex of a population-register record as the server sends it: the KTP-el's word
+    /// (`LAKI-LAKI`, `PEREMPUAN`), the register's code (`male`, `female`) or the family card's
+    /// letter (`L`, `P`). Anything else is an [`UnknownCode`].
+    pub fn from_record(value: &str) -> Result<Sex, UnknownCode> {
+        match value {
+            "L" | "male" | "LAKI-LAKI" => Ok(Sex::Male),
+            "P" | "female" | "PEREMPUAN" => Ok(Sex::Female),
+            other => Err(UnknownCode {
+                what: "sex",
+                value: other.to_owned(),
+            }),
+        }
+    }
+}
+
+impl std::str::FromStr for Sex {
+    type Err = UnknownCode;
+
+    /// As [`Sex::from_record`].
+    fn from_str(value: &str) -> Result<Sex, UnknownCode> {
+        Sex::from_record(value)
     }
 }
 

@@ -288,3 +288,56 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_record_sex_reads_every_spelling_the_server_sends_and_refuses_the_rest() {
+    for value in ["L", "male", "LAKI-LAKI"] {
+        assert_eq!(Sex::from_record(value), Ok(Sex::Male), "{value}");
+    }
+    for value in ["P", "female", "PEREMPUAN"] {
+        assert_eq!(value.parse::<Sex>(), Ok(Sex::Female), "{value}");
+    }
+    let unknown = Sex::from_record("X").expect_err("not a sex");
+    assert_eq!((unknown.what, unknown.value.as_str()), ("sex", "X"));
+    assert!(
+        Sex::from_record("laki-laki").is_err(),
+        "records are upper case"
+    );
+    assert_eq!(Sex::Female.label(Lang::Id), "Perempuan");
+    assert_eq!(Sex::Male.label(Lang::En), "Male");
+}
+
+#[test]
+fn marital_status_labels_are_the_ktp_el_words_and_their_translation() {
+    assert_eq!(MaritalStatus::CeraiHidup.label(Lang::Id), "CERAI HIDUP");
+    assert_eq!(MaritalStatus::CeraiMati.label(Lang::En), "WIDOWED");
+    assert_eq!(MaritalStatus::BelumKawin.label(Lang::En), "NOT MARRIED");
+}
+
+#[test]
+fn under_17_by_the_nik_is_a_warning_until_the_17th_birthday() {
+    // Born 17 August 2010.
+    let nik = parse("3574011708100001").expect("valid");
+    let warning = nik.age_warning(date(2027, 8, 16)).expect("still 16");
+    assert_eq!(warning.code(), "under_17");
+    assert!(warning.message(Lang::Id).contains("di bawah 17 tahun"));
+    assert_eq!(nik.age_warning(date(2027, 8, 17)), None);
+    assert!(nik.is_of_ktp_age(date(2027, 8, 17)));
+}
+
+proptest! {
+    #[test]
+    fn a_record_sex_parses_only_the_known_spellings(value in "[A-Za-z-]{0,10}") {
+        let known = ["L", "male", "LAKI-LAKI", "P", "female", "PEREMPUAN"];
+        match Sex::from_record(&value) {
+            Ok(sex) => {
+                prop_assert!(known.contains(&value.as_str()));
+                prop_assert_eq!(Sex::from_record(sex.label_id()), Ok(sex));
+            }
+            Err(e) => {
+                prop_assert!(!known.contains(&value.as_str()));
+                prop_assert_eq!(e.value, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! What the resident's activity history (Histori Aktivitas) records: the kinds of entry the
+//! server sends, with their stable codes and the title a screen shows for each.
+
+use crate::i18n::{Lang, UnknownCode, pick};
+
+/// A kind of activity-history entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActivityKind {
+    /// A registration was sent.
+    Registered,
+    /// The operator approved the registration.
+    RegistrationApproved,
+    /// The registration was rejected (by the central checks or the operator).
+    RegistrationRejected,
+    /// The account was activated on a device.
+    Activated,
+    /// Signed in with the PIN.
+    Login,
+    /// A wrong PIN was entered.
+    PinWrong,
+    /// The PIN was locked for a while after wrong entries.
+    PinLocked,
+    /// The PIN was changed.
+    PinChanged,
+    /// A verifier checked the Digital KTP.
+    Verified,
+    /// The device was released (Lepas Perangkat).
+    DeviceReleased,
+    /// Fresh credentials were issued to the device.
+    CredentialsIssued,
+}
+
+impl ActivityKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [ActivityKind; 11] = [
+        ActivityKind::Registered,
+        ActivityKind::RegistrationApproved,
+        ActivityKind::RegistrationRejected,
+        ActivityKind::Activated,
+        ActivityKind::Login,
+        ActivityKind::PinWrong,
+        ActivityKind::PinLocked,
+        ActivityKind::PinChanged,
+        ActivityKind::Verified,
+        ActivityKind::DeviceReleased,
+        ActivityKind::CredentialsIssued,
+    ];
+
+    /// Stable code, as the server sends it (`registered`, `pin_wrong`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            ActivityKind::Registered => "registered",
+            ActivityKind::RegistrationApproved => "registration_approved",
+            ActivityKind::RegistrationRejected => "registration_rejected",
+            ActivityKind::Activated => "activated",
+            ActivityKind::Login => "login",
+            ActivityKind::PinWrong => "pin_wrong",
+            ActivityKind::PinLocked => "pin_locked",
+            ActivityKind::PinChanged => "pin_changed",
+            ActivityKind::Verified => "verified",
+            ActivityKind::DeviceReleased => "device_released",
+            ActivityKind::CredentialsIssued => "credentials_issued",
+        }
+    }
+
+    /// The kind of code `code`; a code this version does not know is an [`UnknownCode`] (a
+    /// screen then shows the code as it came).
+    pub fn from_code(code: &str) -> Result<ActivityKind, UnknownCode> {
+        ActivityKind::ALL
+            .into_iter()
+            .find(|k| k.code() == code)
+            .ok_or_else(|| UnknownCode {
+                what: "activity kind",
+                value: code.to_owned(),
+            })
+    }
+
+    /// The entry's title in `lang`.
+    pub fn label(self, lang: Lang) -> String {
+        let (id, en) = match self {
+            ActivityKind::Registered => ("Pendaftaran dikirim", "Registration sent"),
+            ActivityKind::RegistrationApproved => {
+                ("Pendaftaran disetujui", "Registration approved")
+            }
+            ActivityKind::RegistrationRejected => ("Pendaftaran ditolak", "Registration rejected"),
+            ActivityKind::Activated => ("Akun diaktifkan", "Account activated"),
+            ActivityKind::Login => ("Masuk dengan PIN", "Signed in with the PIN"),
+            ActivityKind::PinWrong => ("PIN salah dimasukkan", "Wrong PIN entered"),
+            ActivityKind::PinLocked => ("PIN dikunci sementara", "PIN temporarily locked"),
+            ActivityKind::PinChanged => ("PIN diubah", "PIN changed"),
+            ActivityKind::Verified => (
+                "KTP Digital diperiksa oleh verifikator",
+                "Digital KTP checked by a verifier",
+            ),
+            ActivityKind::DeviceReleased => ("Perangkat dilepas", "Device released"),
+            ActivityKind::CredentialsIssued => (
+                "KTP Digital diperbarui di perangkat",
+                "Digital KTP refreshed on the device",
+            ),
+        };
+        pick(lang, id.into(), en.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_its_code_and_has_both_languages() {
+        for kind in ActivityKind::ALL {
+            assert_eq!(ActivityKind::from_code(kind.code()), Ok(kind));
+            assert_ne!(kind.label(Lang::Id), kind.label(Lang::En));
+        }
+        let mut codes: Vec<_> = ActivityKind::ALL.iter().map(|k| k.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ActivityKind::ALL.len());
+        let unknown = ActivityKind::from_code("moon_landing").expect_err("unknown");
+        assert_eq!(
+            (unknown.what, unknown.value.as_str()),
+            ("activity kind", "moon_landing")
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn a_code_parses_only_to_the_kind_it_names(code in "[a-z_]{0,24}") {
+            match ActivityKind::from_code(&code) {
+                Ok(kind) => prop_assert_eq!(kind.code(), code.as_str()),
+                Err(e) => prop_assert_eq!(e.value, code),
+            }
+        }
+    }
+}
