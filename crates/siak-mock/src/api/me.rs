@@ -7,13 +7,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::credential::{
     CredentialId, CredentialRequest, Disclosed, HolderId, KtpRecord, Profile, issue_credential,
 };
-use rusqlite::params;
 
+use super::parse_device_key;
 use super::problem::{ApiError, Problem};
 use super::session::Session;
 use super::state::AppState;
-use super::{log_activity, parse_device_key, ts};
 use crate::ResidentRecord;
+use crate::store::activity::{self, ActivityKind, Detail};
+use crate::store::credentials::{self, NewCredential};
 
 pub use ikd_core::wire::{ActivityEntry, FamilyMember, FamilyView, IssuedCredential};
 
@@ -78,22 +79,36 @@ pub async fn credentials(
                 valid_from: now,
                 valid_until: now + CREDENTIAL_LIFETIME,
                 device_key,
-                claims: Disclosed::from_record(profile, &ktp, HolderId::from_bytes(hid), now.date_naive()),
+                claims: Disclosed::from_record(
+                    profile,
+                    &ktp,
+                    HolderId::from_bytes(hid),
+                    now.date_naive(),
+                ),
             };
-            let credential = issue_credential(issuer, &request).map_err(|e| ApiError::internal(&e))?;
-            tx.execute(
-                "INSERT INTO credentials (id, nik, profile, kid, device_key, issued_at, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    request.credential_id.to_base64url(),
-                    session.nik,
-                    profile.as_str(),
-                    issuer.kid().to_base64url(),
-                    session.device_key,
-                    ts(now),
-                    ts(request.valid_until)
-                ],
+            let credential =
+                issue_credential(issuer, &request).map_err(|e| ApiError::internal(&e))?;
+            let (id, kid) = (
+                request.credential_id.to_base64url(),
+                issuer.kid().to_base64url(),
+            );
+            credentials::insert(
+                &tx,
+                NewCredential {
+                    id: &id,
+                    nik: &session.nik,
+                    profile,
+                    kid: &kid,
+                    device_key: &session.device_key,
+                    issued_at: now,
+                    valid_until: request.valid_until,
+                },
             )?;
-            issued.push(IssuedCredential { profile, credential: credential.to_base64url(), valid_until: request.valid_until });
+            issued.push(IssuedCredential {
+                profile,
+                credential: credential.to_base64url(),
+                valid_until: request.valid_until,
+            });
         }
         tx.commit()?;
         Ok(Json(issued))
@@ -157,14 +172,11 @@ pub async fn activity(
     session: Session,
 ) -> Result<Json<Vec<ActivityEntry>>, ApiError> {
     app.db(move |store| {
-        let conn = store.connection();
-        let mut stmt = conn.prepare(
-            "SELECT at, kind, profile, verifier, detail FROM activity_log WHERE nik = ?1 ORDER BY id DESC LIMIT 200",
-        )?;
-        let rows = stmt.query_map(params![session.nik], |r| {
-            Ok(ActivityEntry { at: r.get(0)?, kind: r.get(1)?, profile: r.get(2)?, verifier: r.get(3)?, detail: r.get(4)? })
-        })?;
-        Ok(Json(rows.collect::<Result<Vec<_>, _>>()?))
+        Ok(Json(activity::history(
+            store.connection(),
+            &session.nik,
+            200,
+        )?))
     })
     .await
 }
@@ -177,13 +189,10 @@ pub fn record_verification(
     verifier: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
-    log_activity(
-        conn,
-        nik,
-        now,
-        "verified",
-        Some(profile.as_str()),
-        Some(verifier),
-        None,
-    )
+    let detail = Detail {
+        profile: Some(profile.as_str()),
+        verifier: Some(verifier),
+        detail: None,
+    };
+    activity::log_with(conn, nik, now, ActivityKind::Verified, detail)
 }

@@ -1,13 +1,17 @@
 //! The HTTP API of the mock SIAK: JSON endpoints for the app, the operator and verifiers, the
 //! operator console, the issuer key set and the OpenAPI document. Handlers stay a few lines:
 //! parse with `ikd-core`, run one transaction on the store, answer or return an [`ApiError`].
+//!
+//! Every SQL statement lives in [`crate::store`]; the mails are written by [`crate::mail`]. Within
+//! `api`, [`state`] and [`problem`] are the base every handler module uses; they use no handler
+//! module.
 
 pub mod account;
 pub mod app_links;
 pub mod console;
+pub mod decision;
 pub mod emailed_code;
 pub mod liveness;
-pub mod mail;
 pub mod me;
 pub mod openapi;
 pub mod operator;
@@ -23,11 +27,11 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, SecondsFormat, Utc};
 use ikd_core::credential::{DevicePublicKey, ISSUER_KEYS_PATH};
-use rusqlite::params;
 use serde::de::DeserializeOwned;
 
+pub use crate::mail;
+pub use crate::store::ts;
 pub use problem::{ApiError, Problem};
 pub use state::{AppState, Clock};
 
@@ -52,11 +56,6 @@ where
     }
 }
 
-/// RFC 3339 UTC text with whole seconds, as stored.
-pub fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
 /// Parses a base64url Ed25519 public key from a request.
 pub fn parse_device_key(text: &str) -> Result<DevicePublicKey, ApiError> {
     text.parse().map_err(|_| {
@@ -67,23 +66,6 @@ pub fn parse_device_key(text: &str) -> Result<DevicePublicKey, ApiError> {
             "The device key is not valid. Update the app and try again.",
         )
     })
-}
-
-/// Appends to a resident's activity history (Histori Aktivitas).
-pub fn log_activity(
-    conn: &rusqlite::Connection,
-    nik: &str,
-    at: DateTime<Utc>,
-    kind: &str,
-    profile: Option<&str>,
-    verifier: Option<&str>,
-    detail: Option<&str>,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO activity_log (nik, at, kind, profile, verifier, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![nik, ts(at), kind, profile, verifier, detail],
-    )?;
-    Ok(())
 }
 
 /// The published issuer key set (JWKS), for offline verifiers.
@@ -120,11 +102,13 @@ pub async fn dev_outbox(
     axum::extract::State(app): axum::extract::State<AppState>,
     axum::extract::Query(q): axum::extract::Query<OutboxQuery>,
 ) -> Result<Json<Vec<mail::OutboxEntry>>, ApiError> {
+    let limit = q.limit.unwrap_or(50).min(500);
     app.db(move |store| {
-        Ok(Json(mail::outbox(
-            store.connection(),
+        let conn = store.connection();
+        Ok(Json(crate::store::outbox::newest(
+            conn,
             q.to.as_deref(),
-            q.limit.unwrap_or(50).min(500),
+            limit,
         )?))
     })
     .await

@@ -80,11 +80,11 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
     },
     Migration {
         name: "IKD service: registrations, accounts, codes, sessions, credentials, activity, outbox, operators",
-        sql: include_str!("../api/schema.sql"),
+        sql: include_str!("schema.sql"),
     },
     Migration {
         name: "liveness: challenges, evidence frames; device change and PIN reset",
-        sql: include_str!("../api/schema_liveness.sql"),
+        sql: include_str!("schema_liveness.sql"),
     },
     Migration {
         name: "liveness: challenges by NIK and time (the per-NIK limit)",
