@@ -129,29 +129,8 @@ pub async fn check(
     let now = app.now();
     let id = evidence.challenge_id.to_ascii_lowercase();
     let (nik_s, key_s) = (nik.as_str().to_owned(), device_key.to_base64url());
-    let actions: Vec<Action> = app
-        .db(move |store| {
-            let tx = store.connection_mut().transaction()?;
-            let challenge = stored::challenge(&tx, &id)?;
-            let c = challenge
-                .filter(|c| c.nik == nik_s && c.device_key == key_s && c.purpose == purpose.code())
-                .ok_or_else(|| liveness_error(StatusCode::UNPROCESSABLE_ENTITY, "liveness_challenge_unknown",
-                    "Tantangan swafoto tidak dikenal untuk NIK dan perangkat ini. Ulangi swafoto.",
-                    "The selfie challenge is not known for this NIK and device. Take the selfie again."))?;
-            if c.used {
-                return Err(conflict("liveness_challenge_used",
-                    "Tantangan swafoto ini sudah dipakai. Ulangi swafoto.",
-                    "This selfie challenge was already used. Take the selfie again."));
-            }
-            if now > c.expires_at {
-                return Err(liveness_error(StatusCode::GONE, "liveness_challenge_expired",
-                    "Waktu swafoto habis (berlaku 5 menit). Ulangi swafoto.",
-                    "The selfie challenge expired (valid for 5 minutes). Take the selfie again."));
-            }
-            stored::mark_used(&tx, &id, now)?;
-            tx.commit()?;
-            Ok(c.actions.iter().filter_map(|a| Action::from_code(a)).collect())
-        })
+    let actions = app
+        .db(move |store| spend(store, &id, &nik_s, &key_s, purpose, now))
         .await?;
     let nik_s = nik.as_str().to_owned();
     let key = *device_key;
@@ -181,6 +160,50 @@ pub async fn check(
             ))
         }
     }
+}
+
+/// Spends challenge `id` if it was issued for `nik`, `device_key` and `purpose` and is neither
+/// used nor expired at `now`; answers the actions it asked.
+fn spend(
+    store: &mut crate::Store,
+    id: &str,
+    nik: &str,
+    device_key: &str,
+    purpose: LivenessPurpose,
+    now: DateTime<Utc>,
+) -> Result<Vec<Action>, ApiError> {
+    let tx = store.connection_mut().transaction()?;
+    let c = stored::challenge(&tx, id)?
+        .filter(|c| c.nik == nik && c.device_key == device_key && c.purpose == purpose.code())
+        .ok_or_else(|| {
+            liveness_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "liveness_challenge_unknown",
+                "Tantangan swafoto tidak dikenal untuk NIK dan perangkat ini. Ulangi swafoto.",
+                "The selfie challenge is not known for this NIK and device. Take the selfie again.",
+            )
+        })?;
+    if c.used {
+        return Err(conflict(
+            "liveness_challenge_used",
+            "Tantangan swafoto ini sudah dipakai. Ulangi swafoto.",
+            "This selfie challenge was already used. Take the selfie again.",
+        ));
+    }
+    if now > c.expires_at {
+        return Err(liveness_error(
+            StatusCode::GONE,
+            "liveness_challenge_expired",
+            "Waktu swafoto habis (berlaku 5 menit). Ulangi swafoto.",
+            "The selfie challenge expired (valid for 5 minutes). Take the selfie again.",
+        ));
+    }
+    stored::mark_used(&tx, id, now)?;
+    tx.commit()?;
+    Ok(c.actions
+        .iter()
+        .filter_map(|a| Action::from_code(a))
+        .collect())
 }
 
 /// Refuses evidence holding a frame seen before (in any earlier evidence): a replay. Callers

@@ -12,9 +12,9 @@ use super::parse_device_key;
 use super::problem::{ApiError, Problem};
 use super::session::Session;
 use super::state::AppState;
-use crate::ResidentRecord;
 use crate::store::activity::{self, ActivityKind, Detail};
 use crate::store::credentials::{self, NewCredential};
+use crate::{ResidentRecord, Store};
 
 pub use ikd_core::wire::{ActivityEntry, FamilyMember, FamilyView, IssuedCredential};
 
@@ -63,57 +63,60 @@ pub async fn credentials(
         .map(|_| Ok((app.random::<16>()?, app.random::<16>()?)))
         .collect::<Result<_, ApiError>>()?;
     let state = app.clone();
-    app.db(move |store| {
-        let record = store
-            .resident(&session.nik)?
-            .ok_or_else(|| ApiError::internal(&"account without a population record"))?;
-        let ktp = ktp_record(&record);
-        let device_key = parse_device_key(&session.device_key)?;
-        let issuer = state.secrets().current();
-        let tx = store.connection_mut().transaction()?;
-        let mut issued = Vec::new();
-        for (profile, (cid, hid)) in Profile::ALL.into_iter().zip(ids) {
-            let request = CredentialRequest {
-                credential_id: CredentialId::from_bytes(cid),
-                issued_at: now,
-                valid_from: now,
-                valid_until: now + CREDENTIAL_LIFETIME,
-                device_key,
-                claims: Disclosed::from_record(
-                    profile,
-                    &ktp,
-                    HolderId::from_bytes(hid),
-                    now.date_naive(),
-                ),
-            };
-            let credential =
-                issue_credential(issuer, &request).map_err(|e| ApiError::internal(&e))?;
-            let (id, kid) = (
-                request.credential_id.to_base64url(),
-                issuer.kid().to_base64url(),
-            );
-            credentials::insert(
-                &tx,
-                NewCredential {
-                    id: &id,
-                    nik: &session.nik,
-                    profile,
-                    kid: &kid,
-                    device_key: &session.device_key,
-                    issued_at: now,
-                    valid_until: request.valid_until,
-                },
-            )?;
-            issued.push(IssuedCredential {
-                profile,
-                credential: credential.to_base64url(),
-                valid_until: request.valid_until,
-            });
-        }
-        tx.commit()?;
-        Ok(Json(issued))
-    })
-    .await
+    app.db(move |store| Ok(Json(issue_all(store, &state, &session, ids, now)?)))
+        .await
+}
+
+/// Issues and records one credential per profile (with the given credential and holder ids), in
+/// one transaction.
+fn issue_all(
+    store: &mut Store,
+    app: &AppState,
+    session: &Session,
+    ids: Vec<([u8; 16], [u8; 16])>,
+    now: DateTime<Utc>,
+) -> Result<Vec<IssuedCredential>, ApiError> {
+    let record = store
+        .resident(&session.nik)?
+        .ok_or_else(|| ApiError::internal(&"account without a population record"))?;
+    let ktp = ktp_record(&record);
+    let device_key = parse_device_key(&session.device_key)?;
+    let issuer = app.secrets().current();
+    let tx = store.connection_mut().transaction()?;
+    let mut issued = Vec::new();
+    for (profile, (cid, hid)) in Profile::ALL.into_iter().zip(ids) {
+        let holder = HolderId::from_bytes(hid);
+        let request = CredentialRequest {
+            credential_id: CredentialId::from_bytes(cid),
+            issued_at: now,
+            valid_from: now,
+            valid_until: now + CREDENTIAL_LIFETIME,
+            device_key,
+            claims: Disclosed::from_record(profile, &ktp, holder, now.date_naive()),
+        };
+        let credential = issue_credential(issuer, &request).map_err(|e| ApiError::internal(&e))?;
+        let (id, kid) = (
+            request.credential_id.to_base64url(),
+            issuer.kid().to_base64url(),
+        );
+        let row = NewCredential {
+            id: &id,
+            nik: &session.nik,
+            profile,
+            kid: &kid,
+            device_key: &session.device_key,
+            issued_at: now,
+            valid_until: request.valid_until,
+        };
+        credentials::insert(&tx, row)?;
+        issued.push(IssuedCredential {
+            profile,
+            credential: credential.to_base64url(),
+            valid_until: request.valid_until,
+        });
+    }
+    tx.commit()?;
+    Ok(issued)
 }
 
 /// Biodata: the resident's KTP-el record.

@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::link::Link;
 use ikd_core::protocol::{ActivationCode, DeviceProof, ProofPurpose};
 use ikd_core::wire::{
@@ -16,9 +16,11 @@ use ikd_core::{Email, Nik};
 
 use super::account::{Fresh, bind_device};
 use super::emailed_code::{CodeKind, code_hash};
+use super::liveness::Passed;
 use super::problem::{ApiError, Problem};
 use super::state::AppState;
 use super::{JsonBody, parse_device_key};
+use crate::Store;
 use crate::mail::{Mail, Notice};
 use crate::store::accounts;
 use crate::store::activity::{self, ActivityKind};
@@ -109,56 +111,79 @@ pub async fn start(
         LivenessPurpose::Recover,
     )
     .await?;
-    let id = crate::text::hex(&app.random::<16>()?);
-    let code = ActivationCode::from_random(&app.random::<32>()?)
-        .ok_or_else(|| ApiError::internal(&"random bytes ran out"))?;
-    let pepper = app.secrets().pepper().to_vec();
-    let expires_at = now + RECOVERY_CODE_LIFETIME;
-    let mailer = app.mailer().clone();
-    let links = app.app_links().clone();
+    let started = Started {
+        id: crate::text::hex(&app.random::<16>()?),
+        code: ActivationCode::from_random(&app.random::<32>()?)
+            .ok_or_else(|| ApiError::internal(&"random bytes ran out"))?,
+        nik: nik.as_str().to_owned(),
+        device_key: key.to_base64url(),
+        challenge: evidence.challenge_id.to_ascii_lowercase(),
+        to,
+        expires_at: now + RECOVERY_CODE_LIFETIME,
+    };
+    let state = app.clone();
     let (view, mail) = app
-        .db(move |store| {
-            let tx = store.connection_mut().transaction()?;
-            let challenge = evidence.challenge_id.to_ascii_lowercase();
-            super::liveness::refuse_replay(&tx, &verified)?;
-            super::liveness::store_frames(&tx, &challenge, &verified)?;
-            let hash = code_hash(&pepper, &code);
-            let (key, nik) = (key.to_base64url(), nik.as_str());
-            let new = NewRecovery {
-                id: &id,
-                nik,
-                device_key: &key,
-                challenge_id: &challenge,
-                code_hash: &hash,
-                expires_at,
-                created_at: now,
-            };
-            recoveries::insert(&tx, new)?;
-            activity::log(&tx, nik, now, ActivityKind::DeviceChangeStarted)?;
-            let links = links.mail_lines(&Link::Recover {
-                recovery: id.clone(),
-                code: code.clone(),
-            });
-            let notice = Notice::DeviceChangeCode {
-                code: &code,
-                expires: expires_at,
-                links: &links,
-            };
-            let mail = Mail::notice(&to, nik, notice);
-            mailer.record(&tx, &mail, now)?;
-            tx.commit()?;
-            Ok((
-                RecoveryView {
-                    recovery_id: id,
-                    email_hint: email_hint(&to),
-                    expires_at,
-                },
-                mail,
-            ))
-        })
+        .db(move |store| record(store, &state, &started, &verified, now))
         .await?;
     app.mailer().deliver(mail).await;
     Ok((StatusCode::ACCEPTED, Json(view)))
+}
+
+/// A device change whose liveness check passed, ready to be recorded.
+struct Started {
+    id: String,
+    code: ActivationCode,
+    nik: String,
+    device_key: String,
+    challenge: String,
+    /// The account's email.
+    to: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// Records a started device change with its liveness frames and writes the mail with the code,
+/// in one transaction.
+fn record(
+    store: &mut Store,
+    app: &AppState,
+    s: &Started,
+    verified: &Passed,
+    now: DateTime<Utc>,
+) -> Result<(RecoveryView, Mail), ApiError> {
+    let tx = store.connection_mut().transaction()?;
+    super::liveness::refuse_replay(&tx, verified)?;
+    super::liveness::store_frames(&tx, &s.challenge, verified)?;
+    let hash = code_hash(app.secrets().pepper(), &s.code);
+    let new = NewRecovery {
+        id: &s.id,
+        nik: &s.nik,
+        device_key: &s.device_key,
+        challenge_id: &s.challenge,
+        code_hash: &hash,
+        expires_at: s.expires_at,
+        created_at: now,
+    };
+    recoveries::insert(&tx, new)?;
+    activity::log(&tx, &s.nik, now, ActivityKind::DeviceChangeStarted)?;
+    let link = Link::Recover {
+        recovery: s.id.clone(),
+        code: s.code.clone(),
+    };
+    let links = app.app_links().mail_lines(&link);
+    let notice = Notice::DeviceChangeCode {
+        code: &s.code,
+        expires: s.expires_at,
+        links: &links,
+    };
+    let mail = Mail::notice(&s.to, &s.nik, notice);
+    app.mailer().record(&tx, &mail, now)?;
+    tx.commit()?;
+    let view = RecoveryView {
+        recovery_id: s.id.clone(),
+        email_hint: email_hint(&s.to),
+        expires_at: s.expires_at,
+    };
+    Ok((view, mail))
 }
 
 /// Finishes a device change with the emailed code and a new PIN.
