@@ -16,9 +16,9 @@ use rusqlite::{Connection, Transaction};
 
 use super::emailed_code::CodeKind;
 use super::problem::{ApiError, Problem};
+use super::request::{JsonBody, parse_device_key};
 use super::session::{self, Session};
 use super::state::{AppState, conflict};
-use super::{JsonBody, parse_device_key};
 use crate::store::accounts::{self, Opening};
 use crate::store::activity::{self, ActivityKind};
 use crate::store::codes::CodeTable;

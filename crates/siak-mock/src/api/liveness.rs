@@ -19,8 +19,8 @@ use ikd_core::liveness::{
 use ikd_core::wire::{LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose};
 
 use super::problem::{ApiError, Problem};
+use super::request::{JsonBody, parse_device_key};
 use super::state::{AppState, conflict};
-use super::{JsonBody, parse_device_key};
 use crate::store::liveness::{self as stored, FrameRow, NewChallenge};
 
 pub use super::state::DEFAULT_CHALLENGES_PER_NIK;

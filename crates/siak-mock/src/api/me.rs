@@ -8,8 +8,8 @@ use ikd_core::credential::{
     CredentialId, CredentialRequest, Disclosed, HolderId, KtpRecord, Profile, issue_credential,
 };
 
-use super::parse_device_key;
 use super::problem::{ApiError, Problem};
+use super::request::parse_device_key;
 use super::session::Session;
 use super::state::AppState;
 use crate::store::activity::{self, ActivityKind, Detail};

@@ -18,10 +18,10 @@ use ring::pbkdf2;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::JsonBody;
 use super::decision;
 use super::problem::{ApiError, Problem};
 use super::registration::{RegistrationView, pending_view};
+use super::request::JsonBody;
 use super::session::token_hash;
 use super::state::AppState;
 use crate::store::operators::{self, NewOperator};

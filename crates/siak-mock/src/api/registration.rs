@@ -16,8 +16,8 @@ use ikd_core::{Email, Localized, Nik, PhoneNumber, eligibility};
 
 use super::liveness::Passed;
 use super::problem::{ApiError, Problem};
+use super::request::{JsonBody, parse_device_key};
 use super::state::{AppState, conflict};
-use super::{JsonBody, parse_device_key};
 use crate::store::accounts;
 use crate::store::activity::{self, ActivityKind, Detail};
 use crate::store::registrations::{self, NewRegistration, Pending};

@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use chrono::TimeDelta;
 use ikd_core::credential::{VerifyOptions, verify_presentation};
 
-use super::JsonBody;
 use super::me::record_verification;
 use super::problem::{ApiError, Problem};
+use super::request::JsonBody;
 use super::state::AppState;
 use crate::store::credentials;
 
