@@ -43,14 +43,7 @@ fn lang_of(uri: &Uri) -> Lang {
 
 /// The console session token from the cookie (the console never uses bearer tokens).
 fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+    operator::cookie_token(headers)
 }
 
 fn csrf_key(app: &AppState) -> hmac::Key {
@@ -303,18 +296,22 @@ async fn decide_and_show(
     let (status, banner) = match outcome {
         Ok(view) => {
             let id = view.registration_id;
-            let text = match (view.reason_message_id, view.reason_message_en, lang) {
-                (Some(reason), _, Lang::Id) => {
-                    format!("Pendaftaran {id} ditolak: {reason} Alasan dikirim ke email penduduk.")
-                }
-                (_, Some(reason), Lang::En) => format!(
-                    "Registration {id} rejected: {reason} The reason was mailed to the resident."
+            let text = match (view.reason_message_id, view.reason_message_en) {
+                (Some(id_reason), Some(en_reason)) => tr(
+                    lang,
+                    format!(
+                        "Pendaftaran {id} ditolak: {id_reason} Alasan dikirim ke email penduduk."
+                    ),
+                    format!(
+                        "Registration {id} rejected: {en_reason} The reason was mailed to the resident."
+                    ),
                 ),
-                (_, _, Lang::Id) => {
-                    format!("Pendaftaran {id} disetujui. Kode aktivasi dikirim ke email penduduk.")
-                }
-                (_, _, Lang::En) => format!(
-                    "Registration {id} approved. The activation code was mailed to the resident."
+                _ => tr(
+                    lang,
+                    format!("Pendaftaran {id} disetujui. Kode aktivasi dikirim ke email penduduk."),
+                    format!(
+                        "Registration {id} approved. The activation code was mailed to the resident."
+                    ),
                 ),
             };
             let text = text + &note;

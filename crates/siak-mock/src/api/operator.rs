@@ -8,8 +8,8 @@ use std::num::NonZeroU32;
 
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -142,26 +142,29 @@ pub struct Operator {
     pub username: String,
 }
 
-fn bearer_or_cookie(parts: &Parts) -> Option<String> {
-    let headers = &parts.headers;
-    if let Some(t) = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        return Some(t.trim().to_owned());
-    }
+/// The console's session token from the [`COOKIE`] cookie (an empty value is none).
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
     headers
-        .get_all(axum::http::header::COOKIE)
+        .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            c.trim()
-                .strip_prefix(COOKIE)
-                .and_then(|rest| rest.strip_prefix('='))
-        })
+        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .filter(|t| !t.is_empty())
         .map(str::to_owned)
+}
+
+/// The bearer token, else the console's cookie.
+fn bearer_or_cookie(parts: &Parts) -> Option<String> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match bearer {
+        Some(t) => Some(t.trim().to_owned()),
+        None => cookie_token(&parts.headers),
+    }
 }
 
 fn operator_unauthorized() -> ApiError {
