@@ -7,16 +7,23 @@
 //!   residents and family cards (KK, Kartu Keluarga) on every machine), with real area codes and
 //!   residents that must be rejected for each reason.
 //! * [`store`]: SQLite storage (WAL, foreign keys, versioned migrations) that creates and fills the
-//!   register on first open, and answers the queries the HTTP layer and the CLI need.
+//!   register on first open, and owns every SQL statement the HTTP layer and the CLI run.
+//! * [`api`]: the HTTP handlers, over [`store`], [`mail`] (the mails and the mailer), [`links`]
+//!   (the app-link settings) and [`text`] (bilingual text, HTML escaping). Dependencies point
+//!   downwards only: `api → mail → store`, `api → links`, everything `→ text`; nothing below
+//!   `api` imports from it.
 //!
 //! Every identity rule (NIK layout, eligibility, phone and email formats) belongs to `ikd-core`;
 //! this crate only produces data that obeys it and must never re-implement a rule differently.
 
 pub mod api;
+pub mod links;
+pub mod mail;
 pub mod population;
 pub mod secrets;
 pub mod server;
 pub mod store;
+pub mod text;
 
 pub use population::{
     Address, BloodType, Citizenship, FamilyCard, IdentityStatus, LifeStatus, PopulationSpec,

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::api::mail::{Mailer, SmtpConfig};
 use crate::api::{self, AppState, Clock};
+use crate::mail::{Mailer, SmtpConfig};
 use crate::secrets::Secrets;
 use crate::{PopulationSpec, Store};
 
@@ -29,7 +29,7 @@ pub struct ServerConfig {
     /// Seeded operator accounts' password (development only).
     pub operator_password: String,
     /// The public domain of the mails' app links and the apps it may open.
-    pub app_links: api::app_links::AppLinks,
+    pub app_links: crate::links::AppLinks,
     /// How long liveness pictures are kept after their case ended.
     pub frame_retention: chrono::TimeDelta,
     /// Liveness challenges one NIK may get per hour.

@@ -1,6 +1,7 @@
 //! Activation with the emailed code, login with device proof + PIN proof, PIN change and device
 //! release (Lepas Perangkat). Wrong PINs are counted here, on the server, with the core's lockout
-//! policy: reinstalling the app resets nothing.
+//! policy: reinstalling the app resets nothing. [`bind_device`] is the one path that binds an
+//! account to a device, for activation and for device change (`recovery`).
 
 use axum::Json;
 use axum::extract::State;
@@ -10,14 +11,18 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::pin::PinLocked;
 use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
-use ikd_core::{LockoutPolicy, PinAttempts, PinGate};
-use rusqlite::{OptionalExtension, Transaction, params};
+use ikd_core::{LockoutPolicy, PinGate, RegistrationState};
+use rusqlite::{Connection, Transaction};
 
 use super::emailed_code::CodeKind;
 use super::problem::{ApiError, Problem};
+use super::request::{JsonBody, parse_device_key};
 use super::session::{self, Session};
 use super::state::{AppState, conflict};
-use super::{JsonBody, log_activity, ts};
+use crate::store::accounts::{self, Opening};
+use crate::store::activity::{self, ActivityKind};
+use crate::store::codes::CodeTable;
+use crate::store::{registrations, sessions};
 
 pub use ikd_core::wire::{
     ActivateRequest, ChallengeRequest, ChallengeView, ChangePinRequest, LoginRequest,
@@ -31,8 +36,7 @@ pub const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::seconds(120);
 
 /// The activation code: mailed at approval, valid 24 hours.
 pub const ACTIVATION_CODE: CodeKind = CodeKind {
-    table: "activation_codes",
-    key: "registration_id",
+    table: CodeTable::Activation,
     max_tries: ACTIVATION_MAX_TRIES,
     used: (
         "activation_code_used",
@@ -81,51 +85,92 @@ pub async fn activate(
         .parse()
         .map_err(|e| ApiError::bad_request(&e))?;
     let id = req.registration_id.to_ascii_lowercase();
-    let salt = app.random::<16>()?;
-    let token = app.random::<32>()?;
-    let pepper = app.secrets().pepper().to_vec();
+    let fresh = Fresh::draw(&app)?;
     app.db(move |store| {
         let tx = store.connection_mut().transaction()?;
-        let reg: Option<(String, String, String, String, String)> = tx
-            .query_row(
-                "SELECT nik, email, phone, device_key, state FROM registrations WHERE id = ?1",
-                params![id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
-        let (nik, email, phone, device_key, state) = reg
-            .filter(|r| r.0 == req.nik.trim())
-            .ok_or_else(|| ApiError::not_found("registration_not_found", "Pendaftaran dengan NIK ini tidak ditemukan.", "No registration with this NIK was found."))?;
-        let key = super::parse_device_key(&device_key)?;
+        let reg = registrations::get(&tx, &id)?
+            .filter(|r| r.nik == req.nik.trim())
+            .ok_or_else(|| {
+                ApiError::not_found(
+                    "registration_not_found",
+                    "Pendaftaran dengan NIK ini tidak ditemukan.",
+                    "No registration with this NIK was found.",
+                )
+            })?;
+        let key = parse_device_key(&reg.device_key)?;
         proof
-            .verify(&key, ProofPurpose::Activate, &nik, id.as_bytes())
+            .verify(&key, ProofPurpose::Activate, &reg.nik, id.as_bytes())
             .map_err(|e| ApiError::bad_request(&e))?;
-        if state != "approved" {
+        if reg.state != RegistrationState::Approved {
             return Err(conflict(
                 "registration_not_approved",
                 "Pendaftaran belum disetujui petugas, atau sudah diaktifkan.",
                 "The registration has not been approved by an operator, or is already activated.",
             ));
         }
-        let tx = ACTIVATION_CODE.redeem(tx, &id, &code, &pepper, now)?;
-        let verifier = PinVerifier::derive(&req.pin_proof, salt, &pepper);
-        tx.execute("UPDATE registrations SET state = 'activated' WHERE id = ?1", params![id])?;
-        tx.execute("UPDATE credentials SET revoked_at = ?2 WHERE nik = ?1 AND revoked_at IS NULL", params![nik, ts(now)])?;
-        tx.execute("DELETE FROM sessions WHERE nik = ?1", params![nik])?;
-        tx.execute(
-            "INSERT INTO accounts (nik, registration_id, email, phone, device_key, state, pin_salt, pin_hash, activated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'active', ?6, ?7, ?8)
-             ON CONFLICT (nik) DO UPDATE SET registration_id = ?2, email = ?3, phone = ?4, device_key = ?5,
-               state = 'active', pin_salt = ?6, pin_hash = ?7, pin_failures = 0, pin_last_failure_at = NULL,
-               activated_at = ?8, released_at = NULL",
-            params![nik, id, email, phone, device_key, verifier.salt.to_vec(), verifier.hash.to_vec(), ts(now)],
+        let tx = ACTIVATION_CODE.redeem(tx, &id, &code, &fresh.pepper, now)?;
+        registrations::mark_activated(&tx, &id)?;
+        let opening = Opening {
+            nik: &reg.nik,
+            registration_id: &id,
+            email: &reg.email,
+            phone: &reg.phone,
+        };
+        accounts::open(&tx, opening, now)?;
+        let view = bind_device(
+            &tx,
+            &reg.nik,
+            &reg.device_key,
+            &req.pin_proof,
+            ActivityKind::Activated,
+            &fresh,
+            now,
         )?;
-        log_activity(&tx, &nik, now, "activated", None, None, None)?;
-        let (session_token, expires_at) = session::create(&tx, token, &nik, &device_key, now)?;
         tx.commit()?;
-        Ok(Json(SessionView { session_token, expires_at }))
+        Ok(Json(view))
     })
     .await
+}
+
+/// What binding an account to a device draws beforehand: the PIN salt, the session token and the
+/// pepper.
+pub(crate) struct Fresh {
+    salt: [u8; 16],
+    token: [u8; 32],
+    pub(crate) pepper: Vec<u8>,
+}
+
+impl Fresh {
+    /// Draws the salt and the token.
+    pub(crate) fn draw(app: &AppState) -> Result<Fresh, ApiError> {
+        Ok(Fresh {
+            salt: app.random::<16>()?,
+            token: app.random::<32>()?,
+            pepper: app.secrets().pepper().to_vec(),
+        })
+    }
+}
+
+/// Binds the account of `nik` to `device_key` with the PIN of `pin_proof` (activation and device
+/// change alike): the old device is signed out everywhere, `kind` is logged and a session is
+/// opened on the new device, all inside the caller's transaction.
+pub(crate) fn bind_device(
+    conn: &Connection,
+    nik: &str,
+    device_key: &str,
+    pin_proof: &PinProof,
+    kind: ActivityKind,
+    fresh: &Fresh,
+    now: DateTime<Utc>,
+) -> Result<SessionView, ApiError> {
+    let verifier = PinVerifier::derive(pin_proof, fresh.salt, &fresh.pepper);
+    accounts::bind_device(conn, nik, device_key, &verifier, now)?;
+    activity::log(conn, nik, now, kind)?;
+    let (session_token, expires_at) = session::create(conn, fresh.token, nik, device_key, now)?;
+    Ok(SessionView {
+        session_token,
+        expires_at,
+    })
 }
 
 /// Issues a login challenge (for any NIK: the answer reveals nothing about accounts).
@@ -138,19 +183,12 @@ pub async fn challenge(
     let now = app.now();
     let nik =
         ikd_core::Nik::parse(&req.nik, now.date_naive()).map_err(|e| ApiError::bad_request(&e))?;
-    let id = super::registration::hex(&app.random::<16>()?);
+    let id = crate::text::hex(&app.random::<16>()?);
     let nonce = app.random::<32>()?;
     let expires_at = now + CHALLENGE_LIFETIME;
     app.db(move |store| {
         let conn = store.connection();
-        conn.execute(
-            "DELETE FROM login_challenges WHERE expires_at < ?1",
-            params![ts(now)],
-        )?;
-        conn.execute(
-            "INSERT INTO login_challenges (id, nik, nonce, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![id, nik.as_str(), nonce.to_vec(), ts(expires_at)],
-        )?;
+        sessions::add_login_challenge(conn, &id, nik.as_str(), &nonce, expires_at, now)?;
         Ok(Json(ChallengeView {
             challenge_id: id,
             nonce: B64.encode(nonce),
@@ -180,28 +218,6 @@ fn wrong_pin(gate: PinGate) -> ApiError {
     }
 }
 
-fn attempts_of(tx: &Transaction<'_>, nik: &str) -> rusqlite::Result<PinAttempts> {
-    tx.query_row(
-        "SELECT pin_failures, pin_last_failure_at, pin_latest_seen FROM accounts WHERE nik = ?1",
-        params![nik],
-        |r| {
-            Ok(PinAttempts {
-                consecutive_failures: r.get(0)?,
-                last_failure_at: r.get(1)?,
-                latest_seen: r.get(2)?,
-            })
-        },
-    )
-}
-
-fn save_attempts(tx: &Transaction<'_>, nik: &str, a: &PinAttempts) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE accounts SET pin_failures = ?2, pin_last_failure_at = ?3, pin_latest_seen = ?4 WHERE nik = ?1",
-        params![nik, a.consecutive_failures, a.last_failure_at.map(ts), a.latest_seen.map(ts)],
-    )?;
-    Ok(())
-}
-
 /// Checks `proof` against the account's PIN with server-side counting. On a wrong PIN the count
 /// is committed before the error is returned.
 pub fn check_pin<'c>(
@@ -212,15 +228,11 @@ pub fn check_pin<'c>(
     now: DateTime<Utc>,
 ) -> Result<Transaction<'c>, ApiError> {
     let policy = LockoutPolicy::default();
-    let mut attempts = attempts_of(&tx, nik)?;
+    let mut attempts = accounts::pin_attempts(&tx, nik)?;
     if let gate @ PinGate::Locked { .. } = policy.gate(&attempts, now) {
         return Err(wrong_pin(gate));
     }
-    let (salt, hash): (Vec<u8>, Vec<u8>) = tx.query_row(
-        "SELECT pin_salt, pin_hash FROM accounts WHERE nik = ?1",
-        params![nik],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (salt, hash) = accounts::pin(&tx, nik)?;
     let verifier = PinVerifier {
         salt: salt
             .try_into()
@@ -231,32 +243,24 @@ pub fn check_pin<'c>(
     };
     if verifier.matches(proof, pepper) {
         attempts.record_success(now);
-        save_attempts(&tx, nik, &attempts)?;
+        accounts::save_pin_attempts(&tx, nik, &attempts)?;
         Ok(tx)
     } else {
         attempts.record_failure(now);
-        save_attempts(&tx, nik, &attempts)?;
-        log_activity(&tx, nik, now, "pin_wrong", None, None, None)?;
+        accounts::save_pin_attempts(&tx, nik, &attempts)?;
+        activity::log(&tx, nik, now, ActivityKind::PinWrong)?;
         tx.commit()?;
         Err(wrong_pin(policy.gate(&attempts, now)))
     }
 }
 
-fn account_device(tx: &Transaction<'_>, nik: &str) -> Result<String, ApiError> {
-    tx.query_row(
-        "SELECT device_key FROM accounts WHERE nik = ?1 AND state = 'active'",
-        params![nik],
-        |r| r.get::<_, String>(0),
+fn account_not_active() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "account_not_active",
+        "Akun KTP Digital untuk NIK ini belum aktif di perangkat mana pun.",
+        "There is no active Digital KTP account for this NIK on any device.",
     )
-    .optional()?
-    .ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "account_not_active",
-            "Akun KTP Digital untuk NIK ini belum aktif di perangkat mana pun.",
-            "There is no active Digital KTP account for this NIK on any device.",
-        )
-    })
 }
 
 /// Logs in with the device key and the PIN.
@@ -280,23 +284,32 @@ pub async fn login(
     let challenge_id = req.challenge_id.to_ascii_lowercase();
     app.db(move |store| {
         let tx = store.connection_mut().transaction()?;
-        let challenge: Option<(String, Vec<u8>)> = tx
-            .query_row(
-                "UPDATE login_challenges SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL AND expires_at >= ?2 RETURNING nik, nonce",
-                params![challenge_id, ts(now)],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (nik, nonce) = challenge.ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "login_challenge_invalid", "Sesi masuk kedaluwarsa. Coba masuk lagi.", "The login attempt expired. Please try again."))?;
-        let device_key = account_device(&tx, &nik)?;
+        let (nik, nonce) =
+            sessions::take_login_challenge(&tx, &challenge_id, now)?.ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "login_challenge_invalid",
+                    "Sesi masuk kedaluwarsa. Coba masuk lagi.",
+                    "The login attempt expired. Please try again.",
+                )
+            })?;
+        let device_key = accounts::active_device(&tx, &nik)?.ok_or_else(account_not_active)?;
         proof
-            .verify(&super::parse_device_key(&device_key)?, ProofPurpose::Login, &nik, &nonce)
+            .verify(
+                &parse_device_key(&device_key)?,
+                ProofPurpose::Login,
+                &nik,
+                &nonce,
+            )
             .map_err(|e| ApiError::localized(StatusCode::UNAUTHORIZED, &e))?;
         let tx = check_pin(tx, &nik, &req.pin_proof, &pepper, now)?;
-        log_activity(&tx, &nik, now, "login", None, None, None)?;
+        activity::log(&tx, &nik, now, ActivityKind::Login)?;
         let (session_token, expires_at) = session::create(&tx, token, &nik, &device_key, now)?;
         tx.commit()?;
-        Ok(Json(SessionView { session_token, expires_at }))
+        Ok(Json(SessionView {
+            session_token,
+            expires_at,
+        }))
     })
     .await
 }
@@ -321,11 +334,8 @@ pub async fn change_pin(
             now,
         )?;
         let v = PinVerifier::derive(&req.new_pin_proof, salt, &pepper);
-        tx.execute(
-            "UPDATE accounts SET pin_salt = ?2, pin_hash = ?3 WHERE nik = ?1",
-            params![session.nik, v.salt.to_vec(), v.hash.to_vec()],
-        )?;
-        log_activity(&tx, &session.nik, now, "pin_changed", None, None, None)?;
+        accounts::set_pin(&tx, &session.nik, &v)?;
+        activity::log(&tx, &session.nik, now, ActivityKind::PinChanged)?;
         tx.commit()?;
         Ok(StatusCode::NO_CONTENT)
     })
@@ -344,11 +354,15 @@ pub async fn release_device(
     let now = app.now();
     let pepper = app.secrets().pepper().to_vec();
     app.db(move |store| {
-        let tx = check_pin(store.connection_mut().transaction()?, &session.nik, &req.pin_proof, &pepper, now)?;
-        tx.execute("UPDATE accounts SET state = 'released', device_key = NULL, released_at = ?2 WHERE nik = ?1", params![session.nik, ts(now)])?;
-        tx.execute("UPDATE credentials SET revoked_at = ?2 WHERE nik = ?1 AND revoked_at IS NULL", params![session.nik, ts(now)])?;
-        tx.execute("DELETE FROM sessions WHERE nik = ?1", params![session.nik])?;
-        log_activity(&tx, &session.nik, now, "device_released", None, None, None)?;
+        let tx = check_pin(
+            store.connection_mut().transaction()?,
+            &session.nik,
+            &req.pin_proof,
+            &pepper,
+            now,
+        )?;
+        accounts::release(&tx, &session.nik, now)?;
+        activity::log(&tx, &session.nik, now, ActivityKind::DeviceReleased)?;
         tx.commit()?;
         Ok(StatusCode::NO_CONTENT)
     })

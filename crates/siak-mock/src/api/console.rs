@@ -1,10 +1,10 @@
 //! The operator console: a small server-rendered page at `/operator` where a Disdukcapil operator
 //! logs in, sees the queue of registrations waiting for a scan, scans or pastes the resident's
 //! registration QR to approve, or rejects with a reason. Bahasa Indonesia by default, English with
-//! `?lang=en`. It calls the same [`operator`] functions as the JSON endpoints.
+//! `?lang=en`. It calls the same [`operator`] and [`decision`] functions as the JSON endpoints.
 //!
 //! It must never show a raw error (every failure is a localized banner), never echo a value
-//! unescaped (everything goes through [`escape`]), and never accept a POST without the session's
+//! unescaped (everything goes through [`crate::text::escape`]), and never accept a POST without the session's
 //! form token (CSRF: a `SameSite=Strict` cookie plus an HMAC of the session token). No external
 //! scripts or styles: the camera scan uses the browser's `BarcodeDetector` when it has one.
 
@@ -16,19 +16,19 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use ikd_core::{Lang, Localized, RejectionReason};
 use ring::hmac;
-use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
-use super::operator::{self, COOKIE, Decision, Operator};
+use super::decision::{self, Decision};
+use super::operator::{self, COOKIE, Operator};
 use super::problem::ApiError;
-use super::registration::RegistrationView;
 use super::session::token_hash;
 use super::state::AppState;
+use crate::store::{liveness, operators};
+use crate::text::pick as tr;
 
 mod render;
 
-pub use render::escape;
-use render::{Banner, keep, login_page, tr};
+use render::{Banner, keep, login_page};
 
 /// Domain separation of the form token from the pepper's other uses.
 const CSRF_LABEL: &[u8] = b"siak-mock operator console form token\n";
@@ -43,14 +43,7 @@ fn lang_of(uri: &Uri) -> Lang {
 
 /// The console session token from the cookie (the console never uses bearer tokens).
 fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+    operator::cookie_token(headers)
 }
 
 fn csrf_key(app: &AppState) -> hmac::Key {
@@ -89,13 +82,7 @@ async fn queue_page(
     let loaded = app
         .db(move |store| {
             let conn = store.connection();
-            let name: Option<String> = conn
-                .query_row(
-                    "SELECT display_name FROM operators WHERE username = ?1",
-                    params![username],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let name = operators::display_name(conn, &username)?;
             Ok((operator::queue(conn, 200)?, name.unwrap_or(username)))
         })
         .await;
@@ -248,10 +235,10 @@ pub async fn logout(
     };
     let ended = app
         .db(move |store| {
-            let sql = "DELETE FROM operator_sessions WHERE token_hash = ?1";
-            Ok(store
-                .connection()
-                .execute(sql, params![token_hash(&session)])?)
+            Ok(operators::end_session(
+                store.connection(),
+                &token_hash(&session),
+            )?)
         })
         .await;
     if let Err(e) = ended {
@@ -282,22 +269,6 @@ pub struct RejectForm {
     note: String,
 }
 
-/// Applies a decision exactly as the JSON endpoints do, then delivers the mail.
-async fn decide(
-    app: &AppState,
-    op: &Operator,
-    id: &str,
-    decision: Decision,
-) -> Result<RegistrationView, ApiError> {
-    let code_bytes = app.random::<32>()?;
-    let (state, id, username) = (app.clone(), id.to_ascii_lowercase(), op.username.clone());
-    let (view, mail) = app
-        .db(move |store| operator::decide(store, &state, &id, &username, decision, code_bytes))
-        .await?;
-    app.mailer().deliver(mail).await;
-    Ok(view)
-}
-
 /// Runs `decision` for a guarded POST and shows the queue with the outcome.
 async fn decide_and_show(
     app: &AppState,
@@ -319,24 +290,28 @@ async fn decide_and_show(
         _ => String::new(),
     };
     let outcome = match decision {
-        Ok(decision) => decide(app, &op, id, decision).await,
+        Ok(decision) => decision::apply(app, &op.username, id, decision).await,
         Err(e) => Err(e),
     };
     let (status, banner) = match outcome {
         Ok(view) => {
             let id = view.registration_id;
-            let text = match (view.reason_message_id, view.reason_message_en, lang) {
-                (Some(reason), _, Lang::Id) => {
-                    format!("Pendaftaran {id} ditolak: {reason} Alasan dikirim ke email penduduk.")
-                }
-                (_, Some(reason), Lang::En) => format!(
-                    "Registration {id} rejected: {reason} The reason was mailed to the resident."
+            let text = match (view.reason_message_id, view.reason_message_en) {
+                (Some(id_reason), Some(en_reason)) => tr(
+                    lang,
+                    format!(
+                        "Pendaftaran {id} ditolak: {id_reason} Alasan dikirim ke email penduduk."
+                    ),
+                    format!(
+                        "Registration {id} rejected: {en_reason} The reason was mailed to the resident."
+                    ),
                 ),
-                (_, _, Lang::Id) => {
-                    format!("Pendaftaran {id} disetujui. Kode aktivasi dikirim ke email penduduk.")
-                }
-                (_, _, Lang::En) => format!(
-                    "Registration {id} approved. The activation code was mailed to the resident."
+                _ => tr(
+                    lang,
+                    format!("Pendaftaran {id} disetujui. Kode aktivasi dikirim ke email penduduk."),
+                    format!(
+                        "Registration {id} approved. The activation code was mailed to the resident."
+                    ),
                 ),
             };
             let text = text + &note;
@@ -397,13 +372,7 @@ pub async fn liveness_frame(
     axum::extract::Path((challenge, index)): axum::extract::Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
     let jpeg = app
-        .db(move |store| {
-            Ok(crate::api::liveness::frame(
-                store.connection(),
-                &challenge,
-                index,
-            )?)
-        })
+        .db(move |store| Ok(liveness::frame(store.connection(), &challenge, index)?))
         .await?
         .ok_or_else(|| {
             ApiError::not_found(

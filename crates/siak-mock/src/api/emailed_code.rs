@@ -5,30 +5,15 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use ikd_core::protocol::ActivationCode;
 use ring::hmac;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::Transaction;
 
 use super::problem::ApiError;
-use super::ts;
+use crate::store::codes::{self, CodeTable, StoredCode};
 
 /// Keyed hash of a code, as stored.
 pub fn code_hash(pepper: &[u8], code: &ActivationCode) -> Vec<u8> {
     let key = hmac::Key::new(hmac::HMAC_SHA256, pepper);
     hmac::sign(&key, code.as_str().as_bytes()).as_ref().to_vec()
-}
-
-/// A code as stored.
-#[derive(Debug)]
-struct StoredCode {
-    /// [`code_hash`] of the code.
-    hash: Vec<u8>,
-    /// After this the code no longer works.
-    expires_at: DateTime<Utc>,
-    /// Wrong codes so far.
-    tries: i64,
-    /// When the code was used.
-    used_at: Option<String>,
-    /// When the code was burnt by too many wrong tries.
-    burnt_at: Option<String>,
 }
 
 /// An error's code and its Indonesian and English words.
@@ -37,11 +22,8 @@ pub type Words = (&'static str, &'static str, &'static str);
 /// A kind of emailed code: where it is stored and what a resident is told.
 #[derive(Debug)]
 pub struct CodeKind {
-    /// Table holding the codes, with `code_hash`, `expires_at`, `wrong_tries`, `used_at` and
-    /// `burnt_at` columns.
-    pub table: &'static str,
-    /// The table's key column.
-    pub key: &'static str,
+    /// Where the codes are stored.
+    pub table: CodeTable,
     /// Wrong codes allowed; the last one burns the code.
     pub max_tries: i64,
     /// Already used (409).
@@ -72,39 +54,12 @@ impl CodeKind {
         pepper: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Transaction<'c>, ApiError> {
-        let stored = self
-            .load(&tx, id)?
-            .ok_or_else(|| ApiError::internal(&format!("{} {id} has no code", self.table)))?;
+        let stored = codes::load(&tx, self.table, id)?.ok_or_else(|| {
+            ApiError::internal(&format!("{} {id} has no code", self.table.table()))
+        })?;
         let tx = self.check(tx, id, &stored, code, pepper, now)?;
-        tx.execute(
-            &format!(
-                "UPDATE {} SET used_at = ?2 WHERE {} = ?1",
-                self.table, self.key
-            ),
-            params![id, ts(now)],
-        )?;
+        codes::mark_used(&tx, self.table, id, now)?;
         Ok(tx)
-    }
-
-    /// The code of row `id`, if there is one.
-    fn load(&self, conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredCode>> {
-        conn.query_row(
-            &format!(
-                "SELECT code_hash, expires_at, wrong_tries, used_at, burnt_at FROM {} WHERE {} = ?1",
-                self.table, self.key
-            ),
-            params![id],
-            |r| {
-                Ok(StoredCode {
-                    hash: r.get(0)?,
-                    expires_at: r.get(1)?,
-                    tries: r.get(2)?,
-                    used_at: r.get(3)?,
-                    burnt_at: r.get(4)?,
-                })
-            },
-        )
-        .optional()
     }
 
     /// Checks `code` against `stored` (the code of row `id`) at `now`; see [`CodeKind::redeem`].
@@ -117,10 +72,10 @@ impl CodeKind {
         pepper: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Transaction<'c>, ApiError> {
-        if stored.used_at.is_some() {
+        if stored.used {
             return Err(error(StatusCode::CONFLICT, self.used));
         }
-        if stored.burnt_at.is_some() {
+        if stored.burnt {
             return Err(error(StatusCode::GONE, self.burnt));
         }
         if now > stored.expires_at {
@@ -131,13 +86,7 @@ impl CodeKind {
             return Ok(tx);
         }
         let tries = stored.tries + 1;
-        tx.execute(
-            &format!(
-                "UPDATE {} SET wrong_tries = ?2, burnt_at = CASE WHEN ?2 >= ?3 THEN ?4 END WHERE {} = ?1",
-                self.table, self.key
-            ),
-            params![id, tries, self.max_tries, ts(now)],
-        )?;
+        codes::count_wrong(&tx, self.table, id, tries, self.max_tries, now)?;
         tx.commit()?;
         let left = self.max_tries - tries;
         Err(if left <= 0 {

@@ -17,19 +17,20 @@ use ikd_core::liveness::{
     challenge_actions, verify_evidence,
 };
 use ikd_core::wire::{LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::problem::{ApiError, Problem};
+use super::request::{JsonBody, parse_device_key};
 use super::state::{AppState, conflict};
-use super::{JsonBody, parse_device_key, ts};
+use crate::store::liveness::{self as stored, FrameRow, NewChallenge};
+
+pub use super::state::DEFAULT_CHALLENGES_PER_NIK;
+
+/// Evidence that passed the server's re-check, as [`check`] returns it.
+pub type Passed = VerifiedEvidence;
 
 /// How long a challenge may be answered.
 pub const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::minutes(5);
 
-/// Challenges one NIK may get per [`CHALLENGE_WINDOW`], unless configured otherwise. Every
-/// registration and device change needs one, so this bounds the selfie checks (CPU) and the
-/// device-change mails one NIK can cause, whoever asks; a resident retrying honestly needs a few.
-pub const DEFAULT_CHALLENGES_PER_NIK: u32 = 10;
 /// The window of [`DEFAULT_CHALLENGES_PER_NIK`].
 pub const CHALLENGE_WINDOW: TimeDelta = TimeDelta::hours(1);
 
@@ -41,11 +42,7 @@ fn refuse_over_limit(
     now: DateTime<Utc>,
     limit: u32,
 ) -> Result<(), ApiError> {
-    let (count, oldest): (u32, Option<DateTime<Utc>>) = conn.query_row(
-        "SELECT count(*), min(issued_at) FROM liveness_challenges WHERE nik = ?1 AND issued_at > ?2",
-        params![nik, ts(now - CHALLENGE_WINDOW)],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (count, oldest) = stored::issued_since(conn, nik, now - CHALLENGE_WINDOW)?;
     let Some(oldest) = oldest.filter(|_| count >= limit) else {
         return Ok(());
     };
@@ -74,7 +71,7 @@ pub async fn challenge(
     let now = app.now();
     let nik = Nik::parse(&req.nik, now.date_naive()).map_err(|e| ApiError::bad_request(&e))?;
     let key = parse_device_key(&req.device_public_key)?;
-    let id = super::registration::hex(&app.random::<16>()?);
+    let id = crate::text::hex(&app.random::<16>()?);
     let actions = challenge_actions(&app.random::<{ MAX_ACTIONS + 1 }>()?);
     let expires_at = now + CHALLENGE_LIFETIME;
     let codes: Vec<&str> = actions.iter().map(|a| a.code()).collect();
@@ -83,15 +80,17 @@ pub async fn challenge(
     app.db(move |store| {
         let conn = store.connection();
         refuse_over_limit(conn, nik.as_str(), now, limit)?;
-        conn.execute(
-            "DELETE FROM liveness_challenges WHERE expires_at < ?1 AND used_at IS NULL",
-            params![ts(now - TimeDelta::days(1))],
-        )?;
-        conn.execute(
-            "INSERT INTO liveness_challenges (id, nik, device_key, purpose, actions, issued_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![id, nik.as_str(), key.to_base64url(), purpose.code(), codes.join(","), ts(now), ts(expires_at)],
-        )?;
+        let key = key.to_base64url();
+        let new = NewChallenge {
+            id: &id,
+            nik: nik.as_str(),
+            device_key: &key,
+            purpose: purpose.code(),
+            actions: &codes,
+            issued_at: now,
+            expires_at,
+        };
+        stored::add_challenge(conn, new, now - TimeDelta::days(1))?;
         Ok((
             StatusCode::CREATED,
             Json(LivenessChallengeView {
@@ -103,16 +102,6 @@ pub async fn challenge(
         ))
     })
     .await
-}
-
-/// A challenge as stored.
-struct StoredChallenge {
-    nik: String,
-    device_key: String,
-    purpose: String,
-    actions: String,
-    expires_at: DateTime<Utc>,
-    used_at: Option<String>,
 }
 
 fn liveness_error(status: StatusCode, code: &'static str, id: &str, en: &str) -> ApiError {
@@ -140,44 +129,8 @@ pub async fn check(
     let now = app.now();
     let id = evidence.challenge_id.to_ascii_lowercase();
     let (nik_s, key_s) = (nik.as_str().to_owned(), device_key.to_base64url());
-    let actions: Vec<Action> = app
-        .db(move |store| {
-            let tx = store.connection_mut().transaction()?;
-            let stored: Option<StoredChallenge> = tx
-                .query_row(
-                    "SELECT nik, device_key, purpose, actions, expires_at, used_at FROM liveness_challenges WHERE id = ?1",
-                    params![id],
-                    |r| {
-                        Ok(StoredChallenge {
-                            nik: r.get(0)?,
-                            device_key: r.get(1)?,
-                            purpose: r.get(2)?,
-                            actions: r.get(3)?,
-                            expires_at: r.get(4)?,
-                            used_at: r.get(5)?,
-                        })
-                    },
-                )
-                .optional()?;
-            let c = stored
-                .filter(|c| c.nik == nik_s && c.device_key == key_s && c.purpose == purpose.code())
-                .ok_or_else(|| liveness_error(StatusCode::UNPROCESSABLE_ENTITY, "liveness_challenge_unknown",
-                    "Tantangan swafoto tidak dikenal untuk NIK dan perangkat ini. Ulangi swafoto.",
-                    "The selfie challenge is not known for this NIK and device. Take the selfie again."))?;
-            if c.used_at.is_some() {
-                return Err(conflict("liveness_challenge_used",
-                    "Tantangan swafoto ini sudah dipakai. Ulangi swafoto.",
-                    "This selfie challenge was already used. Take the selfie again."));
-            }
-            if now > c.expires_at {
-                return Err(liveness_error(StatusCode::GONE, "liveness_challenge_expired",
-                    "Waktu swafoto habis (berlaku 5 menit). Ulangi swafoto.",
-                    "The selfie challenge expired (valid for 5 minutes). Take the selfie again."));
-            }
-            tx.execute("UPDATE liveness_challenges SET used_at = ?2 WHERE id = ?1", params![id, ts(now)])?;
-            tx.commit()?;
-            Ok(c.actions.split(',').filter_map(Action::from_code).collect())
-        })
+    let actions = app
+        .db(move |store| spend(store, &id, &nik_s, &key_s, purpose, now))
         .await?;
     let nik_s = nik.as_str().to_owned();
     let key = *device_key;
@@ -199,20 +152,58 @@ pub async fn check(
         Ok(verified) => Ok((evidence, verified)),
         Err(failure) => {
             let detail = failure.code();
-            app.db(move |store| {
-                store.connection().execute(
-                    "UPDATE liveness_challenges SET result = ?2 WHERE id = ?1",
-                    params![id, detail],
-                )?;
-                Ok(())
-            })
-            .await?;
+            app.db(move |store| Ok(stored::record_failure(store.connection(), &id, detail)?))
+                .await?;
             Err(ApiError::localized(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &failure,
             ))
         }
     }
+}
+
+/// Spends challenge `id` if it was issued for `nik`, `device_key` and `purpose` and is neither
+/// used nor expired at `now`; answers the actions it asked.
+fn spend(
+    store: &mut crate::Store,
+    id: &str,
+    nik: &str,
+    device_key: &str,
+    purpose: LivenessPurpose,
+    now: DateTime<Utc>,
+) -> Result<Vec<Action>, ApiError> {
+    let tx = store.connection_mut().transaction()?;
+    let c = stored::challenge(&tx, id)?
+        .filter(|c| c.nik == nik && c.device_key == device_key && c.purpose == purpose.code())
+        .ok_or_else(|| {
+            liveness_error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "liveness_challenge_unknown",
+                "Tantangan swafoto tidak dikenal untuk NIK dan perangkat ini. Ulangi swafoto.",
+                "The selfie challenge is not known for this NIK and device. Take the selfie again.",
+            )
+        })?;
+    if c.used {
+        return Err(conflict(
+            "liveness_challenge_used",
+            "Tantangan swafoto ini sudah dipakai. Ulangi swafoto.",
+            "This selfie challenge was already used. Take the selfie again.",
+        ));
+    }
+    if now > c.expires_at {
+        return Err(liveness_error(
+            StatusCode::GONE,
+            "liveness_challenge_expired",
+            "Waktu swafoto habis (berlaku 5 menit). Ulangi swafoto.",
+            "The selfie challenge expired (valid for 5 minutes). Take the selfie again.",
+        ));
+    }
+    stored::mark_used(&tx, id, now)?;
+    tx.commit()?;
+    Ok(c.actions
+        .iter()
+        .filter_map(|a| Action::from_code(a))
+        .collect())
 }
 
 /// Refuses evidence holding a frame seen before (in any earlier evidence): a replay. Callers
@@ -222,14 +213,7 @@ pub fn refuse_replay(
     verified: &VerifiedEvidence,
 ) -> Result<(), ApiError> {
     for f in &verified.frames {
-        let seen: Option<String> = conn
-            .query_row(
-                "SELECT challenge_id FROM liveness_frames WHERE sha256 = ?1",
-                params![f.sha256.to_vec()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if seen.is_some() {
+        if stored::frame_seen(conn, &f.sha256)? {
             return Err(conflict(
                 "liveness_evidence_replayed",
                 "Foto swafoto ini pernah dikirim sebelumnya. Ulangi swafoto dengan kamera.",
@@ -243,45 +227,17 @@ pub fn refuse_replay(
 /// Stores the frames of passed evidence inside the caller's transaction (after
 /// [`refuse_replay`] in the same transaction).
 pub fn store_frames(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Transaction<'_>,
     challenge_id: &str,
     verified: &VerifiedEvidence,
 ) -> Result<(), ApiError> {
     let id = challenge_id.to_ascii_lowercase();
-    for (i, f) in verified.frames.iter().enumerate() {
-        tx.execute(
-            "INSERT INTO liveness_frames (challenge_id, idx, t_ms, jpeg, sha256, x, y, w, h)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                id,
-                i as i64,
-                f.t_ms,
-                f.jpeg,
-                f.sha256.to_vec(),
-                f.face.x,
-                f.face.y,
-                f.face.w,
-                f.face.h
-            ],
-        )?;
-    }
-    tx.execute(
-        "UPDATE liveness_challenges SET result = 'passed', duration_ms = ?2 WHERE id = ?1",
-        params![id, verified.duration_ms],
-    )?;
+    let frames = verified.frames.iter().map(|f| FrameRow {
+        t_ms: f.t_ms,
+        jpeg: &f.jpeg,
+        sha256: &f.sha256,
+        face: (f.face.x, f.face.y, f.face.w, f.face.h),
+    });
+    stored::store_passed(tx, &id, frames, verified.duration_ms)?;
     Ok(())
-}
-
-/// One stored frame (the operator console shows them).
-pub fn frame(
-    conn: &rusqlite::Connection,
-    challenge_id: &str,
-    idx: i64,
-) -> rusqlite::Result<Option<Vec<u8>>> {
-    conn.query_row(
-        "SELECT jpeg FROM liveness_frames WHERE challenge_id = ?1 AND idx = ?2",
-        params![challenge_id, idx],
-        |r| r.get(0),
-    )
-    .optional()
 }

@@ -7,13 +7,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::credential::{
     CredentialId, CredentialRequest, Disclosed, HolderId, KtpRecord, Profile, issue_credential,
 };
-use rusqlite::params;
 
 use super::problem::{ApiError, Problem};
+use super::request::parse_device_key;
 use super::session::Session;
 use super::state::AppState;
-use super::{log_activity, parse_device_key, ts};
-use crate::ResidentRecord;
+use crate::store::activity::{self, ActivityKind, Detail};
+use crate::store::credentials::{self, NewCredential};
+use crate::{ResidentRecord, Store};
 
 pub use ikd_core::wire::{ActivityEntry, FamilyMember, FamilyView, IssuedCredential};
 
@@ -62,43 +63,60 @@ pub async fn credentials(
         .map(|_| Ok((app.random::<16>()?, app.random::<16>()?)))
         .collect::<Result<_, ApiError>>()?;
     let state = app.clone();
-    app.db(move |store| {
-        let record = store
-            .resident(&session.nik)?
-            .ok_or_else(|| ApiError::internal(&"account without a population record"))?;
-        let ktp = ktp_record(&record);
-        let device_key = parse_device_key(&session.device_key)?;
-        let issuer = state.secrets().current();
-        let tx = store.connection_mut().transaction()?;
-        let mut issued = Vec::new();
-        for (profile, (cid, hid)) in Profile::ALL.into_iter().zip(ids) {
-            let request = CredentialRequest {
-                credential_id: CredentialId::from_bytes(cid),
-                issued_at: now,
-                valid_from: now,
-                valid_until: now + CREDENTIAL_LIFETIME,
-                device_key,
-                claims: Disclosed::from_record(profile, &ktp, HolderId::from_bytes(hid), now.date_naive()),
-            };
-            let credential = issue_credential(issuer, &request).map_err(|e| ApiError::internal(&e))?;
-            tx.execute(
-                "INSERT INTO credentials (id, nik, profile, kid, device_key, issued_at, valid_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    request.credential_id.to_base64url(),
-                    session.nik,
-                    profile.as_str(),
-                    issuer.kid().to_base64url(),
-                    session.device_key,
-                    ts(now),
-                    ts(request.valid_until)
-                ],
-            )?;
-            issued.push(IssuedCredential { profile, credential: credential.to_base64url(), valid_until: request.valid_until });
-        }
-        tx.commit()?;
-        Ok(Json(issued))
-    })
-    .await
+    app.db(move |store| Ok(Json(issue_all(store, &state, &session, ids, now)?)))
+        .await
+}
+
+/// Issues and records one credential per profile (with the given credential and holder ids), in
+/// one transaction.
+fn issue_all(
+    store: &mut Store,
+    app: &AppState,
+    session: &Session,
+    ids: Vec<([u8; 16], [u8; 16])>,
+    now: DateTime<Utc>,
+) -> Result<Vec<IssuedCredential>, ApiError> {
+    let record = store
+        .resident(&session.nik)?
+        .ok_or_else(|| ApiError::internal(&"account without a population record"))?;
+    let ktp = ktp_record(&record);
+    let device_key = parse_device_key(&session.device_key)?;
+    let issuer = app.secrets().current();
+    let tx = store.connection_mut().transaction()?;
+    let mut issued = Vec::new();
+    for (profile, (cid, hid)) in Profile::ALL.into_iter().zip(ids) {
+        let holder = HolderId::from_bytes(hid);
+        let request = CredentialRequest {
+            credential_id: CredentialId::from_bytes(cid),
+            issued_at: now,
+            valid_from: now,
+            valid_until: now + CREDENTIAL_LIFETIME,
+            device_key,
+            claims: Disclosed::from_record(profile, &ktp, holder, now.date_naive()),
+        };
+        let credential = issue_credential(issuer, &request).map_err(|e| ApiError::internal(&e))?;
+        let (id, kid) = (
+            request.credential_id.to_base64url(),
+            issuer.kid().to_base64url(),
+        );
+        let row = NewCredential {
+            id: &id,
+            nik: &session.nik,
+            profile,
+            kid: &kid,
+            device_key: &session.device_key,
+            issued_at: now,
+            valid_until: request.valid_until,
+        };
+        credentials::insert(&tx, row)?;
+        issued.push(IssuedCredential {
+            profile,
+            credential: credential.to_base64url(),
+            valid_until: request.valid_until,
+        });
+    }
+    tx.commit()?;
+    Ok(issued)
 }
 
 /// Biodata: the resident's KTP-el record.
@@ -157,14 +175,11 @@ pub async fn activity(
     session: Session,
 ) -> Result<Json<Vec<ActivityEntry>>, ApiError> {
     app.db(move |store| {
-        let conn = store.connection();
-        let mut stmt = conn.prepare(
-            "SELECT at, kind, profile, verifier, detail FROM activity_log WHERE nik = ?1 ORDER BY id DESC LIMIT 200",
-        )?;
-        let rows = stmt.query_map(params![session.nik], |r| {
-            Ok(ActivityEntry { at: r.get(0)?, kind: r.get(1)?, profile: r.get(2)?, verifier: r.get(3)?, detail: r.get(4)? })
-        })?;
-        Ok(Json(rows.collect::<Result<Vec<_>, _>>()?))
+        Ok(Json(activity::history(
+            store.connection(),
+            &session.nik,
+            200,
+        )?))
     })
     .await
 }
@@ -177,13 +192,10 @@ pub fn record_verification(
     verifier: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
-    log_activity(
-        conn,
-        nik,
-        now,
-        "verified",
-        Some(profile.as_str()),
-        Some(verifier),
-        None,
-    )
+    let detail = Detail {
+        profile: Some(profile.as_str()),
+        verifier: Some(verifier),
+        detail: None,
+    };
+    activity::log_with(conn, nik, now, ActivityKind::Verified, detail)
 }

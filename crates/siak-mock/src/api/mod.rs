@@ -1,134 +1,45 @@
 //! The HTTP API of the mock SIAK: JSON endpoints for the app, the operator and verifiers, the
 //! operator console, the issuer key set and the OpenAPI document. Handlers stay a few lines:
 //! parse with `ikd-core`, run one transaction on the store, answer or return an [`ApiError`].
+//!
+//! Every SQL statement lives in [`crate::store`]; the mails are written by [`crate::mail`]. Within
+//! `api`, [`state`], [`problem`] and [`request`] are the base every handler module uses; they use
+//! no handler module, and no handler module uses this file (it only declares and routes them).
 
 pub mod account;
 pub mod app_links;
 pub mod console;
+pub mod decision;
 pub mod emailed_code;
+pub mod issuer;
 pub mod liveness;
-pub mod mail;
 pub mod me;
 pub mod openapi;
 pub mod operator;
+pub mod outbox;
 pub mod problem;
 pub mod recovery;
 pub mod registration;
+pub mod request;
 pub mod retention;
 pub mod session;
 pub mod state;
 pub mod verify;
 
-use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::Router;
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use chrono::{DateTime, SecondsFormat, Utc};
-use ikd_core::credential::{DevicePublicKey, ISSUER_KEYS_PATH};
-use rusqlite::params;
-use serde::de::DeserializeOwned;
+use ikd_core::credential::ISSUER_KEYS_PATH;
 
+pub use crate::mail;
+pub use crate::store::ts;
+pub use issuer::issuer_keys;
+pub use outbox::{OutboxQuery, dev_outbox};
 pub use problem::{ApiError, Problem};
+pub use request::{JsonBody, parse_device_key};
 pub use state::{AppState, Clock};
 
 /// Largest request body accepted (liveness evidence included).
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
-
-/// A JSON body whose rejections are problem+json.
-pub struct JsonBody<T>(pub T);
-
-impl<S, T> FromRequest<S> for JsonBody<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => Err(ApiError::from(rejection)),
-        }
-    }
-}
-
-/// RFC 3339 UTC text with whole seconds, as stored.
-pub fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// Parses a base64url Ed25519 public key from a request.
-pub fn parse_device_key(text: &str) -> Result<DevicePublicKey, ApiError> {
-    text.parse().map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "device_key_invalid",
-            "Kunci perangkat tidak valid. Perbarui aplikasi lalu coba lagi.",
-            "The device key is not valid. Update the app and try again.",
-        )
-    })
-}
-
-/// Appends to a resident's activity history (Histori Aktivitas).
-pub fn log_activity(
-    conn: &rusqlite::Connection,
-    nik: &str,
-    at: DateTime<Utc>,
-    kind: &str,
-    profile: Option<&str>,
-    verifier: Option<&str>,
-    detail: Option<&str>,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO activity_log (nik, at, kind, profile, verifier, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![nik, ts(at), kind, profile, verifier, detail],
-    )?;
-    Ok(())
-}
-
-/// The published issuer key set (JWKS), for offline verifiers.
-#[utoipa::path(get, path = "/.well-known/ikd-issuer-keys", tag = "verifier",
-    responses((status = 200, description = "The current and previous issuer public keys (Ed25519 JWKS, `kid` per key)", body = Object, content_type = "application/jwk-set+json")))]
-pub async fn issuer_keys(
-    axum::extract::State(app): axum::extract::State<AppState>,
-) -> impl axum::response::IntoResponse {
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "application/jwk-set+json"),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        app.secrets().key_set().to_json(),
-    )
-}
-
-/// Query of `GET /dev/outbox`.
-#[derive(Debug, serde::Deserialize)]
-pub struct OutboxQuery {
-    /// Only mail to this address.
-    pub to: Option<String>,
-    /// At most this many (default 50).
-    pub limit: Option<u32>,
-}
-
-/// The local outbox, newest first: where a developer reads the activation code when no SMTP
-/// relay is configured. A development endpoint of the mock; a real SIAK has no such thing.
-#[utoipa::path(get, path = "/dev/outbox", tag = "development",
-    params(("to" = Option<String>, Query, description = "Only mail to this address"),
-        ("limit" = Option<u32>, Query, description = "At most this many, newest first (default 50, at most 500)")),
-    responses((status = 200, description = "Mails, newest first", body = [mail::OutboxEntry])))]
-pub async fn dev_outbox(
-    axum::extract::State(app): axum::extract::State<AppState>,
-    axum::extract::Query(q): axum::extract::Query<OutboxQuery>,
-) -> Result<Json<Vec<mail::OutboxEntry>>, ApiError> {
-    app.db(move |store| {
-        Ok(Json(mail::outbox(
-            store.connection(),
-            q.to.as_deref(),
-            q.limit.unwrap_or(50).min(500),
-        )?))
-    })
-    .await
-}
 
 async fn health() -> &'static str {
     "ok"

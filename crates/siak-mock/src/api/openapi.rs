@@ -13,7 +13,9 @@ use axum::response::IntoResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{account, liveness, mail, me, operator, problem, recovery, registration, verify};
+use super::{
+    account, issuer, liveness, me, operator, outbox, problem, recovery, registration, verify,
+};
 
 const DESCRIPTION: &str = "\
 The mock **SIAK Terpusat** (Sistem Informasi Administrasi Kependudukan, the central population \
@@ -63,8 +65,8 @@ See docs/api.md for the flows, the proof formats and every error code.";
         operator::list,
         operator::approve,
         operator::reject,
-        super::issuer_keys,
-        super::dev_outbox,
+        issuer::issuer_keys,
+        outbox::dev_outbox,
     ),
     components(schemas(
         problem::Problem,
@@ -98,7 +100,7 @@ See docs/api.md for the flows, the proof formats and every error code.";
         operator::ApproveRequest,
         operator::RejectRequest,
         operator::QueueItem,
-        mail::OutboxEntry,
+        crate::store::outbox::OutboxEntry,
     )),
     modifiers(&SecuritySchemes),
     tags(

@@ -1,40 +1,38 @@
 //! Operators at Disdukcapil offices: log in, see the queue of registrations waiting for a scan,
 //! and approve (after scanning the resident's registration QR) or reject with a reason. Approval
 //! mails an activation code; rejection mails the reason. JSON endpoints here; the server-rendered
-//! console in [`super::console`] calls the same functions.
+//! console in [`super::console`] calls the same functions, and both decide through
+//! [`super::decision`].
 
 use std::num::NonZeroU32;
 
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, TimeDelta, Utc};
-use ikd_core::link::Link;
-use ikd_core::protocol::{ActivationCode, RegistrationQr};
-use ikd_core::registration::{RegistrationEvent, RejectionReason};
-use ikd_core::{Lang, Localized};
+use ikd_core::registration::RejectionReason;
 use ring::pbkdf2;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::emailed_code::code_hash;
-use super::mail::Mail;
+use super::decision;
 use super::problem::{ApiError, Problem};
-use super::registration::{RegistrationView, stored_state, view};
+use super::registration::{RegistrationView, pending_view};
+use super::request::JsonBody;
 use super::session::token_hash;
 use super::state::AppState;
-use super::{JsonBody, log_activity, ts};
+use crate::store::operators::{self, NewOperator};
+use crate::store::registrations::{self, QueueRow};
+
+pub use super::decision::{ACTIVATION_CODE_LIFETIME, Decision};
 
 /// Operator password hashing: PBKDF2-HMAC-SHA256.
 const PASSWORD_ITERATIONS: u32 = 100_000;
 /// Operator sessions last a working day.
 const OPERATOR_SESSION: TimeDelta = TimeDelta::hours(8);
-/// Activation codes expire after 24 hours.
-pub const ACTIVATION_CODE_LIFETIME: TimeDelta = TimeDelta::hours(24);
 /// Name of the console's session cookie.
 pub const COOKIE: &str = "siak_operator";
 
@@ -98,11 +96,14 @@ pub fn seed_operators(
             password.as_bytes(),
             &mut hash,
         );
-        tx.execute(
-            "INSERT INTO operators (username, display_name, office, password_salt, password_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (username) DO NOTHING",
-            params![username, name, office, salt, hash.to_vec()],
-        )?;
+        let op = NewOperator {
+            username,
+            display_name: name,
+            office,
+            salt: &salt,
+            hash: &hash,
+        };
+        operators::insert_missing(&tx, op)?;
     }
     tx.commit()
 }
@@ -115,14 +116,7 @@ pub fn operator_login(
     token: [u8; 32],
     now: DateTime<Utc>,
 ) -> rusqlite::Result<Option<String>> {
-    let row: Option<(Vec<u8>, Vec<u8>)> = conn
-        .query_row(
-            "SELECT password_salt, password_hash FROM operators WHERE username = ?1",
-            params![username],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((salt, hash)) = row else {
+    let Some((salt, hash)) = operators::password(conn, username)? else {
         return Ok(None);
     };
     if pbkdf2::verify(
@@ -137,10 +131,7 @@ pub fn operator_login(
         return Ok(None);
     }
     let token = B64.encode(token);
-    conn.execute(
-        "INSERT INTO operator_sessions (token_hash, username, expires_at) VALUES (?1, ?2, ?3)",
-        params![token_hash(&token), username, ts(now + OPERATOR_SESSION)],
-    )?;
+    operators::open_session(conn, &token_hash(&token), username, now + OPERATOR_SESSION)?;
     Ok(Some(token))
 }
 
@@ -151,26 +142,29 @@ pub struct Operator {
     pub username: String,
 }
 
-fn bearer_or_cookie(parts: &Parts) -> Option<String> {
-    let headers = &parts.headers;
-    if let Some(t) = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        return Some(t.trim().to_owned());
-    }
+/// The console's session token from the [`COOKIE`] cookie (an empty value is none).
+pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
     headers
-        .get_all(axum::http::header::COOKIE)
+        .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            c.trim()
-                .strip_prefix(COOKIE)
-                .and_then(|rest| rest.strip_prefix('='))
-        })
+        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .filter(|t| !t.is_empty())
         .map(str::to_owned)
+}
+
+/// The bearer token, else the console's cookie.
+fn bearer_or_cookie(parts: &Parts) -> Option<String> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match bearer {
+        Some(t) => Some(t.trim().to_owned()),
+        None => cookie_token(&parts.headers),
+    }
 }
 
 fn operator_unauthorized() -> ApiError {
@@ -190,17 +184,11 @@ impl FromRequestParts<AppState> for Operator {
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = bearer_or_cookie(parts).ok_or_else(operator_unauthorized)?;
-        let now = ts(app.now());
+        let now = app.now();
         app.db(move |store| {
-            store
-                .connection()
-                .query_row(
-                    "SELECT username FROM operator_sessions WHERE token_hash = ?1 AND expires_at > ?2",
-                    params![token_hash(&token), now],
-                    |r| Ok(Operator { username: r.get(0)? }),
-                )
-                .optional()?
-                .ok_or_else(operator_unauthorized)
+            let username = operators::session_user(store.connection(), &token_hash(&token), now)?;
+            let username = username.ok_or_else(operator_unauthorized)?;
+            Ok(Operator { username })
         })
         .await
     }
@@ -283,40 +271,28 @@ pub struct LivenessRecord {
 
 /// Reads the pending queue, oldest first.
 pub fn queue(conn: &rusqlite::Connection, limit: u32) -> rusqlite::Result<Vec<QueueItem>> {
-    let mut stmt = conn.prepare(
-        "SELECT g.id, g.created_at, g.nik, COALESCE(r.full_name, ''), COALESCE(f.regency, ''), g.email, g.phone,
-                c.id, c.actions, c.result, c.duration_ms, (SELECT count(*) FROM liveness_frames lf WHERE lf.challenge_id = c.id)
-         FROM registrations g LEFT JOIN residents r ON r.nik = g.nik LEFT JOIN family_cards f ON f.kk = r.kk
-         LEFT JOIN liveness_challenges c ON c.id = g.liveness
-         WHERE g.state = 'awaiting_operator_scan' ORDER BY g.created_at, g.id LIMIT ?1",
-    )?;
-    let rows = stmt.query_map(params![limit], |r| {
-        let id: String = r.get(0)?;
-        let at: DateTime<Utc> = r.get(1)?;
-        Ok(QueueItem {
-            registration: view(&id, ikd_core::RegistrationState::AwaitingOperatorScan, at),
-            nik: r.get(2)?,
-            name: r.get(3)?,
-            regency: r.get(4)?,
-            email: r.get(5)?,
-            phone: r.get(6)?,
-            liveness: match r.get::<_, Option<String>>(7)? {
-                Some(challenge_id) => Some(LivenessRecord {
-                    challenge_id,
-                    actions: r
-                        .get::<_, String>(8)?
-                        .split(',')
-                        .map(str::to_owned)
-                        .collect(),
-                    result: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-                    duration_ms: r.get::<_, Option<u32>>(10)?.unwrap_or_default(),
-                    frames: r.get(11)?,
-                }),
-                None => None,
-            },
-        })
-    })?;
-    rows.collect()
+    Ok(registrations::queue(conn, limit)?
+        .into_iter()
+        .map(queue_item)
+        .collect())
+}
+
+fn queue_item(row: QueueRow) -> QueueItem {
+    QueueItem {
+        registration: pending_view(row.pending),
+        nik: row.nik,
+        name: row.name,
+        regency: row.regency,
+        email: row.email,
+        phone: row.phone,
+        liveness: row.liveness.map(|l| LivenessRecord {
+            challenge_id: l.challenge_id,
+            actions: l.actions,
+            result: l.result,
+            duration_ms: l.duration_ms,
+            frames: l.frames,
+        }),
+    }
 }
 
 /// The registrations waiting for a scan.
@@ -350,209 +326,16 @@ pub struct RejectRequest {
     pub note: Option<String>,
 }
 
-/// What an operator decided.
-pub enum Decision {
-    /// Approve after the scan.
-    Approve {
-        /// The scanned QR text.
-        scanned_qr: String,
-    },
-    /// Reject.
-    Reject {
-        /// Why.
-        reason: RejectionReason,
-        /// Note.
-        note: Option<String>,
-    },
-}
-
-/// A registration row as the decision needs it.
-struct DecisionRow {
-    nik: String,
-    email: String,
-    state: String,
-    reason: Option<String>,
-    created_at: DateTime<Utc>,
-}
-
-/// Applies a decision in one transaction and returns the mail to deliver.
-pub fn decide(
-    store: &mut crate::Store,
-    app: &AppState,
-    id: &str,
-    operator: &str,
-    decision: Decision,
-    code_bytes: [u8; 32],
-) -> Result<(RegistrationView, Mail), ApiError> {
-    let now = app.now();
-    let pepper = app.secrets().pepper();
-    let mailer = app.mailer();
-    let tx = store.connection_mut().transaction()?;
-    let row: Option<DecisionRow> = tx
-        .query_row(
-            "SELECT nik, email, state, reason, created_at FROM registrations WHERE id = ?1",
-            params![id],
-            |r| {
-                Ok(DecisionRow {
-                    nik: r.get(0)?,
-                    email: r.get(1)?,
-                    state: r.get(2)?,
-                    reason: r.get(3)?,
-                    created_at: r.get(4)?,
-                })
-            },
-        )
-        .optional()?;
-    let DecisionRow {
-        nik,
-        email,
-        state,
-        reason,
-        created_at,
-    } = row.ok_or_else(|| {
-        ApiError::not_found(
-            "registration_not_found",
-            "Pendaftaran tidak ditemukan.",
-            "No such registration.",
-        )
-    })?;
-    let current = stored_state(&state, reason.as_deref());
-    let (event, note) = match &decision {
-        Decision::Approve { scanned_qr } => {
-            let qr = RegistrationQr::parse(scanned_qr).map_err(|e| ApiError::bad_request(&e))?;
-            if qr.id_hex() != id {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "registration_qr_mismatch",
-                    "Kode QR yang dipindai milik pendaftaran lain. Pindai QR di layar HP penduduk ini.",
-                    "The scanned QR belongs to another registration. Scan the QR on this resident's phone.",
-                ));
-            }
-            (RegistrationEvent::OperatorApproved, None)
-        }
-        Decision::Reject { reason, note } => {
-            if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "note_too_long",
-                    "Catatan paling banyak 500 karakter.",
-                    "The note can have at most 500 characters.",
-                ));
-            }
-            (RegistrationEvent::OperatorRejected(*reason), note.clone())
-        }
-    };
-    let next = current
-        .apply(event)
-        .map_err(|e| ApiError::localized(StatusCode::CONFLICT, &e))?;
-    let reason_code = match next {
-        ikd_core::RegistrationState::Rejected(r) => Some(r.code()),
-        _ => None,
-    };
-    tx.execute(
-        "UPDATE registrations SET state = ?2, reason = ?3, note = ?4, decided_by = ?5, decided_at = ?6 WHERE id = ?1",
-        params![id, if reason_code.is_some() { "rejected" } else { next.code() }, reason_code, note, operator, ts(now)],
-    )?;
-    let mail = match next {
-        ikd_core::RegistrationState::Rejected(reason) => {
-            log_activity(
-                &tx,
-                &nik,
-                now,
-                "registration_rejected",
-                None,
-                Some(operator),
-                Some(reason.code()),
-            )?;
-            rejection_mail(&email, &nik, reason, note.as_deref())
-        }
-        _ => {
-            let code = ActivationCode::from_random(&code_bytes)
-                .ok_or_else(|| ApiError::internal(&"random bytes ran out"))?;
-            tx.execute(
-                "INSERT INTO activation_codes (registration_id, code_hash, expires_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (registration_id) DO UPDATE SET code_hash = ?2, expires_at = ?3, wrong_tries = 0, used_at = NULL, burnt_at = NULL",
-                params![id, code_hash(pepper, &code), ts(now + ACTIVATION_CODE_LIFETIME)],
-            )?;
-            log_activity(
-                &tx,
-                &nik,
-                now,
-                "registration_approved",
-                None,
-                Some(operator),
-                None,
-            )?;
-            let link = Link::Activate {
-                registration: id.to_owned(),
-                code: code.clone(),
-            };
-            activation_mail(
-                &email,
-                &nik,
-                &app.app_links().mail_lines(&link),
-                &code,
-                now + ACTIVATION_CODE_LIFETIME,
-            )
-        }
-    };
-    mailer.record(&tx, &mail, now)?;
-    tx.commit()?;
-    Ok((view(id, next, created_at), mail))
-}
-
-fn activation_mail(
-    to: &str,
-    nik: &str,
-    links: &str,
-    code: &ActivationCode,
-    expires: DateTime<Utc>,
-) -> Mail {
-    Mail {
-        to: to.to_owned(),
-        subject: "Kode Aktivasi KTP Digital / Digital KTP activation code".into(),
-        body: format!(
-            "Pendaftaran KTP Digital Anda disetujui.\n\nKode aktivasi: {code}\nBerlaku sampai: {} UTC\nMasukkan kode ini di aplikasi IKD. Jangan berikan kode ini kepada siapa pun, termasuk petugas.\n\n---\n\nYour Digital KTP registration was approved.\n\nActivation code: {code}\nValid until: {} UTC\nEnter this code in the IKD app. Never give it to anyone, including officials.\n\nBuka di aplikasi / Open in the app:\n{links}",
-            expires.format("%Y-%m-%d %H:%M"),
-            expires.format("%Y-%m-%d %H:%M"),
-        ),
-        kind: "activation_code".into(),
-        nik: Some(nik.to_owned()),
-    }
-}
-
-fn rejection_mail(to: &str, nik: &str, reason: RejectionReason, note: Option<&str>) -> Mail {
-    let note = note
-        .map(|n| format!("\nCatatan petugas / Operator's note: {n}\n"))
-        .unwrap_or_default();
-    Mail {
-        to: to.to_owned(),
-        subject: "Pendaftaran KTP Digital ditolak / Digital KTP registration rejected".into(),
-        body: format!(
-            "Pendaftaran KTP Digital Anda ditolak.\nAlasan: {}\n{note}\n---\n\nYour Digital KTP registration was rejected.\nReason: {}\n(code: {})\n",
-            reason.message(Lang::Id),
-            reason.message(Lang::En),
-            reason.code()
-        ),
-        kind: "registration_rejected".into(),
-        nik: Some(nik.to_owned()),
-    }
-}
-
+/// Applies a decision of `op` and answers the registration as it now stands.
 async fn apply(
     app: AppState,
     op: Operator,
     id: String,
     decision: Decision,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let code_bytes = app.random::<32>()?;
-    let state = app.clone();
-    let id = id.to_ascii_lowercase();
-    let (view, mail) = app
-        .db(move |store| decide(store, &state, &id, &op.username, decision, code_bytes))
-        .await?;
-    app.mailer().deliver(mail).await;
-    Ok(Json(view))
+    Ok(Json(
+        decision::apply(&app, &op.username, &id, decision).await?,
+    ))
 }
 
 /// Approves a registration whose QR the operator scanned; mails the activation code.

@@ -8,6 +8,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ikd_core::{Lang, Localized};
 
+use crate::text::pick;
+
 pub use ikd_core::wire::Problem;
 
 /// An error a handler returns.
@@ -96,10 +98,7 @@ impl ApiError {
             title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
             status: self.status.as_u16(),
             code: self.code.to_owned(),
-            detail: match lang {
-                Lang::Id => self.message_id.clone(),
-                Lang::En => self.message_en.clone(),
-            },
+            detail: pick(lang, &self.message_id, &self.message_en).clone(),
             message_id: self.message_id.clone(),
             message_en: self.message_en.clone(),
             retry_after: self.retry_after,

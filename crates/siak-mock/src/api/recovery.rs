@@ -8,18 +8,24 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::link::Link;
-use ikd_core::protocol::{ActivationCode, DeviceProof, PinVerifier, ProofPurpose};
+use ikd_core::protocol::{ActivationCode, DeviceProof, ProofPurpose};
 use ikd_core::wire::{
     LivenessPurpose, RecoveryConfirmRequest, RecoveryRequest, RecoveryView, SessionView,
 };
 use ikd_core::{Email, Nik};
-use rusqlite::{OptionalExtension, params};
 
+use super::account::{Fresh, bind_device};
 use super::emailed_code::{CodeKind, code_hash};
-use super::mail::Mail;
+use super::liveness::Passed;
 use super::problem::{ApiError, Problem};
+use super::request::{JsonBody, parse_device_key};
 use super::state::AppState;
-use super::{JsonBody, log_activity, parse_device_key, session, ts};
+use crate::Store;
+use crate::mail::{Mail, Notice};
+use crate::store::accounts;
+use crate::store::activity::{self, ActivityKind};
+use crate::store::codes::CodeTable;
+use crate::store::recoveries::{self, NewRecovery};
 
 /// How long a recovery code works.
 pub const RECOVERY_CODE_LIFETIME: TimeDelta = TimeDelta::minutes(30);
@@ -28,8 +34,7 @@ pub const RECOVERY_MAX_TRIES: i64 = 5;
 
 /// The device-change code: mailed after the liveness check, valid 30 minutes.
 pub const RECOVERY_CODE: CodeKind = CodeKind {
-    table: "recoveries",
-    key: "id",
+    table: CodeTable::Recovery,
     max_tries: RECOVERY_MAX_TRIES,
     used: (
         "recovery_code_used",
@@ -92,17 +97,8 @@ pub async fn start(
     let email = Email::parse(&req.email).map_err(|e| ApiError::bad_request(&e))?;
     let key = parse_device_key(&req.device_public_key)?;
     let n = nik.as_str().to_owned();
-    let account_email: Option<String> = app
-        .db(move |store| {
-            Ok(store
-                .connection()
-                .query_row(
-                    "SELECT email FROM accounts WHERE nik = ?1",
-                    params![n],
-                    |r| r.get(0),
-                )
-                .optional()?)
-        })
+    let account_email = app
+        .db(move |store| Ok(accounts::email(store.connection(), &n)?))
         .await?;
     let to = account_email
         .filter(|e| e.eq_ignore_ascii_case(email.as_str()))
@@ -115,46 +111,79 @@ pub async fn start(
         LivenessPurpose::Recover,
     )
     .await?;
-    let id = super::registration::hex(&app.random::<16>()?);
-    let code = ActivationCode::from_random(&app.random::<32>()?)
-        .ok_or_else(|| ApiError::internal(&"random bytes ran out"))?;
-    let pepper = app.secrets().pepper().to_vec();
-    let expires_at = now + RECOVERY_CODE_LIFETIME;
-    let mailer = app.mailer().clone();
-    let links = app.app_links().clone();
+    let started = Started {
+        id: crate::text::hex(&app.random::<16>()?),
+        code: ActivationCode::from_random(&app.random::<32>()?)
+            .ok_or_else(|| ApiError::internal(&"random bytes ran out"))?,
+        nik: nik.as_str().to_owned(),
+        device_key: key.to_base64url(),
+        challenge: evidence.challenge_id.to_ascii_lowercase(),
+        to,
+        expires_at: now + RECOVERY_CODE_LIFETIME,
+    };
+    let state = app.clone();
     let (view, mail) = app
-        .db(move |store| {
-            let tx = store.connection_mut().transaction()?;
-            let challenge = evidence.challenge_id.to_ascii_lowercase();
-            super::liveness::refuse_replay(&tx, &verified)?;
-            super::liveness::store_frames(&tx, &challenge, &verified)?;
-            tx.execute(
-                "INSERT INTO recoveries (id, nik, device_key, challenge_id, code_hash, expires_at, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, nik.as_str(), key.to_base64url(), challenge, code_hash(&pepper, &code), ts(expires_at), ts(now)],
-            )?;
-            log_activity(&tx, nik.as_str(), now, "device_change_started", None, None, None)?;
-            let link = Link::Recover {
-                recovery: id.clone(),
-                code: code.clone(),
-            };
-            let mail = recovery_mail(&to, nik.as_str(), &links.mail_lines(&link), &code, expires_at);
-            mailer.record(&tx, &mail, now)?;
-            tx.commit()?;
-            Ok((
-                RecoveryView { recovery_id: id, email_hint: email_hint(&to), expires_at },
-                mail,
-            ))
-        })
+        .db(move |store| record(store, &state, &started, &verified, now))
         .await?;
     app.mailer().deliver(mail).await;
     Ok((StatusCode::ACCEPTED, Json(view)))
 }
 
-/// A recovery as stored.
-struct Stored {
+/// A device change whose liveness check passed, ready to be recorded.
+struct Started {
+    id: String,
+    code: ActivationCode,
     nik: String,
     device_key: String,
+    challenge: String,
+    /// The account's email.
+    to: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// Records a started device change with its liveness frames and writes the mail with the code,
+/// in one transaction.
+fn record(
+    store: &mut Store,
+    app: &AppState,
+    s: &Started,
+    verified: &Passed,
+    now: DateTime<Utc>,
+) -> Result<(RecoveryView, Mail), ApiError> {
+    let tx = store.connection_mut().transaction()?;
+    super::liveness::refuse_replay(&tx, verified)?;
+    super::liveness::store_frames(&tx, &s.challenge, verified)?;
+    let hash = code_hash(app.secrets().pepper(), &s.code);
+    let new = NewRecovery {
+        id: &s.id,
+        nik: &s.nik,
+        device_key: &s.device_key,
+        challenge_id: &s.challenge,
+        code_hash: &hash,
+        expires_at: s.expires_at,
+        created_at: now,
+    };
+    recoveries::insert(&tx, new)?;
+    activity::log(&tx, &s.nik, now, ActivityKind::DeviceChangeStarted)?;
+    let link = Link::Recover {
+        recovery: s.id.clone(),
+        code: s.code.clone(),
+    };
+    let links = app.app_links().mail_lines(&link);
+    let notice = Notice::DeviceChangeCode {
+        code: &s.code,
+        expires: s.expires_at,
+        links: &links,
+    };
+    let mail = Mail::notice(&s.to, &s.nik, notice);
+    app.mailer().record(&tx, &mail, now)?;
+    tx.commit()?;
+    let view = RecoveryView {
+        recovery_id: s.id.clone(),
+        email_hint: email_hint(&s.to),
+        expires_at: s.expires_at,
+    };
+    Ok((view, mail))
 }
 
 /// Finishes a device change with the emailed code and a new PIN.
@@ -179,77 +208,42 @@ pub async fn confirm(
         .parse()
         .map_err(|e| ApiError::bad_request(&e))?;
     let id = id.to_ascii_lowercase();
-    let salt = app.random::<16>()?;
-    let token = app.random::<32>()?;
-    let pepper = app.secrets().pepper().to_vec();
+    let fresh = Fresh::draw(&app)?;
     let mailer = app.mailer().clone();
-    let (view, mail) = app.db(move |store| {
-        let tx = store.connection_mut().transaction()?;
-        let stored: Option<Stored> = tx
-            .query_row(
-                "SELECT nik, device_key FROM recoveries WHERE id = ?1",
-                params![id],
-                |r| Ok(Stored { nik: r.get(0)?, device_key: r.get(1)? }),
-            )
-            .optional()?;
-        let s = stored.filter(|s| s.nik == req.nik.trim()).ok_or_else(|| ApiError::not_found(
-            "recovery_not_found",
-            "Permintaan ganti perangkat tidak ditemukan untuk NIK ini.",
-            "No device change was found for this NIK.",
-        ))?;
-        let key = parse_device_key(&s.device_key)?;
-        proof.verify(&key, ProofPurpose::Activate, &s.nik, id.as_bytes()).map_err(|e| ApiError::bad_request(&e))?;
-        let tx = RECOVERY_CODE.redeem(tx, &id, &code, &pepper, now)?;
-        let email: String = tx.query_row("SELECT email FROM accounts WHERE nik = ?1", params![s.nik], |r| r.get(0))?;
-        let v = PinVerifier::derive(&req.pin_proof, salt, &pepper);
-        tx.execute(
-            "UPDATE accounts SET device_key = ?2, state = 'active', pin_salt = ?3, pin_hash = ?4, pin_failures = 0,
-               pin_last_failure_at = NULL, released_at = NULL WHERE nik = ?1",
-            params![s.nik, s.device_key, v.salt.to_vec(), v.hash.to_vec()],
-        )?;
-        tx.execute("UPDATE credentials SET revoked_at = ?2 WHERE nik = ?1 AND revoked_at IS NULL", params![s.nik, ts(now)])?;
-        tx.execute("DELETE FROM sessions WHERE nik = ?1", params![s.nik])?;
-        log_activity(&tx, &s.nik, now, "device_changed", None, None, None)?;
-        let mail = moved_mail(&email, &s.nik, now);
-        mailer.record(&tx, &mail, now)?;
-        let (session_token, expires_at) = session::create(&tx, token, &s.nik, &s.device_key, now)?;
-        tx.commit()?;
-        Ok((SessionView { session_token, expires_at }, mail))
-    })
-    .await?;
+    let (view, mail) = app
+        .db(move |store| {
+            let tx = store.connection_mut().transaction()?;
+            let s = recoveries::get(&tx, &id)?
+                .filter(|s| s.nik == req.nik.trim())
+                .ok_or_else(|| {
+                    ApiError::not_found(
+                        "recovery_not_found",
+                        "Permintaan ganti perangkat tidak ditemukan untuk NIK ini.",
+                        "No device change was found for this NIK.",
+                    )
+                })?;
+            let key = parse_device_key(&s.device_key)?;
+            proof
+                .verify(&key, ProofPurpose::Activate, &s.nik, id.as_bytes())
+                .map_err(|e| ApiError::bad_request(&e))?;
+            let tx = RECOVERY_CODE.redeem(tx, &id, &code, &fresh.pepper, now)?;
+            let email = accounts::email(&tx, &s.nik)?
+                .ok_or_else(|| ApiError::internal(&"recovery without an account"))?;
+            let view = bind_device(
+                &tx,
+                &s.nik,
+                &s.device_key,
+                &req.pin_proof,
+                ActivityKind::DeviceChanged,
+                &fresh,
+                now,
+            )?;
+            let mail = Mail::notice(&email, &s.nik, Notice::DeviceChanged { at: now });
+            mailer.record(&tx, &mail, now)?;
+            tx.commit()?;
+            Ok((view, mail))
+        })
+        .await?;
     app.mailer().deliver(mail).await;
     Ok(Json(view))
-}
-
-fn recovery_mail(
-    to: &str,
-    nik: &str,
-    links: &str,
-    code: &ActivationCode,
-    expires: DateTime<Utc>,
-) -> Mail {
-    let until = expires.format("%Y-%m-%d %H:%M");
-    Mail {
-        to: to.to_owned(),
-        subject: "Ganti perangkat KTP Digital / Digital KTP device change".into(),
-        body: format!(
-            "Seseorang meminta memindahkan KTP Digital Anda ke perangkat baru (swafoto bergerak sudah diperiksa).\n\nKode: {code}\nBerlaku sampai: {until} UTC\nJika ini Anda, masukkan kode di perangkat baru. Perangkat lama akan keluar dan kredensialnya dicabut.\nJika BUKAN Anda, jangan berikan kode ini kepada siapa pun dan hubungi Disdukcapil.\n\n---\n\nSomeone asked to move your Digital KTP to a new device (the moving-face selfie was checked).\n\nCode: {code}\nValid until: {until} UTC\nIf this is you, enter the code on the new device. The old device will be signed out and its credentials revoked.\nIf this is NOT you, never give this code to anyone and contact your Disdukcapil office.\n\nBuka di aplikasi baru / Open in the new app:\n{links}"
-        ),
-        kind: "device_change_code".into(),
-        nik: Some(nik.to_owned()),
-    }
-}
-
-fn moved_mail(to: &str, nik: &str, at: DateTime<Utc>) -> Mail {
-    let at = at.format("%Y-%m-%d %H:%M");
-    Mail {
-        to: to.to_owned(),
-        subject: "KTP Digital dipindahkan ke perangkat baru / Digital KTP moved to a new device"
-            .into(),
-        body: format!(
-            "KTP Digital Anda dipindahkan ke perangkat baru pada {at} UTC. Perangkat lama sudah keluar dan kredensialnya dicabut.\nJika ini bukan Anda, segera hubungi Disdukcapil.\n\n---\n\nYour Digital KTP was moved to a new device at {at} UTC. The old device is signed out and its credentials are revoked.\nIf this was not you, contact your Disdukcapil office at once.\n"
-        ),
-        kind: "device_changed".into(),
-        nik: Some(nik.to_owned()),
-    }
 }

@@ -13,12 +13,16 @@ use ikd_core::protocol::{DeviceProof, ProofPurpose, RegistrationQr};
 use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReason};
 use ikd_core::wire::LivenessPurpose;
 use ikd_core::{Email, Localized, Nik, PhoneNumber, eligibility};
-use rusqlite::{OptionalExtension, params};
 
+use super::liveness::Passed;
 use super::problem::{ApiError, Problem};
+use super::request::{JsonBody, parse_device_key};
 use super::state::{AppState, conflict};
-use super::{JsonBody, log_activity, parse_device_key, ts};
-use crate::{IdentityStatus, LifeStatus, ResidentRecord};
+use crate::store::accounts;
+use crate::store::activity::{self, ActivityKind, Detail};
+use crate::store::registrations::{self, NewRegistration, Pending};
+use crate::text::hex;
+use crate::{IdentityStatus, LifeStatus, ResidentRecord, Store};
 
 pub use ikd_core::wire::{RegisterRequest, RegistrationView};
 
@@ -77,6 +81,20 @@ pub(crate) fn view(
     }
 }
 
+/// The view of a registration waiting for its operator.
+pub(crate) fn pending_view(p: Pending) -> RegistrationView {
+    view(&p.id, RegistrationState::AwaitingOperatorScan, p.created_at)
+}
+
+/// 404 for a registration id that does not exist.
+pub(crate) fn not_found() -> ApiError {
+    ApiError::not_found(
+        "registration_not_found",
+        "Pendaftaran tidak ditemukan.",
+        "No such registration.",
+    )
+}
+
 fn registration_qr(id: &str) -> Option<String> {
     let mut bytes = [0u8; 16];
     for (i, b) in bytes.iter_mut().enumerate() {
@@ -88,19 +106,6 @@ fn registration_qr(id: &str) -> Option<String> {
         }
         .to_string(),
     )
-}
-
-/// Reads a stored state and reason back into the core's type.
-pub(crate) fn stored_state(state: &str, reason: Option<&str>) -> RegistrationState {
-    let reason = reason.and_then(|r| RejectionReason::ALL.into_iter().find(|x| x.code() == r));
-    match (state, reason) {
-        ("awaiting_operator_scan", _) => RegistrationState::AwaitingOperatorScan,
-        ("approved", _) => RegistrationState::Approved,
-        ("activated", _) => RegistrationState::Activated,
-        ("rejected", Some(r)) => RegistrationState::Rejected(r),
-        ("rejected", None) => RegistrationState::Rejected(RejectionReason::DataMismatch),
-        _ => RegistrationState::Submitted,
-    }
 }
 
 /// Registers a device for a NIK.
@@ -119,163 +124,177 @@ pub async fn register(
     JsonBody(req): JsonBody<RegisterRequest>,
 ) -> Result<(StatusCode, Json<RegistrationView>), ApiError> {
     let now = app.now();
-    let nik = Nik::parse(&req.nik, now.date_naive()).map_err(|e| ApiError::bad_request(&e))?;
-    let email = Email::parse(&req.email).map_err(|e| ApiError::bad_request(&e))?;
-    let phone = PhoneNumber::parse(&req.phone).map_err(|e| ApiError::bad_request(&e))?;
-    let device_key = parse_device_key(&req.device_public_key)?;
-    let proof: DeviceProof = req
-        .device_proof
-        .parse()
-        .map_err(|e| ApiError::bad_request(&e))?;
-    let challenge = format!("{}\n{}", req.email, req.phone);
-    proof
-        .verify(
-            &device_key,
-            ProofPurpose::Register,
-            nik.as_str(),
-            challenge.as_bytes(),
-        )
-        .map_err(|e| ApiError::bad_request(&e))?;
+    let applicant = Applicant::parse(&req, now)?;
     // A repeat of a request that already got through (the answer was lost on a weak network)
     // gets the same pending registration, without spending a new challenge.
-    if let Some(challenge) = req
+    let challenge = req
         .liveness
         .as_ref()
-        .map(|l| l.challenge_id.to_ascii_lowercase())
-    {
-        let (n, k) = (nik.clone(), device_key);
-        let repeat = app
-            .db(move |store| {
-                Ok(pending_for(store, &n, &k)?.filter(|_| {
-                    store
-                        .connection()
-                        .query_row(
-                            "SELECT 1 FROM registrations WHERE liveness = ?1 AND nik = ?2",
-                            params![challenge, n.as_str()],
-                            |_| Ok(()),
-                        )
-                        .is_ok()
-                }))
-            })
-            .await?;
-        if let Some(existing) = repeat {
-            return Ok((StatusCode::OK, Json(existing)));
-        }
+        .map(|l| l.challenge_id.to_ascii_lowercase());
+    if let Some(existing) = repeat_of(&app, challenge, &applicant).await? {
+        return Ok((StatusCode::OK, Json(existing)));
     }
     let (evidence, verified) = super::liveness::check(
         &app,
         req.liveness,
-        &nik,
-        &device_key,
+        &applicant.nik,
+        &applicant.device_key,
         LivenessPurpose::Register,
     )
     .await?;
     let liveness = evidence.challenge_id.to_ascii_lowercase();
     let id = hex(&app.random::<16>()?);
+    app.db(move |store| record(store, &applicant, &id, &liveness, &verified, now))
+        .await
+}
+
+/// The checked fields of a registration request.
+struct Applicant {
+    nik: Nik,
+    email: Email,
+    phone: PhoneNumber,
+    device_key: DevicePublicKey,
+}
+
+impl Applicant {
+    /// Parses the fields and verifies the device proof over the email and the phone.
+    fn parse(req: &RegisterRequest, now: DateTime<Utc>) -> Result<Applicant, ApiError> {
+        let nik = Nik::parse(&req.nik, now.date_naive()).map_err(|e| ApiError::bad_request(&e))?;
+        let email = Email::parse(&req.email).map_err(|e| ApiError::bad_request(&e))?;
+        let phone = PhoneNumber::parse(&req.phone).map_err(|e| ApiError::bad_request(&e))?;
+        let device_key = parse_device_key(&req.device_public_key)?;
+        let proof: DeviceProof = req
+            .device_proof
+            .parse()
+            .map_err(|e| ApiError::bad_request(&e))?;
+        let challenge = format!("{}\n{}", req.email, req.phone);
+        proof
+            .verify(
+                &device_key,
+                ProofPurpose::Register,
+                nik.as_str(),
+                challenge.as_bytes(),
+            )
+            .map_err(|e| ApiError::bad_request(&e))?;
+        Ok(Applicant {
+            nik,
+            email,
+            phone,
+            device_key,
+        })
+    }
+}
+
+/// The pending registration a repeated request (same NIK, device and liveness challenge) already
+/// made, if any.
+async fn repeat_of(
+    app: &AppState,
+    challenge: Option<String>,
+    a: &Applicant,
+) -> Result<Option<RegistrationView>, ApiError> {
+    let Some(challenge) = challenge else {
+        return Ok(None);
+    };
+    let (nik, key) = (a.nik.as_str().to_owned(), a.device_key.to_base64url());
     app.db(move |store| {
-        super::liveness::refuse_replay(store.connection(), &verified)?;
-        let record = store.resident(nik.as_str())?;
-        let checked = match central_check(record.as_ref(), &nik, now.date_naive()) {
-            Ok(()) => family_and_device_checks(store, &nik, record.as_ref(), &phone, &device_key)?,
-            Err(reason) => Err(reason),
-        };
-        let state = match checked {
-            Ok(()) => RegistrationState::Submitted.apply(RegistrationEvent::CentralCheckPassed),
-            Err(reason) => RegistrationState::Submitted.apply(RegistrationEvent::CentralCheckFailed(reason)),
-        }
-        .map_err(|e| ApiError::internal(&e))?;
-        if let Some(existing) = pending_for(store, &nik, &device_key)? {
-            return Ok((StatusCode::OK, Json(existing)));
-        }
-        if state == RegistrationState::AwaitingOperatorScan && has_pending(store, &nik)? {
-            return Err(conflict(
-                "registration_pending_other_device",
-                "Sudah ada pendaftaran yang menunggu verifikasi dari perangkat lain. Tunggu keputusan petugas atau hubungi Disdukcapil.",
-                "A registration from another device is already waiting for verification. Wait for the operator's decision or contact your Disdukcapil office.",
-            ));
-        }
-        let (state_code, reason) = match state {
-            RegistrationState::Rejected(r) => ("rejected", Some(r.code())),
-            s => (s.code(), None),
-        };
-        let tx = store.connection_mut().transaction()?;
-        tx.execute(
-            "INSERT INTO registrations (id, nik, email, phone, device_key, liveness, state, reason, created_at, decided_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?7 = 'rejected' THEN ?9 END)",
-            params![id, nik.as_str(), email.as_str(), phone.e164(), device_key.to_base64url(), liveness, state_code, reason, ts(now)],
-        )?;
-        super::liveness::store_frames(&tx, &liveness, &verified)?;
-        log_activity(&tx, nik.as_str(), now, if reason.is_some() { "registration_rejected" } else { "registered" }, None, None, reason)?;
-        tx.commit()?;
-        match state {
-            RegistrationState::Rejected(reason) => Err(rejection(reason)),
-            _ => Ok((StatusCode::CREATED, Json(view(&id, state, now)))),
-        }
+        let conn = store.connection();
+        Ok(registrations::pending_for(conn, &nik, &key)?
+            .filter(|_| registrations::came_with_liveness(conn, &challenge, &nik))
+            .map(pending_view))
     })
     .await
 }
 
+/// Runs the central checks and records the registration with its liveness frames.
+fn record(
+    store: &mut Store,
+    a: &Applicant,
+    id: &str,
+    liveness: &str,
+    verified: &Passed,
+    now: DateTime<Utc>,
+) -> Result<(StatusCode, Json<RegistrationView>), ApiError> {
+    super::liveness::refuse_replay(store.connection(), verified)?;
+    let state = central_state(store, a, now)?;
+    let (nik, key) = (a.nik.as_str(), a.device_key.to_base64url());
+    if let Some(existing) = registrations::pending_for(store.connection(), nik, &key)? {
+        return Ok((StatusCode::OK, Json(pending_view(existing))));
+    }
+    if state == RegistrationState::AwaitingOperatorScan
+        && registrations::has_pending(store.connection(), nik)?
+    {
+        return Err(conflict(
+            "registration_pending_other_device",
+            "Sudah ada pendaftaran yang menunggu verifikasi dari perangkat lain. Tunggu keputusan petugas atau hubungi Disdukcapil.",
+            "A registration from another device is already waiting for verification. Wait for the operator's decision or contact your Disdukcapil office.",
+        ));
+    }
+    let tx = store.connection_mut().transaction()?;
+    let new = NewRegistration {
+        id,
+        nik,
+        email: a.email.as_str(),
+        phone: a.phone.e164(),
+        device_key: &key,
+        liveness,
+        state,
+        created_at: now,
+    };
+    registrations::insert(&tx, new)?;
+    super::liveness::store_frames(&tx, liveness, verified)?;
+    let (kind, reason) = match state {
+        RegistrationState::Rejected(r) => (ActivityKind::RegistrationRejected, Some(r.code())),
+        _ => (ActivityKind::Registered, None),
+    };
+    let detail = Detail {
+        detail: reason,
+        ..Detail::default()
+    };
+    activity::log_with(&tx, nik, now, kind, detail)?;
+    tx.commit()?;
+    match state {
+        RegistrationState::Rejected(reason) => Err(rejection(reason)),
+        _ => Ok((StatusCode::CREATED, Json(view(id, state, now)))),
+    }
+}
+
+/// The state after the central checks: the population record, then the family and device rules.
+fn central_state(
+    store: &Store,
+    a: &Applicant,
+    now: DateTime<Utc>,
+) -> Result<RegistrationState, ApiError> {
+    let record = store.resident(a.nik.as_str())?;
+    let checked = match central_check(record.as_ref(), &a.nik, now.date_naive()) {
+        Ok(()) => family_and_device_checks(store, a, record.as_ref())?,
+        Err(reason) => Err(reason),
+    };
+    let event = match checked {
+        Ok(()) => RegistrationEvent::CentralCheckPassed,
+        Err(reason) => RegistrationEvent::CentralCheckFailed(reason),
+    };
+    RegistrationState::Submitted
+        .apply(event)
+        .map_err(|e| ApiError::internal(&e))
+}
+
 /// The phone-per-family-card rule and the one-device rule.
 fn family_and_device_checks(
-    store: &crate::Store,
-    nik: &Nik,
+    store: &Store,
+    a: &Applicant,
     record: Option<&ResidentRecord>,
-    phone: &PhoneNumber,
-    device_key: &DevicePublicKey,
 ) -> Result<Result<(), RejectionReason>, ApiError> {
     let conn = store.connection();
     let kk = record.map(|r| r.resident.kk.as_str()).unwrap_or_default();
-    let other_family: Option<String> = conn
-        .query_row(
-            "SELECT r.nik FROM registrations r JOIN residents p ON p.nik = r.nik
-             WHERE r.phone = ?1 AND r.state IN ('awaiting_operator_scan', 'approved', 'activated')
-               AND p.kk <> ?2 LIMIT 1",
-            params![phone.e164(), kk],
-            |row| row.get(0),
-        )
-        .optional()?;
-    if other_family.is_some() {
+    if registrations::phone_used_outside_family(conn, a.phone.e164(), kk)? {
         return Ok(Err(RejectionReason::PhoneUsedByOtherFamily));
     }
-    let active_device: Option<Option<String>> = conn
-        .query_row(
-            "SELECT device_key FROM accounts WHERE nik = ?1 AND state = 'active'",
-            params![nik.as_str()],
-            |row| row.get(0),
-        )
-        .optional()?;
-    Ok(match active_device {
-        Some(Some(key)) if key != device_key.to_base64url() => {
+    Ok(match accounts::active_device(conn, a.nik.as_str())? {
+        Some(key) if key != a.device_key.to_base64url() => {
             Err(RejectionReason::ActiveOnOtherDevice)
         }
         _ => Ok(()),
     })
-}
-
-/// A registration of this NIK from this device still waiting: registering again returns it.
-fn pending_for(
-    store: &crate::Store,
-    nik: &Nik,
-    device_key: &DevicePublicKey,
-) -> Result<Option<RegistrationView>, ApiError> {
-    Ok(store
-        .connection()
-        .query_row(
-            "SELECT id, created_at FROM registrations
-             WHERE nik = ?1 AND device_key = ?2 AND state = 'awaiting_operator_scan'",
-            params![nik.as_str(), device_key.to_base64url()],
-            |row| Ok((row.get::<_, String>(0)?, row.get::<_, DateTime<Utc>>(1)?)),
-        )
-        .optional()?
-        .map(|(id, at)| view(&id, RegistrationState::AwaitingOperatorScan, at)))
-}
-
-fn has_pending(store: &crate::Store, nik: &Nik) -> Result<bool, ApiError> {
-    Ok(store.connection().query_row(
-        "SELECT EXISTS (SELECT 1 FROM registrations WHERE nik = ?1 AND state = 'awaiting_operator_scan')",
-        params![nik.as_str()],
-        |row| row.get(0),
-    )?)
 }
 
 /// Where a registration stands (the app polls this).
@@ -291,27 +310,8 @@ pub async fn status(
 ) -> Result<Json<RegistrationView>, ApiError> {
     let id = id.to_ascii_lowercase();
     app.db(move |store| {
-        let row: Option<(String, Option<String>, DateTime<Utc>)> = store
-            .connection()
-            .query_row(
-                "SELECT state, reason, created_at FROM registrations WHERE id = ?1",
-                params![id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .optional()?;
-        let (state, reason, at) = row.ok_or_else(|| {
-            ApiError::not_found(
-                "registration_not_found",
-                "Pendaftaran tidak ditemukan.",
-                "No such registration.",
-            )
-        })?;
-        Ok(Json(view(&id, stored_state(&state, reason.as_deref()), at)))
+        let reg = registrations::get(store.connection(), &id)?.ok_or_else(not_found)?;
+        Ok(Json(view(&id, reg.state, reg.created_at)))
     })
     .await
-}
-
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

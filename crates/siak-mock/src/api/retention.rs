@@ -12,37 +12,19 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
-use rusqlite::{Connection, named_params};
+use chrono::TimeDelta;
 
 use super::state::AppState;
-use super::ts;
+
+/// Deletes the pictures of the frames whose case ended more than `retention` before `now`;
+/// answers how many pictures were deleted. Idempotent.
+pub use crate::store::liveness::purge_frames;
 
 /// Kept this long after the case ended, unless configured otherwise.
 pub const DEFAULT_FRAME_RETENTION: TimeDelta = TimeDelta::days(30);
 
 /// How often the running server looks for frames to delete.
 pub const PURGE_INTERVAL: Duration = Duration::from_secs(60 * 60);
-
-/// Deletes the pictures of the frames whose case ended more than `retention` before `now`;
-/// answers how many pictures were deleted. Idempotent.
-pub fn purge_frames(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    retention: TimeDelta,
-) -> rusqlite::Result<usize> {
-    conn.execute(
-        "UPDATE liveness_frames SET jpeg = x''
-         WHERE length(jpeg) > 0 AND challenge_id IN (
-             SELECT c.id FROM liveness_challenges c
-             WHERE c.used_at < :cutoff
-               AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.liveness = c.id
-                                 AND (g.decided_at IS NULL OR g.decided_at >= :cutoff))
-               AND NOT EXISTS (SELECT 1 FROM recoveries v WHERE v.challenge_id = c.id
-                                 AND COALESCE(v.used_at, v.burnt_at, v.expires_at) >= :cutoff))",
-        named_params! { ":cutoff": ts(now - retention) },
-    )
-}
 
 /// Runs [`purge_frames`] on the server's database now and every [`PURGE_INTERVAL`]; a failure is
 /// logged and tried again at the next round.

@@ -8,11 +8,10 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, TimeDelta, Utc};
 use ring::digest::{SHA256, digest};
-use rusqlite::{OptionalExtension, params};
 
 use super::problem::ApiError;
 use super::state::AppState;
-use super::ts;
+use crate::store::sessions;
 
 /// How long a session lasts.
 pub const SESSION_LIFETIME: TimeDelta = TimeDelta::minutes(15);
@@ -41,10 +40,7 @@ pub fn create(
 ) -> rusqlite::Result<(String, DateTime<Utc>)> {
     let token = B64.encode(token_bytes);
     let expires_at = now + SESSION_LIFETIME;
-    conn.execute(
-        "INSERT INTO sessions (token_hash, nik, device_key, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![token_hash(&token), nik, device_key, ts(expires_at)],
-    )?;
+    sessions::insert(conn, &token_hash(&token), nik, device_key, expires_at)?;
     Ok((token, expires_at))
 }
 
@@ -64,24 +60,14 @@ impl FromRequestParts<AppState> for Session {
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthorized)?
             .to_owned();
-        let now = ts(app.now());
+        let now = app.now();
         app.db(move |store| {
-            store
-                .connection()
-                .query_row(
-                    "SELECT s.nik, s.device_key FROM sessions s JOIN accounts a ON a.nik = s.nik
-                     WHERE s.token_hash = ?1 AND s.expires_at > ?2
-                       AND a.state = 'active' AND a.device_key = s.device_key",
-                    params![token_hash(&token), now],
-                    |row| {
-                        Ok(Session {
-                            nik: row.get(0)?,
-                            device_key: row.get(1)?,
-                        })
-                    },
-                )
-                .optional()?
-                .ok_or_else(ApiError::unauthorized)
+            let row = sessions::find(store.connection(), &token_hash(&token), now)?;
+            let row = row.ok_or_else(ApiError::unauthorized)?;
+            Ok(Session {
+                nik: row.nik,
+                device_key: row.device_key,
+            })
         })
         .await
     }

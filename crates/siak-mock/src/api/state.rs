@@ -7,10 +7,17 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use ring::rand::{SecureRandom, SystemRandom};
 
-use super::mail::Mailer;
 use super::problem::ApiError;
 use crate::Store;
+use crate::links::AppLinks;
+use crate::mail::Mailer;
 use crate::secrets::Secrets;
+
+/// Liveness challenges one NIK may get per hour (`api::liveness::CHALLENGE_WINDOW`), unless
+/// configured otherwise. Every registration and device change needs one, so this bounds the
+/// selfie checks (CPU) and the device-change mails one NIK can cause, whoever asks; a resident
+/// retrying honestly needs a few.
+pub const DEFAULT_CHALLENGES_PER_NIK: u32 = 10;
 
 /// Shared state of the server.
 #[derive(Clone)]
@@ -24,7 +31,7 @@ struct Inner {
     secrets: Secrets,
     mailer: Mailer,
     clock: Clock,
-    app_links: super::app_links::AppLinks,
+    app_links: AppLinks,
     challenges_per_nik: u32,
 }
 
@@ -73,14 +80,14 @@ impl AppState {
                 secrets,
                 mailer,
                 clock,
-                app_links: super::app_links::AppLinks::default(),
-                challenges_per_nik: super::liveness::DEFAULT_CHALLENGES_PER_NIK,
+                app_links: AppLinks::default(),
+                challenges_per_nik: DEFAULT_CHALLENGES_PER_NIK,
             }),
         }
     }
 
     /// The same state publishing `links` (before it is shared with the router).
-    pub fn with_app_links(mut self, links: super::app_links::AppLinks) -> Self {
+    pub fn with_app_links(mut self, links: AppLinks) -> Self {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
             inner.app_links = links;
         }
@@ -101,7 +108,7 @@ impl AppState {
     }
 
     /// The app-link settings (the mails' links, `/.well-known/`).
-    pub fn app_links(&self) -> &super::app_links::AppLinks {
+    pub fn app_links(&self) -> &AppLinks {
         &self.inner.app_links
     }
 

@@ -8,32 +8,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::TimeDelta;
 use ikd_core::credential::{VerifyOptions, verify_presentation};
-use rusqlite::{OptionalExtension, params};
 
-use super::JsonBody;
 use super::me::record_verification;
 use super::problem::{ApiError, Problem};
+use super::request::JsonBody;
 use super::state::AppState;
+use crate::store::credentials;
 
 pub use ikd_core::wire::{VerifyRequest, VerifyResponse};
-
-/// What the issuer knows about an issued credential now.
-struct CredentialStatus {
-    nik: String,
-    revoked_at: Option<String>,
-    account_state: Option<String>,
-    current_device: Option<String>,
-    bound_device: String,
-}
-
-impl CredentialStatus {
-    /// Not revoked, the account active, and still on the device the credential is bound to.
-    fn is_active(&self) -> bool {
-        self.revoked_at.is_none()
-            && self.account_state.as_deref() == Some("active")
-            && self.current_device.as_deref() == Some(self.bound_device.as_str())
-    }
-}
 
 /// Verifies a presentation online.
 #[utoipa::path(post, path = "/v1/verify", tag = "verifier", request_body = VerifyRequest,
@@ -69,22 +51,7 @@ pub async fn verify(
     let credential_id = verified.credential_id.to_base64url();
     app.db(move |store| {
         let conn = store.connection();
-        let row: Option<CredentialStatus> = conn
-            .query_row(
-                "SELECT c.nik, c.revoked_at, a.state, a.device_key, c.device_key FROM credentials c
-                 LEFT JOIN accounts a ON a.nik = c.nik WHERE c.id = ?1",
-                params![credential_id],
-                |r| {
-                    Ok(CredentialStatus {
-                        nik: r.get(0)?,
-                        revoked_at: r.get(1)?,
-                        account_state: r.get(2)?,
-                        current_device: r.get(3)?,
-                        bound_device: r.get(4)?,
-                    })
-                },
-            )
-            .optional()?;
+        let row = credentials::status(conn, &credential_id)?;
         let status = match &row {
             None => "unknown",
             Some(c) if c.is_active() => "active",

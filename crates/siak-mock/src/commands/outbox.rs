@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use siak_mock::Store;
-use siak_mock::api::mail::{OutboxEntry, outbox};
+use siak_mock::store::outbox::{OutboxEntry, newest};
 
 /// How far back `--code` looks for an activation mail.
 const CODE_SEARCH_DEPTH: u32 = 10_000;
@@ -56,7 +56,7 @@ pub fn run(args: OutboxArgs) -> anyhow::Result<()> {
         args.limit
     };
     let mails =
-        outbox(store.connection(), args.to.as_deref(), limit).context("reading the outbox")?;
+        newest(store.connection(), args.to.as_deref(), limit).context("reading the outbox")?;
     if args.code {
         let Some(code) = mails.iter().find_map(activation_code) else {
             match &args.to {

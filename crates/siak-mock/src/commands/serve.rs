@@ -7,8 +7,8 @@ use anyhow::Context;
 use chrono::NaiveDate;
 
 use siak_mock::PopulationSpec;
-use siak_mock::api::app_links::AppLinks;
-use siak_mock::api::mail::{SmtpConfig, SmtpSecurity};
+use siak_mock::links::AppLinks;
+use siak_mock::mail::{SmtpConfig, SmtpSecurity};
 use siak_mock::server::{ServerConfig, serve};
 
 /// Options of `siak-mock serve`.

@@ -4,13 +4,11 @@
 //! than this binary knows is refused rather than guessed at. Never edit a released migration:
 //! append a new one.
 //!
-//! Planned later migrations (the HTTP layer): `registrations` (NIK, email, phone, device public
-//! key, liveness evidence, state, QR token, decided_by/reason), `accounts` and `devices` (one
-//! active device per account, released_at), `activation_codes` (hash, expires_at, tries, used_at),
-//! `pin_verifiers` and `pin_attempts` (server-side lockout), `sessions`, `credentials` (issued
-//! profile, key id, revoked_at), `issuer_keys` (Ed25519, current/previous), `activity_log`
-//! (verifications per resident), `outbox_mail`, `operators` (password hashes). Each references
-//! `residents(nik)` with foreign keys.
+//! Migration 1 is the population register (inline below); migrations 2 and 3 are the IKD
+//! service's tables, in `schema.sql` and `schema_liveness.sql` beside this file (registrations,
+//! activation codes, accounts, login challenges, sessions, credentials, activity log, outbox,
+//! operators and their sessions; liveness challenges and frames, recoveries). The functions that
+//! read and write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
@@ -80,11 +78,11 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
     },
     Migration {
         name: "IKD service: registrations, accounts, codes, sessions, credentials, activity, outbox, operators",
-        sql: include_str!("../api/schema.sql"),
+        sql: include_str!("schema.sql"),
     },
     Migration {
         name: "liveness: challenges, evidence frames; device change and PIN reset",
-        sql: include_str!("../api/schema_liveness.sql"),
+        sql: include_str!("schema_liveness.sql"),
     },
     Migration {
         name: "liveness: challenges by NIK and time (the per-NIK limit)",

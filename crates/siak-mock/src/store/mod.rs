@@ -1,22 +1,42 @@
-//! SQLite storage of the population register: opening (WAL, foreign keys, busy timeout),
-//! migrating, and filling a new database with its synthetic population.
+//! SQLite storage: opening (WAL, foreign keys, busy timeout), migrating, filling a new database
+//! with its synthetic population, and every SQL statement of the server.
 //!
 //! A [`Store`] owns one connection. Opening a path creates the file, runs the migrations and, if
 //! the register is empty, generates the population in one transaction, so a crash never leaves a
 //! half-filled register. Errors never carry SQL text towards users; the HTTP layer maps them.
+//!
+//! The submodules below own the tables of the IKD service, one area each. Their functions take a
+//! `&Connection` (a `&Transaction` derefs to one) and typed arguments and return typed rows; the
+//! caller decides where a transaction begins and ends. Nothing here imports from `api`.
 
+pub mod accounts;
+pub mod activity;
+pub mod codes;
+pub mod credentials;
+pub mod liveness;
 mod migrations;
+pub mod operators;
+pub mod outbox;
 mod population;
+pub mod recoveries;
+pub mod registrations;
+pub mod sessions;
 
 use std::path::Path;
 use std::time::Duration;
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 
 use crate::population::PopulationSpec;
 
 pub use migrations::{SCHEMA_VERSION, migrate, schema_version};
 pub use population::{PopulationInfo, ResidentRecord, Sample};
+
+/// RFC 3339 UTC text with whole seconds, as stored.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]

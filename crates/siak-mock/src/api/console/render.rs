@@ -10,47 +10,19 @@ use ikd_core::{Lang, Localized, RejectionReason};
 
 use crate::api::operator::QueueItem;
 use crate::api::problem::ApiError;
+use crate::text::{escape, pick as tr};
 
 const STYLE: &str = "*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;background:#f3f5f7}main{max-width:75rem;margin:0 auto;padding:1rem}header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}h1{font-size:1.4rem;margin:.25rem 0}.sub{color:#555;font-size:.85rem;margin:0}a{color:#0b5cad}.banner{padding:.75rem 1rem;border-radius:.5rem;margin:1rem 0}.ok{background:#e3f6e8;border:1px solid #2e7d32}.err{background:#fdecea;border:1px solid #c62828}table{width:100%;border-collapse:collapse;background:#fff}th,td{padding:.5rem;border-bottom:1px solid #dde;text-align:left;vertical-align:top;overflow-wrap:anywhere}label{display:block;font-weight:600;margin:.6rem 0 .25rem}input,select,textarea,button{font:inherit;width:100%;min-height:2.75rem;padding:.5rem;border:1px solid #889;border-radius:.4rem;background:#fff}button{background:#0b5cad;color:#fff;border:0;font-weight:600;margin-top:.6rem;cursor:pointer}button.danger{background:#b3261e}button.secondary{background:#fff;color:#0b5cad;border:1px solid #0b5cad}header form button{width:auto;padding:.5rem 1.25rem;margin:0}summary{min-height:2.75rem;padding:.5rem 0;cursor:pointer;font-weight:600;color:#0b5cad}.card{background:#fff;padding:1rem;border-radius:.5rem;max-width:28rem}video{width:100%;margin-top:.5rem}@media(max-width:50rem){thead{display:none}tr,td{display:block}tr{border:1px solid #dde;border-radius:.5rem;margin:.75rem 0;background:#fff}td{border:0;padding:.25rem .75rem}td::before{content:attr(data-label);display:block;font-size:.8rem;color:#555}}";
 
 const SCRIPT: &str = "(()=>{if(!('BarcodeDetector' in window)||!navigator.mediaDevices)return;const det=new BarcodeDetector({formats:['qr_code']});document.querySelectorAll('button.scan').forEach(b=>{b.hidden=false;b.onclick=async()=>{const input=document.getElementById(b.dataset.target);const s=await navigator.mediaDevices.getUserMedia({video:{facingMode:'environment'}}).catch(()=>null);if(!s){b.textContent=b.dataset.fail;return}const v=document.createElement('video');v.muted=true;v.playsInline=true;v.srcObject=s;b.after(v);const stop=()=>{s.getTracks().forEach(t=>t.stop());v.remove()};v.onclick=stop;await v.play();const tick=async()=>{if(!v.isConnected)return;try{const q=(await det.detect(v)).find(c=>c.rawValue.startsWith('IKDREG1:'));if(q){input.value=q.rawValue;stop();input.focus();return}}catch(e){}requestAnimationFrame(tick)};tick()}})})();";
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The query that keeps the language across links and forms.
 pub(super) fn keep(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Id => "",
-        Lang::En => "?lang=en",
-    }
-}
-
-pub(super) fn tr(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Id => id,
-        Lang::En => en,
-    }
+    tr(lang, "", "?lang=en")
 }
 
 pub(super) fn message(err: &ApiError, lang: Lang) -> &str {
-    match lang {
-        Lang::Id => &err.message_id,
-        Lang::En => &err.message_en,
-    }
+    tr(lang, &err.message_id, &err.message_en)
 }
 
 fn csp_hash(source: &str) -> String {
@@ -107,10 +79,11 @@ impl Banner {
 }
 
 fn heading(lang: Lang, right: &str) -> String {
-    let (other, other_label) = match lang {
-        Lang::Id => ("/operator?lang=en", "English"),
-        Lang::En => ("/operator", "Bahasa Indonesia"),
-    };
+    let (other, other_label) = tr(
+        lang,
+        ("/operator?lang=en", "English"),
+        ("/operator", "Bahasa Indonesia"),
+    );
     format!(
         "<header><div><h1>{}</h1><p class=\"sub\">{}</p></div><div><a href=\"{other}\" lang=\"{}\">{other_label}</a> {right}</div></header>",
         tr(lang, "Konsol Petugas SIAK", "SIAK operator console"),
@@ -309,20 +282,4 @@ fn liveness_cell(item: &QueueItem, lang: Lang) -> String {
         id = escape(&l.challenge_id),
         actions = escape(&l.actions.join(" → ")),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escape_neutralises_markup_quotes_and_ampersands() {
-        assert_eq!(
-            escape("<script>alert('x')</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
-        );
-        assert_eq!(escape("a \"b\" & c"), "a &quot;b&quot; &amp; c");
-        assert_eq!(escape("&amp;"), "&amp;amp;");
-        assert_eq!(escape("Siti Nurhaliza"), "Siti Nurhaliza");
-    }
 }

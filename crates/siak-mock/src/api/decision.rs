@@ -1,0 +1,174 @@
+//! An operator's decision on a registration: approve after scanning the resident's registration
+//! QR, or reject with a reason. One function for the JSON endpoints ([`super::operator`]) and the
+//! console ([`super::console`]): the transition is the core's, the registration, the activation
+//! code, the activity entry and the mail are written in one transaction, and the mail is
+//! delivered after it committed.
+
+use axum::http::StatusCode;
+use chrono::{DateTime, TimeDelta, Utc};
+use ikd_core::Localized;
+use ikd_core::link::Link;
+use ikd_core::protocol::{ActivationCode, RegistrationQr};
+use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReason};
+use rusqlite::Connection;
+
+use super::emailed_code::code_hash;
+use super::problem::ApiError;
+use super::registration::{self, RegistrationView, view};
+use super::state::AppState;
+use crate::Store;
+use crate::mail::{Mail, Notice};
+use crate::store::activity::{self, ActivityKind, Detail};
+use crate::store::codes;
+use crate::store::registrations::{self, Registration};
+
+/// Activation codes expire after 24 hours.
+pub const ACTIVATION_CODE_LIFETIME: TimeDelta = TimeDelta::hours(24);
+
+/// What an operator decided.
+pub enum Decision {
+    /// Approve after the scan.
+    Approve {
+        /// The scanned QR text.
+        scanned_qr: String,
+    },
+    /// Reject.
+    Reject {
+        /// Why.
+        reason: RejectionReason,
+        /// Note.
+        note: Option<String>,
+    },
+}
+
+/// Applies `decision` of `operator` to registration `id` (any case), then delivers the mail.
+pub async fn apply(
+    app: &AppState,
+    operator: &str,
+    id: &str,
+    decision: Decision,
+) -> Result<RegistrationView, ApiError> {
+    let code_bytes = app.random::<32>()?;
+    let (state, id, operator) = (app.clone(), id.to_ascii_lowercase(), operator.to_owned());
+    let (view, mail) = app
+        .db(move |store| decide(store, &state, &id, &operator, decision, code_bytes))
+        .await?;
+    app.mailer().deliver(mail).await;
+    Ok(view)
+}
+
+/// Applies a decision in one transaction and returns the mail to deliver.
+pub fn decide(
+    store: &mut Store,
+    app: &AppState,
+    id: &str,
+    operator: &str,
+    decision: Decision,
+    code_bytes: [u8; 32],
+) -> Result<(RegistrationView, Mail), ApiError> {
+    let now = app.now();
+    let tx = store.connection_mut().transaction()?;
+    let reg = registrations::get(&tx, id)?.ok_or_else(registration::not_found)?;
+    let (event, note) = event_of(&decision, id)?;
+    let next = reg
+        .state
+        .apply(event)
+        .map_err(|e| ApiError::localized(StatusCode::CONFLICT, &e))?;
+    registrations::decide(&tx, id, next, note, operator, now)?;
+    let mail = match next {
+        RegistrationState::Rejected(reason) => {
+            let detail = Detail {
+                verifier: Some(operator),
+                detail: Some(reason.code()),
+                ..Detail::default()
+            };
+            activity::log_with(
+                &tx,
+                &reg.nik,
+                now,
+                ActivityKind::RegistrationRejected,
+                detail,
+            )?;
+            Mail::notice(&reg.email, &reg.nik, Notice::Rejected { reason, note })
+        }
+        _ => approve(&tx, app, &reg, operator, code_bytes, now)?,
+    };
+    app.mailer().record(&tx, &mail, now)?;
+    tx.commit()?;
+    Ok((view(id, next, reg.created_at), mail))
+}
+
+/// The event a decision means for registration `id`, and the note to keep, after checking what
+/// the operator sent: the scanned QR must be this registration's, a note at most 500 characters.
+fn event_of<'d>(
+    decision: &'d Decision,
+    id: &str,
+) -> Result<(RegistrationEvent, Option<&'d str>), ApiError> {
+    match decision {
+        Decision::Approve { scanned_qr } => {
+            let qr = RegistrationQr::parse(scanned_qr).map_err(|e| ApiError::bad_request(&e))?;
+            if qr.id_hex() != id {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "registration_qr_mismatch",
+                    "Kode QR yang dipindai milik pendaftaran lain. Pindai QR di layar HP penduduk ini.",
+                    "The scanned QR belongs to another registration. Scan the QR on this resident's phone.",
+                ));
+            }
+            Ok((RegistrationEvent::OperatorApproved, None))
+        }
+        Decision::Reject { reason, note } => {
+            if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "note_too_long",
+                    "Catatan paling banyak 500 karakter.",
+                    "The note can have at most 500 characters.",
+                ));
+            }
+            Ok((
+                RegistrationEvent::OperatorRejected(*reason),
+                note.as_deref(),
+            ))
+        }
+    }
+}
+
+/// Stores a fresh activation code for an approved registration, logs the approval and writes
+/// the mail carrying the code.
+fn approve(
+    conn: &Connection,
+    app: &AppState,
+    reg: &Registration,
+    operator: &str,
+    code_bytes: [u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Mail, ApiError> {
+    let code = ActivationCode::from_random(&code_bytes)
+        .ok_or_else(|| ApiError::internal(&"random bytes ran out"))?;
+    let expires = now + ACTIVATION_CODE_LIFETIME;
+    let hash = code_hash(app.secrets().pepper(), &code);
+    codes::put_activation(conn, &reg.id, &hash, expires)?;
+    let detail = Detail {
+        verifier: Some(operator),
+        ..Detail::default()
+    };
+    activity::log_with(
+        conn,
+        &reg.nik,
+        now,
+        ActivityKind::RegistrationApproved,
+        detail,
+    )?;
+    let link = Link::Activate {
+        registration: reg.id.clone(),
+        code: code.clone(),
+    };
+    let links = app.app_links().mail_lines(&link);
+    let notice = Notice::ActivationCode {
+        code: &code,
+        expires,
+        links: &links,
+    };
+    Ok(Mail::notice(&reg.email, &reg.nik, notice))
+}

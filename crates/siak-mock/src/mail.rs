@@ -1,0 +1,230 @@
+//! Mail to residents: the one builder of every mail the server sends (activation code,
+//! rejection, device-change code and notice), and the mailer.
+//!
+//! Every mail is written to the `outbox` table in the same transaction as the change it reports,
+//! so a mail is never lost and never sent for a change that was rolled back. When SMTP is
+//! configured, the mail is then delivered through `lettre` after the commit; without SMTP the
+//! outbox is the only copy (read it with `GET /dev/outbox` or `siak-mock outbox`).
+
+use chrono::{DateTime, Utc};
+use ikd_core::protocol::ActivationCode;
+use ikd_core::registration::RejectionReason;
+use ikd_core::{Lang, Localized};
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+
+use crate::store::outbox::{self, Delivery, NewMail};
+
+pub use crate::store::outbox::OutboxEntry;
+
+/// How to reach the SMTP relay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    /// Host name or address.
+    pub host: String,
+    /// Port (25, 587, 465, or a test server's).
+    pub port: u16,
+    /// Transport security.
+    pub security: SmtpSecurity,
+    /// User name and password, when the relay needs them.
+    pub credentials: Option<(String, String)>,
+    /// The From address.
+    pub from: String,
+}
+
+/// SMTP transport security.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SmtpSecurity {
+    /// Plain SMTP (local relays and test servers only).
+    None,
+    /// STARTTLS on a plain connection (port 587).
+    Starttls,
+    /// TLS from the start (port 465).
+    Tls,
+}
+
+/// One mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mail {
+    /// Recipient.
+    pub to: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body (Bahasa Indonesia first, then English).
+    pub body: String,
+    /// What it is: `activation_code`, `registration_rejected`, `device_released`.
+    pub kind: String,
+    /// The resident it concerns.
+    pub nik: Option<String>,
+}
+
+/// Sends mail through SMTP when configured; the outbox always keeps a copy.
+#[derive(Debug, Clone)]
+pub struct Mailer {
+    smtp: Option<SmtpConfig>,
+}
+
+impl Mailer {
+    /// A mailer; `None` keeps mail in the outbox only.
+    pub fn new(smtp: Option<SmtpConfig>) -> Self {
+        Mailer { smtp }
+    }
+
+    /// Records `mail` in the outbox inside the caller's transaction.
+    pub fn record(
+        &self,
+        conn: &rusqlite::Connection,
+        mail: &Mail,
+        now: DateTime<Utc>,
+    ) -> rusqlite::Result<()> {
+        let delivery = if self.smtp.is_some() {
+            Delivery::Smtp
+        } else {
+            Delivery::Outbox
+        };
+        let row = NewMail {
+            to: &mail.to,
+            subject: &mail.subject,
+            body: &mail.body,
+            kind: &mail.kind,
+            nik: mail.nik.as_deref(),
+        };
+        outbox::insert(conn, row, delivery, now)
+    }
+
+    /// Delivers `mail` over SMTP after the transaction that recorded it committed. Failures are
+    /// logged (the outbox keeps the mail); they never undo the change the mail reports.
+    pub async fn deliver(&self, mail: Mail) {
+        let Some(smtp) = &self.smtp else { return };
+        if let Err(e) = send(smtp, &mail).await {
+            tracing::warn!(to = %mail.to, kind = %mail.kind, error = %e, "SMTP delivery failed; the mail stays in the outbox");
+        } else {
+            tracing::info!(to = %mail.to, kind = %mail.kind, "mail delivered over SMTP");
+        }
+    }
+}
+
+async fn send(smtp: &SmtpConfig, mail: &Mail) -> anyhow::Result<()> {
+    let message = Message::builder()
+        .from(smtp.from.parse::<Mailbox>()?)
+        .to(mail.to.parse::<Mailbox>()?)
+        .subject(&mail.subject)
+        .body(mail.body.clone())?;
+    let mut builder = match smtp.security {
+        SmtpSecurity::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+        SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?,
+        SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
+    }
+    .port(smtp.port)
+    .timeout(Some(std::time::Duration::from_secs(20)));
+    if let Some((user, password)) = &smtp.credentials {
+        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    builder.build().send(message).await?;
+    Ok(())
+}
+
+/// What a mail tells a resident; [`Mail::notice`] writes it.
+#[derive(Debug, Clone, Copy)]
+pub enum Notice<'a> {
+    /// The registration was approved: the activation code and the app links.
+    ActivationCode {
+        /// The code.
+        code: &'a ActivationCode,
+        /// When it stops working.
+        expires: DateTime<Utc>,
+        /// The link lines (`AppLinks::mail_lines`).
+        links: &'a str,
+    },
+    /// The registration was rejected.
+    Rejected {
+        /// Why.
+        reason: RejectionReason,
+        /// The operator's note.
+        note: Option<&'a str>,
+    },
+    /// A device change was asked: the code and the app links.
+    DeviceChangeCode {
+        /// The code.
+        code: &'a ActivationCode,
+        /// When it stops working.
+        expires: DateTime<Utc>,
+        /// The link lines.
+        links: &'a str,
+    },
+    /// The account moved to a new device.
+    DeviceChanged {
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
+
+impl Mail {
+    /// The mail telling resident `nik` (at `to`) about `notice`, Bahasa Indonesia first.
+    pub fn notice(to: &str, nik: &str, notice: Notice<'_>) -> Mail {
+        let (kind, subject, body) = match notice {
+            Notice::ActivationCode {
+                code,
+                expires,
+                links,
+            } => {
+                let until = expires.format("%Y-%m-%d %H:%M");
+                (
+                    "activation_code",
+                    "Kode Aktivasi KTP Digital / Digital KTP activation code",
+                    format!(
+                        "Pendaftaran KTP Digital Anda disetujui.\n\nKode aktivasi: {code}\nBerlaku sampai: {until} UTC\nMasukkan kode ini di aplikasi IKD. Jangan berikan kode ini kepada siapa pun, termasuk petugas.\n\n---\n\nYour Digital KTP registration was approved.\n\nActivation code: {code}\nValid until: {until} UTC\nEnter this code in the IKD app. Never give it to anyone, including officials.\n\nBuka di aplikasi / Open in the app:\n{links}"
+                    ),
+                )
+            }
+            Notice::Rejected { reason, note } => {
+                let note = note
+                    .map(|n| format!("\nCatatan petugas / Operator's note: {n}\n"))
+                    .unwrap_or_default();
+                (
+                    "registration_rejected",
+                    "Pendaftaran KTP Digital ditolak / Digital KTP registration rejected",
+                    format!(
+                        "Pendaftaran KTP Digital Anda ditolak.\nAlasan: {}\n{note}\n---\n\nYour Digital KTP registration was rejected.\nReason: {}\n(code: {})\n",
+                        reason.message(Lang::Id),
+                        reason.message(Lang::En),
+                        reason.code()
+                    ),
+                )
+            }
+            Notice::DeviceChangeCode {
+                code,
+                expires,
+                links,
+            } => {
+                let until = expires.format("%Y-%m-%d %H:%M");
+                (
+                    "device_change_code",
+                    "Ganti perangkat KTP Digital / Digital KTP device change",
+                    format!(
+                        "Seseorang meminta memindahkan KTP Digital Anda ke perangkat baru (swafoto bergerak sudah diperiksa).\n\nKode: {code}\nBerlaku sampai: {until} UTC\nJika ini Anda, masukkan kode di perangkat baru. Perangkat lama akan keluar dan kredensialnya dicabut.\nJika BUKAN Anda, jangan berikan kode ini kepada siapa pun dan hubungi Disdukcapil.\n\n---\n\nSomeone asked to move your Digital KTP to a new device (the moving-face selfie was checked).\n\nCode: {code}\nValid until: {until} UTC\nIf this is you, enter the code on the new device. The old device will be signed out and its credentials revoked.\nIf this is NOT you, never give this code to anyone and contact your Disdukcapil office.\n\nBuka di aplikasi baru / Open in the new app:\n{links}"
+                    ),
+                )
+            }
+            Notice::DeviceChanged { at } => {
+                let at = at.format("%Y-%m-%d %H:%M");
+                (
+                    "device_changed",
+                    "KTP Digital dipindahkan ke perangkat baru / Digital KTP moved to a new device",
+                    format!(
+                        "KTP Digital Anda dipindahkan ke perangkat baru pada {at} UTC. Perangkat lama sudah keluar dan kredensialnya dicabut.\nJika ini bukan Anda, segera hubungi Disdukcapil.\n\n---\n\nYour Digital KTP was moved to a new device at {at} UTC. The old device is signed out and its credentials are revoked.\nIf this was not you, contact your Disdukcapil office at once.\n"
+                    ),
+                )
+            }
+        };
+        Mail {
+            to: to.to_owned(),
+            subject: subject.to_owned(),
+            body,
+            kind: kind.to_owned(),
+            nik: Some(nik.to_owned()),
+        }
+    }
+}
