@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use ikd_core::credential::{
     Credential, DeviceSigningKey, Presentation, Profile, make_presentation,
 };
-use ikd_core::liveness::{Capture, LivenessEvidence};
 use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
 use ikd_core::wire::{
     ActivateRequest, ActivityEntry, ChangePinRequest, FamilyView, LivenessChallengeRequest,
@@ -17,6 +16,7 @@ use ikd_core::wire::{
     RegisterRequest, RegistrationView, ReleaseRequest,
 };
 use ikd_core::{Email, LockoutPolicy, Nik, PhoneNumber, Pin, PinAttempts, PinGate};
+use ikd_liveness::{Capture, LivenessEvidence};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 

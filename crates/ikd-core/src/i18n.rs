@@ -38,7 +38,7 @@ pub trait Localized {
 }
 
 /// Picks the message for `lang` out of an (Indonesian, English) pair.
-pub(crate) fn pick(lang: Lang, id: String, en: String) -> String {
+pub fn pick(lang: Lang, id: String, en: String) -> String {
     match lang {
         Lang::Id => id,
         Lang::En => en,

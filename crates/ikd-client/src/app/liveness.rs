@@ -8,9 +8,9 @@
 
 use chrono::{DateTime, Utc};
 use ikd_core::i18n::{Lang, Localized};
-use ikd_core::liveness::{Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules};
 use ikd_core::wire::LivenessPurpose;
 use ikd_core::{Email, Nik, PhoneNumber};
+use ikd_liveness::{Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules};
 
 use super::{App, AppRefusal, message, pick};
 use crate::error::ClientError;
@@ -30,7 +30,7 @@ pub(super) struct Attempt {
     actions: Vec<Action>,
     capture: Capture,
     #[cfg(feature = "test-camera")]
-    camera: Option<ikd_core::liveness::synthetic::Sequence>,
+    camera: Option<ikd_liveness::synthetic::Sequence>,
 }
 
 const NOT_STARTED: AppRefusal = AppRefusal {
@@ -111,8 +111,8 @@ impl<S: SecretStore> App<S> {
             purpose,
             #[cfg(feature = "test-camera")]
             camera: test_camera().then(|| {
-                ikd_core::liveness::synthetic::Sequence::new(
-                    ikd_core::liveness::synthetic::Kind::BonaFide,
+                ikd_liveness::synthetic::Sequence::new(
+                    ikd_liveness::synthetic::Kind::BonaFide,
                     &challenge.actions,
                     u64::from_str_radix(&challenge.challenge_id[..8], 16).unwrap_or(1),
                 )
@@ -196,7 +196,7 @@ impl<S: SecretStore> App<S> {
         let synthetic = None;
         let frame = match synthetic {
             Some(frame) => frame,
-            None => ikd_core::liveness::GrayFrame::from_rgba(FRAME_WIDTH, FRAME_HEIGHT, rgba)
+            None => ikd_liveness::GrayFrame::from_rgba(FRAME_WIDTH, FRAME_HEIGHT, rgba)
                 .map_err(|e| self.err(ClientError::invalid(&e)))?,
         };
         let report = attempt.capture.push(t_ms, &frame);
