@@ -38,7 +38,7 @@ step "doc tests"
 cargo test --workspace --doc --all-features --locked
 
 step "Rust tests (cargo nextest, inside a D-Bus session with a real Secret Service)"
-# --all-features: the synthetic liveness sequences (ikd-core) and the app's test camera (debug
+# --all-features: the synthetic liveness sequences (ikd-liveness) and the app's test camera (debug
 # only) are test features; the end-to-end run below builds the same way, so nothing is built twice.
 # gnome-keyring-daemon prints its environment; the secrets component is unlocked with a throw-away
 # password so the keyring tests use the real store, as a Linux desktop would. A fresh keyring

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args as ClapArgs, Subcommand};
-use ikd_core::liveness::{Action, Capture, FaceDetector, GrayFrame, Phase, Rules};
+use ikd_liveness::{Action, Capture, FaceDetector, GrayFrame, Phase, Rules};
 
 #[derive(ClapArgs)]
 pub struct Args {
@@ -121,8 +121,8 @@ fn check(actions: Vec<Action>, path: PathBuf) -> anyhow::Result<ExitCode> {
 
 #[cfg(feature = "synthetic")]
 fn y4m(actions: &[Action], seed: u64, out: &std::path::Path) -> anyhow::Result<ExitCode> {
-    use ikd_core::liveness::synthetic::{Kind, Sequence};
-    use ikd_core::liveness::{FRAME_HEIGHT, FRAME_WIDTH};
+    use ikd_liveness::synthetic::{Kind, Sequence};
+    use ikd_liveness::{FRAME_HEIGHT, FRAME_WIDTH};
     if actions.is_empty() {
         bail!("--actions needs at least one action");
     }

@@ -15,7 +15,8 @@
 //! * [`protocol`]: device proofs, the PIN proof, activation codes and the registration QR.
 //! * [`registration`]: the registration state machine shared by the server and the client.
 //! * [`wire`]: the JSON messages between the app and the SIAK server.
-//! * [`liveness`]: the moving-face selfie: challenge actions, face analysis, tracker, evidence.
+//! * [`liveness`]: the moving-face selfie on the wire: challenge actions, signed evidence (the face
+//!   analysis, tracker and server re-check are in the `ikd-liveness` crate).
 //! * [`i18n`]: user-facing messages in Bahasa Indonesia and English.
 
 pub mod activity;

@@ -8,9 +8,9 @@
 
 use chrono::{DateTime, Utc};
 use ikd_core::i18n::{Lang, Localized, pick};
-use ikd_core::liveness::{Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules};
 use ikd_core::wire::LivenessPurpose;
 use ikd_core::{Email, Nik};
+use ikd_liveness::{Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules};
 
 use super::App;
 use super::form::message;
@@ -59,7 +59,7 @@ pub(super) struct Attempt {
     actions: Vec<Action>,
     capture: Capture,
     #[cfg(feature = "test-camera")]
-    camera: Option<ikd_core::liveness::synthetic::Sequence>,
+    camera: Option<ikd_liveness::synthetic::Sequence>,
 }
 
 /// Whether the synthetic test camera replaces the camera: only in a debug build with the
@@ -126,8 +126,8 @@ impl<S: SecretStore> App<S> {
             subject,
             #[cfg(feature = "test-camera")]
             camera: test_camera().then(|| {
-                ikd_core::liveness::synthetic::Sequence::new(
-                    ikd_core::liveness::synthetic::Kind::BonaFide,
+                ikd_liveness::synthetic::Sequence::new(
+                    ikd_liveness::synthetic::Kind::BonaFide,
                     &challenge.actions,
                     u64::from_str_radix(&challenge.challenge_id[..8], 16).unwrap_or(1),
                 )
@@ -183,7 +183,7 @@ impl<S: SecretStore> App<S> {
         let synthetic = None;
         let frame = match synthetic {
             Some(frame) => frame,
-            None => ikd_core::liveness::GrayFrame::from_rgba(FRAME_WIDTH, FRAME_HEIGHT, rgba)
+            None => ikd_liveness::GrayFrame::from_rgba(FRAME_WIDTH, FRAME_HEIGHT, rgba)
                 .map_err(|e| self.err(ClientError::invalid(&e)))?,
         };
         let report = attempt.capture.push(t_ms, &frame);

@@ -2,13 +2,14 @@
 //! itself and the status the tracker polls.
 
 use chrono::NaiveDate;
-use ikd_core::liveness::{Capture, LivenessEvidence};
+use ikd_core::liveness::LivenessEvidence;
 use ikd_core::protocol::{DeviceProof, ProofPurpose};
 use ikd_core::wire::{
     LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose, RegisterRequest,
     RegistrationView,
 };
 use ikd_core::{Email, Nik, PhoneNumber};
+use ikd_liveness::Capture;
 
 use super::Resident;
 use crate::error::ClientError;

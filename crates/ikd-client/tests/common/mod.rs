@@ -138,13 +138,13 @@ pub fn app_for(server: &Server) -> (Resident<Arc<MemoryStore>>, Arc<MemoryStore>
 pub async fn selfie<S: ikd_client::SecretStore>(
     resident: &Resident<S>,
     nik: &ikd_core::Nik,
-) -> ikd_core::liveness::LivenessEvidence {
+) -> ikd_liveness::LivenessEvidence {
     let challenge = resident
         .liveness_challenge(nik, ikd_core::wire::LivenessPurpose::Register)
         .await
         .expect("a liveness challenge");
     let key = resident.device_key().expect("device key");
-    ikd_core::liveness::synthetic::evidence_for(
+    ikd_liveness::synthetic::evidence_for(
         &challenge.actions,
         &key,
         nik.as_str(),
@@ -170,13 +170,13 @@ pub async fn register<S: ikd_client::SecretStore>(
 /// The frames of a synthetic live face making `session`'s actions, as the webview sends them
 /// (RGBA, row by row) with their times.
 pub fn camera_frames(actions: &[&str], challenge_id: &str) -> Vec<(u32, Vec<u8>)> {
-    let actions: Vec<ikd_core::liveness::Action> = actions
+    let actions: Vec<ikd_liveness::Action> = actions
         .iter()
-        .map(|a| ikd_core::liveness::Action::from_code(a).expect("known action"))
+        .map(|a| ikd_liveness::Action::from_code(a).expect("known action"))
         .collect();
     // A new face picture per challenge: the server refuses frames it has seen before.
     let seed = u64::from_str_radix(&challenge_id[..12], 16).expect("hex id");
-    ikd_core::liveness::synthetic::completing_key_frames(&actions, seed)
+    ikd_liveness::synthetic::completing_key_frames(&actions, seed)
         .expect("the synthetic face is followed")
         .into_iter()
         .map(|(t, frame)| {

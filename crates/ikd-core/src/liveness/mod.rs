@@ -1,37 +1,28 @@
-//! Liveness: the moving-face selfie ("swafoto bergerak wajah") of registration and of the
-//! self-service device change.
+//! Liveness: the wire side of the moving-face selfie ("swafoto bergerak wajah") of registration
+//! and of the self-service device change.
 //!
 //! The server issues a random challenge: a short sequence of head movements
-//! ([`Action`]: move the face left, right, closer, back). The app analyses camera frames on the
-//! device ([`analyze`]: face detection with the SeetaFace frontal model through `rustface`, then
-//! quality gates), a [`Tracker`] decides whether each movement was made in order and in time, and
-//! the frames at which the tracker moved on become the [`LivenessEvidence`], signed by the device
-//! key. The server runs [`verify_evidence`] — the same analysis, the same tracker, on the same
-//! frames — so a modified app cannot simply claim success.
+//! ([`Action`]: move the face left, right, closer, back; drawn by [`challenge_actions`]). The app
+//! answers with [`LivenessEvidence`]: the key frames as JPEGs, the [`Face`] box it found in each,
+//! signed by the device key over [`evidence_digest`] ([`sign_evidence`]).
+//!
+//! Only what the messages and the device proof need lives here. Decoding frames, detecting faces,
+//! the tracker that judges the movements, the capture on the device, the server's re-check
+//! (`verify_evidence`) and the synthetic camera are in the `ikd-liveness` crate, so that the core
+//! (and everything that needs only a NIK check or a QR verification) does not pull in image
+//! decoding or the face detector.
 //!
 //! Frames are as the camera delivers them (not mirrored): the resident's left is the image's
-//! right. Pure functions, no I/O: the caller passes frames, times and random bytes in.
-//!
-//! What this cannot stop is written in `docs/liveness.md`: a printed photo or a screen moved as
-//! asked looks the same to a 2-D face detector as a face moved as asked.
+//! right. What this cannot stop is written in `docs/liveness.md`.
 
-mod analyze;
-mod capture;
 mod evidence;
-mod frame;
-mod tracker;
+mod face;
 
-#[cfg(feature = "synthetic")]
-pub mod synthetic;
-
-pub use analyze::{Face, FaceDetector, FrameIssue, FrameReport, analyze};
-pub use capture::{Capture, JPEG_QUALITY};
 pub use evidence::{
-    EvidenceFrame, LivenessEvidence, MAX_EVIDENCE_FRAMES, MAX_JPEG_BYTES, VerifiedEvidence,
-    VerifiedFrame, evidence_digest, sign_evidence, verify_evidence,
+    EvidenceFrame, LivenessEvidence, MAX_EVIDENCE_FRAMES, MAX_JPEG_BYTES, evidence_digest,
+    sign_evidence,
 };
-pub use frame::{FRAME_HEIGHT, FRAME_WIDTH, FrameError, GrayFrame, MAX_HEIGHT, MAX_WIDTH};
-pub use tracker::{LivenessFailure, Phase, Rules, Tracker};
+pub use face::Face;
 
 use serde::{Deserialize, Serialize};
 

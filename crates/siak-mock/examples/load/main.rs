@@ -23,10 +23,10 @@ use ikd_core::credential::{
     Credential, DeviceSigningKey, IssuerKeySet, VerifyOptions, make_presentation,
     verify_presentation,
 };
-use ikd_core::liveness::{Action, LivenessEvidence, synthetic};
 use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
 use ikd_core::wire::{RegisterRequest, VerifyRequest};
 use ikd_core::{Nik, Pin};
+use ikd_liveness::{Action, LivenessEvidence, synthetic};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use siak_mock::api::{self, Clock, JsonBody};

@@ -1,7 +1,7 @@
 //! Liveness challenges and the server's re-check of the evidence.
 //!
 //! A challenge is random, single-use, bound to a NIK, a device key and a purpose, and expires
-//! after [`CHALLENGE_LIFETIME`]. The evidence is checked with `ikd_core::liveness::verify_evidence`
+//! after [`CHALLENGE_LIFETIME`]. The evidence is checked with `ikd_liveness::verify_evidence`
 //! (the app's own analysis and tracker, re-run on the frames sent); a frame already seen in any
 //! earlier evidence is refused as a replay. Frames and the result are kept for the operator.
 
@@ -12,11 +12,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::Localized;
 use ikd_core::Nik;
 use ikd_core::credential::DevicePublicKey;
-use ikd_core::liveness::{
+use ikd_core::wire::{LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose};
+use ikd_liveness::{
     Action, FaceDetector, LivenessEvidence, MAX_ACTIONS, Rules, VerifiedEvidence,
     challenge_actions, verify_evidence,
 };
-use ikd_core::wire::{LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose};
 
 use super::problem::{ApiError, Problem};
 use super::request::{JsonBody, parse_device_key};

@@ -4,7 +4,7 @@
 
 use chrono::TimeDelta;
 use ikd_core::credential::DeviceSigningKey;
-use ikd_core::liveness::{Action, LivenessEvidence, synthetic};
+use ikd_liveness::{Action, LivenessEvidence, synthetic};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use siak_mock::SampleReason;
@@ -185,7 +185,7 @@ async fn replay_by(
             (f.t_ms, jpeg, f.face)
         })
         .collect();
-    let resigned = ikd_core::liveness::sign_evidence(
+    let resigned = ikd_liveness::sign_evidence(
         &by.key,
         &by.nik,
         same["challenge_id"].as_str().expect("id"),

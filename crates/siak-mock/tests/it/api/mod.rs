@@ -15,9 +15,9 @@ mod smtp;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use ikd_core::credential::DeviceSigningKey;
-use ikd_core::liveness::{Action, synthetic};
 use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
 use ikd_core::{Nik, Pin};
+use ikd_liveness::{Action, synthetic};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use siak_mock::api::{self, Clock};

@@ -13,10 +13,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use ikd_core::credential::{DevicePublicKey, DeviceSigningKey};
-use ikd_core::liveness::synthetic::{
+use ikd_liveness::synthetic::{
     Kind, Sequence, completing_key_frames, evidence_for, follow, key_frames,
 };
-use ikd_core::liveness::{
+use ikd_liveness::{
     Action, Capture, EvidenceFrame, Face, FaceDetector, FrameIssue, FrameReport, GrayFrame,
     LivenessEvidence, LivenessFailure, MAX_EVIDENCE_FRAMES, MAX_JPEG_BYTES, Phase, Rules,
     VerifiedEvidence, sign_evidence, verify_evidence,

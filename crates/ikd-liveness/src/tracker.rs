@@ -8,9 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Action;
-use super::analyze::{Face, FrameReport};
-use crate::i18n::{Lang, Localized, pick};
+use ikd_core::i18n::{Lang, Localized, pick};
+use ikd_core::liveness::{Action, Face};
+
+use crate::analyze::FrameReport;
 
 /// Thresholds of the tracker.
 #[derive(Debug, Clone)]
@@ -322,7 +323,7 @@ mod tests {
             issue: if face.is_some() {
                 None
             } else {
-                Some(super::super::FrameIssue::NoFace)
+                Some(crate::FrameIssue::NoFace)
             },
         }
     }

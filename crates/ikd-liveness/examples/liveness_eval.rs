@@ -1,7 +1,7 @@
 //! The liveness check measured the ISO/IEC 30107-3 way over a synthetic test set.
 //!
 //! For each of N challenges drawn from a seeded generator, one sequence per kind (bona fide and
-//! every attack type of `ikd_core::liveness::synthetic::Kind`) goes through the whole pipeline:
+//! every attack type of `ikd_liveness::synthetic::Kind`) goes through the whole pipeline:
 //! `Capture::push` on every frame until the capture is over, the signed evidence (when the
 //! capture is done) and the server's `verify_evidence` with the device's public key. It prints
 //! BPCER (bona fide presentations refused) and APCER per attack type (attack presentations
@@ -9,7 +9,7 @@
 //! each kind, and the per-frame cost of `FaceDetector::analyze` in this run, as Markdown.
 //!
 //! ```sh
-//! cargo build --release -p ikd-core --features synthetic --example liveness_eval
+//! cargo build --release -p ikd-liveness --features synthetic --example liveness_eval
 //! target/release/examples/liveness_eval --challenges 40 --seed 1
 //! target/release/examples/liveness_eval --challenges 40 --seed 1 --every 3   # ~2.7 frames/s
 //! target/release/examples/liveness_eval --kind bona_fide --every 2            # one kind only
@@ -27,8 +27,8 @@ use std::time::{Duration, Instant};
 
 use ikd_core::Localized;
 use ikd_core::credential::DeviceSigningKey;
-use ikd_core::liveness::synthetic::{FRAME_MS, Kind, Sequence};
-use ikd_core::liveness::{
+use ikd_liveness::synthetic::{FRAME_MS, Kind, Sequence};
+use ikd_liveness::{
     Action, Capture, FaceDetector, MAX_ACTIONS, Phase, Rules, challenge_actions, verify_evidence,
 };
 use rand_chacha::ChaCha8Rng;

@@ -6,7 +6,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::{ImageEncoder, ImageFormat, ImageReader, Limits};
 use thiserror::Error;
 
-use crate::i18n::{Lang, Localized, pick};
+use ikd_core::i18n::{Lang, Localized, pick};
 
 /// The size the app hands to the analysis (downscaled in the webview).
 pub const FRAME_WIDTH: u32 = 320;

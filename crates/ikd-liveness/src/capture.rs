@@ -1,11 +1,11 @@
 //! One attempt on the device: frames in, progress out, evidence at the end.
 
-use super::Action;
-use super::analyze::{Face, FaceDetector, FrameReport};
-use super::evidence::{LivenessEvidence, sign_evidence};
-use super::frame::GrayFrame;
-use super::tracker::{Phase, Rules, Tracker};
-use crate::credential::DeviceSigningKey;
+use ikd_core::credential::DeviceSigningKey;
+use ikd_core::liveness::{Action, Face, LivenessEvidence, sign_evidence};
+
+use crate::analyze::{FaceDetector, FrameReport};
+use crate::frame::GrayFrame;
+use crate::tracker::{Phase, Rules, Tracker};
 
 /// JPEG quality of the evidence frames (8–15 KB at 320×240).
 pub const JPEG_QUALITY: u8 = 85;

@@ -11,10 +11,10 @@ use std::sync::OnceLock;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
-use super::Action;
-use super::frame::{FRAME_HEIGHT, FRAME_WIDTH, GrayFrame};
+use crate::Action;
+use crate::frame::{FRAME_HEIGHT, FRAME_WIDTH, GrayFrame};
 
-static FACE_PNG: &[u8] = include_bytes!("../../assets/liveness/face-astronaut.png");
+static FACE_PNG: &[u8] = include_bytes!("../assets/face-astronaut.png");
 
 struct Sprite {
     w: u32,
@@ -318,9 +318,9 @@ impl Sequence {
                 // A recording made for another challenge (drawn until it differs).
                 let mut other = actions.to_vec();
                 while other == actions {
-                    let mut r = [0u8; super::MAX_ACTIONS + 1];
+                    let mut r = [0u8; crate::MAX_ACTIONS + 1];
                     rng.fill_bytes(&mut r);
-                    other = super::challenge_actions(&r);
+                    other = crate::challenge_actions(&r);
                 }
                 Script::following(&other, start, &mut rng)
             }
@@ -440,20 +440,20 @@ pub fn completing_key_frames(actions: &[Action], seed: u64) -> Option<Vec<(u32, 
 fn completing_capture(
     actions: &[Action],
     seed: u64,
-) -> Option<(Vec<(u32, GrayFrame)>, super::Capture)> {
+) -> Option<(Vec<(u32, GrayFrame)>, crate::Capture)> {
     (0..COMPLETING_TRIES).find_map(|i| {
         let frames = key_frames(actions, seed.wrapping_add(i));
         let capture = follow(actions, &frames);
-        (capture.phase() == &super::Phase::Done).then_some((frames, capture))
+        (capture.phase() == &crate::Phase::Done).then_some((frames, capture))
     })
 }
 
 /// A capture with the default detector and rules for `actions`, fed `frames` in order.
-pub fn follow(actions: &[Action], frames: &[(u32, GrayFrame)]) -> super::Capture {
-    let mut capture = super::Capture::new(
+pub fn follow(actions: &[Action], frames: &[(u32, GrayFrame)]) -> crate::Capture {
+    let mut capture = crate::Capture::new(
         actions.to_vec(),
-        super::FaceDetector::default(),
-        super::Rules::default(),
+        crate::FaceDetector::default(),
+        crate::Rules::default(),
     );
     for (t, frame) in frames {
         capture.push(*t, frame);
@@ -467,10 +467,10 @@ pub fn follow(actions: &[Action], frames: &[(u32, GrayFrame)]) -> super::Capture
 /// face.
 pub fn evidence_for(
     actions: &[Action],
-    key: &crate::credential::DeviceSigningKey,
+    key: &ikd_core::credential::DeviceSigningKey,
     nik: &str,
     challenge_id: &str,
-) -> Option<super::LivenessEvidence> {
+) -> Option<crate::LivenessEvidence> {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(challenge_id.as_bytes());
     let seed = u64::from_be_bytes(digest[..8].try_into().ok()?);

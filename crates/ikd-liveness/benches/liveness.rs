@@ -3,7 +3,7 @@
 //! detector's own parts measured in the same run (model clone, detection with a detector kept
 //! between calls) so that the share of each is visible.
 //!
-//! `cargo bench -p ikd-core --features synthetic --bench liveness`
+//! `cargo bench -p ikd-liveness --features synthetic --bench liveness`
 
 use std::hint::black_box;
 use std::io::Cursor;
@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ikd_core::credential::DeviceSigningKey;
-use ikd_core::liveness::synthetic::{Kind, Sequence, key_frames};
-use ikd_core::liveness::{
+use ikd_liveness::synthetic::{Kind, Sequence, key_frames};
+use ikd_liveness::{
     Action, Capture, FaceDetector, GrayFrame, JPEG_QUALITY, Phase, Rules, verify_evidence,
 };
 
@@ -108,9 +108,8 @@ fn per_frame(c: &mut Criterion) {
     // one signature).
     let device = DeviceSigningKey::from_seed(&[3; 32]);
     let actions = [Action::MoveLeft, Action::MoveCloser, Action::MoveBack];
-    let evidence =
-        ikd_core::liveness::synthetic::evidence_for(&actions, &device, NIK, CHALLENGE_ID)
-            .expect("the synthetic face completes the challenge");
+    let evidence = ikd_liveness::synthetic::evidence_for(&actions, &device, NIK, CHALLENGE_ID)
+        .expect("the synthetic face completes the challenge");
     let public = device.public_key();
     let rules = Rules::default();
     assert!(verify_evidence(&evidence, &actions, NIK, &public, &detector, &rules).is_ok());
@@ -133,7 +132,7 @@ fn per_frame(c: &mut Criterion) {
 /// The detector's parts: what `FaceDetector::detect` would cost if it built a detector from a
 /// clone of the model on every call, against a detector built once.
 fn detector_parts(c: &mut Criterion) {
-    static MODEL_BYTES: &[u8] = include_bytes!("../assets/liveness/seeta_fd_frontal_v1.0.bin");
+    static MODEL_BYTES: &[u8] = include_bytes!("../assets/seeta_fd_frontal_v1.0.bin");
     let model = rustface::read_model(Cursor::new(MODEL_BYTES)).expect("model");
     let face = face_frame();
     let configure = |d: &mut Box<dyn rustface::Detector>| {
