@@ -150,6 +150,33 @@ pub enum Phase {
     Failed(LivenessFailure),
 }
 
+impl Phase {
+    /// What the capture screen asks the resident in this phase of a challenge of `actions`.
+    pub fn prompt(&self, actions: &[Action], lang: Lang) -> String {
+        match self {
+            Phase::Baseline => pick(
+                lang,
+                "Posisikan wajah di tengah bingkai dan diam sebentar.".into(),
+                "Hold your face in the middle of the frame for a moment.".into(),
+            ),
+            Phase::Act { step } => actions
+                .get(*step)
+                .map_or_else(|| Phase::Done.prompt(actions, lang), |a| a.prompt(lang)),
+            Phase::Centre { .. } => pick(
+                lang,
+                "Bagus. Kembali ke tengah.".into(),
+                "Good. Come back to the middle.".into(),
+            ),
+            Phase::Done => pick(
+                lang,
+                "Selesai. Semua gerakan terlihat.".into(),
+                "Done. Every movement was seen.".into(),
+            ),
+            Phase::Failed(failure) => failure.message(lang),
+        }
+    }
+}
+
 /// Tracks one attempt.
 #[derive(Debug, Clone)]
 pub struct Tracker {
@@ -313,6 +340,29 @@ impl Tracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phase_has_a_prompt_in_both_languages() {
+        let actions = [Action::MoveLeft, Action::MoveCloser];
+        let phases = [
+            Phase::Baseline,
+            Phase::Act { step: 0 },
+            Phase::Act { step: 1 },
+            Phase::Centre { next: 1 },
+            Phase::Done,
+        ];
+        for phase in phases {
+            let (id, en) = (
+                phase.prompt(&actions, Lang::Id),
+                phase.prompt(&actions, Lang::En),
+            );
+            assert!(!id.is_empty() && id != en, "{phase:?}: {id} / {en}");
+        }
+        assert_eq!(
+            Phase::Act { step: 1 }.prompt(&actions, Lang::Id),
+            Action::MoveCloser.prompt(Lang::Id)
+        );
+    }
 
     fn report(face: Option<Face>) -> FrameReport {
         FrameReport {

@@ -7,7 +7,6 @@
 //! can pass through liveness without a camera.
 
 use chrono::{DateTime, Utc};
-use ikd_core::i18n::{Lang, Localized, pick};
 use ikd_core::wire::LivenessPurpose;
 use ikd_core::{Email, Nik};
 use ikd_liveness::{Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules};
@@ -70,30 +69,6 @@ fn test_camera() -> bool {
 
 fn source() -> &'static str {
     if test_camera() { "test" } else { "camera" }
-}
-
-/// What the capture screen asks in `phase`. (These words belong with `Phase` in the liveness
-/// module; they are here until it carries them.)
-fn phase_prompt(phase: &Phase, actions: &[Action], lang: Lang) -> String {
-    match phase {
-        Phase::Baseline => pick(
-            lang,
-            "Posisikan wajah di tengah bingkai dan diam sebentar.".into(),
-            "Hold your face in the middle of the frame for a moment.".into(),
-        ),
-        Phase::Act { step } => actions[*step].prompt(lang),
-        Phase::Centre { .. } => pick(
-            lang,
-            "Bagus. Kembali ke tengah.".into(),
-            "Good. Come back to the middle.".into(),
-        ),
-        Phase::Done => pick(
-            lang,
-            "Selesai. Semua gerakan terlihat.".into(),
-            "Done. Every movement was seen.".into(),
-        ),
-        Phase::Failed(failure) => failure.message(lang),
-    }
 }
 
 impl<S: SecretStore> App<S> {
@@ -202,7 +177,7 @@ impl<S: SecretStore> App<S> {
             completed: tracker.completed() as u32,
             total: attempt.actions.len() as u32,
             action,
-            prompt: phase_prompt(phase, &attempt.actions, lang),
+            prompt: phase.prompt(&attempt.actions, lang),
             issue: if finished {
                 None
             } else {
