@@ -44,8 +44,9 @@ pub trait Localized {
     fn message(&self, lang: Lang) -> String;
 }
 
-/// Picks the message for `lang` out of an (Indonesian, English) pair.
-pub fn pick(lang: Lang, id: String, en: String) -> String {
+/// Picks the one for `lang` out of an (Indonesian, English) pair: the one bilingual helper of the
+/// workspace (messages, labels, static texts alike).
+pub fn pick<T>(lang: Lang, id: T, en: T) -> T {
     match lang {
         Lang::Id => id,
         Lang::En => en,

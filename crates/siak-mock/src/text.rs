@@ -1,16 +1,8 @@
-//! Small text helpers every layer may use: the one bilingual pick of the crate (Bahasa Indonesia
+//! Small text helpers every layer may use: the workspace's bilingual pick (Bahasa Indonesia
 //! first, English second), HTML escaping for the pages the server renders, and lower-case hex
 //! for ids. A leaf module: it imports nothing from the rest of the crate.
 
-use ikd_core::Lang;
-
-/// Picks the Indonesian or the English one of a pair for `lang`.
-pub fn pick<T>(lang: Lang, id: T, en: T) -> T {
-    match lang {
-        Lang::Id => id,
-        Lang::En => en,
-    }
-}
+pub use ikd_core::i18n::pick;
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
