@@ -186,7 +186,10 @@ mod tests {
         for kind in ActivityKind::ALL {
             let json = serde_json::to_string(&kind).expect("json");
             assert_eq!(json, format!("\"{}\"", kind.code()));
-            assert_eq!(serde_json::from_str::<ActivityKind>(&json).expect("back"), kind);
+            assert_eq!(
+                serde_json::from_str::<ActivityKind>(&json).expect("back"),
+                kind
+            );
         }
         let err = serde_json::from_str::<ActivityKind>("\"moon_landing\"").expect_err("unknown");
         assert!(err.to_string().contains("moon_landing"), "{err}");

@@ -171,6 +171,7 @@ impl utoipa::PartialSchema for RegistrationState {
             .description(Some("Rejection code, when rejected."))
             .enum_values(Some(RejectionReason::ALL.map(|r| r.code())));
         ObjectBuilder::new()
+            .schema_type(Type::Object)
             .property("state", state)
             .property("reason", reason)
             .required("state")

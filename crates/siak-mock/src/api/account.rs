@@ -190,7 +190,14 @@ pub async fn challenge(
     let expires_at = now + CHALLENGE_LIFETIME;
     app.db(move |store| {
         let conn = store.connection();
-        sessions::add_login_challenge(conn, &id.to_string(), nik.as_str(), &nonce, expires_at, now)?;
+        sessions::add_login_challenge(
+            conn,
+            &id.to_string(),
+            nik.as_str(),
+            &nonce,
+            expires_at,
+            now,
+        )?;
         Ok(Json(ChallengeView {
             challenge_id: id,
             nonce: B64.encode(nonce),

@@ -6,10 +6,10 @@
 
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
-use ikd_core::{Localized, RegistrationId};
 use ikd_core::link::Link;
 use ikd_core::protocol::{ActivationCode, RegistrationQr};
 use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReason};
+use ikd_core::{Localized, RegistrationId};
 use rusqlite::Connection;
 
 use super::emailed_code::code_hash;

@@ -9,9 +9,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
+use ikd_core::ChallengeId;
 use ikd_core::Localized;
 use ikd_core::Nik;
-use ikd_core::ChallengeId;
 use ikd_core::credential::DevicePublicKey;
 use ikd_core::liveness::{
     Action, FaceDetector, LivenessEvidence, MAX_ACTIONS, Rules, VerifiedEvidence,

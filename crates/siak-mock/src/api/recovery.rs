@@ -215,7 +215,10 @@ pub async fn confirm(
             "No device change was found for this NIK.",
         )
     };
-    let id = id.parse::<RecoveryId>().map_err(|_| not_found())?.to_string();
+    let id = id
+        .parse::<RecoveryId>()
+        .map_err(|_| not_found())?
+        .to_string();
     let fresh = Fresh::draw(&app)?;
     let mailer = app.mailer().clone();
     let (view, mail) = app
