@@ -101,10 +101,10 @@ pub fn decide(
 
 /// The event a decision means for registration `id`, and the note to keep, after checking what
 /// the operator sent: the scanned QR must be this registration's, a note at most 500 characters.
-fn event_of<'d>(
-    decision: &'d Decision,
+fn event_of(
+    decision: &Decision,
     id: RegistrationId,
-) -> Result<(RegistrationEvent, Option<&'d str>), ApiError> {
+) -> Result<(RegistrationEvent, Option<&str>), ApiError> {
     match decision {
         Decision::Approve { scanned_qr } => {
             let qr = RegistrationQr::parse(scanned_qr).map_err(|e| ApiError::bad_request(&e))?;
