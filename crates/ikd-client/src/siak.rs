@@ -12,6 +12,7 @@ use ikd_core::wire::{
     RecoveryConfirmRequest, RecoveryRequest, RecoveryView, RegisterRequest, RegistrationView,
     ReleaseRequest, SessionView,
 };
+use ikd_core::{RecoveryId, RegistrationId};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -250,7 +251,7 @@ impl SiakClient {
     /// `POST /v1/recovery/{id}/confirm`.
     pub async fn recovery_confirm(
         &self,
-        id: &str,
+        id: &RecoveryId,
         request: &RecoveryConfirmRequest,
     ) -> Result<SessionView, ClientError> {
         self.post(&format!("/v1/recovery/{id}/confirm"), None, request)
@@ -258,7 +259,7 @@ impl SiakClient {
     }
 
     /// `GET /v1/registrations/{id}`.
-    pub async fn registration(&self, id: &str) -> Result<RegistrationView, ClientError> {
+    pub async fn registration(&self, id: &RegistrationId) -> Result<RegistrationView, ClientError> {
         self.get(&format!("/v1/registrations/{id}"), None).await
     }
 
@@ -373,6 +374,52 @@ mod tests {
         let e = ServerUrlError::NotHttps("http://x".into());
         assert!(e.message(Lang::Id).contains("https"));
         assert_ne!(e.message(Lang::Id), e.message(Lang::En));
+    }
+
+    /// A server that answers every request with `body` (200, JSON).
+    async fn answering(body: &'static str) -> SiakClient {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = [0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            }
+        });
+        SiakClient::new(&url).expect("client")
+    }
+
+    #[tokio::test]
+    async fn an_answer_with_a_value_the_app_does_not_know_is_a_server_error_not_a_guess() {
+        let entry = r#"[{"at":"2026-01-02T03:04:05Z","kind":"moon_landing","profile":null,"verifier":null,"detail":null}]"#;
+        let err = answering(entry)
+            .await
+            .activity("token")
+            .await
+            .expect_err("an unknown activity kind");
+        assert_eq!(err.code(), "server_down");
+        let known = entry.replace("moon_landing", "device_changed");
+        let entries: Vec<ActivityEntry> = serde_json::from_str(&known).expect("a known kind");
+        assert_eq!(
+            entries[0].kind,
+            ikd_core::activity::ActivityKind::DeviceChanged
+        );
+        let id = "0123456789abcdef0123456789abcdef";
+        let state = r#"{"registration_id":"ID","state":"paused","reason":null,"reason_message_id":null,"reason_message_en":null,"registration_qr":null,"created_at":"2026-01-02T03:04:05Z"}"#;
+        let client = answering(state.replace("ID", id).leak()).await;
+        let err = client
+            .registration(&id.parse().expect("id"))
+            .await
+            .expect_err("an unknown state");
+        assert_eq!(err.code(), "server_down");
     }
 
     #[test]

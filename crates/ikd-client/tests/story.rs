@@ -35,16 +35,19 @@ async fn the_whole_story_online_and_offline() {
     let registration = register(&app, &resident.nik, &email, &phone, now)
         .await
         .expect("registered");
-    assert_eq!(registration.state, "awaiting_operator_scan");
+    assert_eq!(
+        registration.state,
+        ikd_core::RegistrationState::AwaitingOperatorScan
+    );
     let code = operator_approves(
         &server,
-        &registration.registration_id,
+        &registration.registration_id.to_string(),
         registration.registration_qr.as_deref().expect("qr"),
     )
     .await;
     assert_eq!(
         app.registration_status().await.expect("status").state,
-        "approved"
+        ikd_core::RegistrationState::Approved
     );
 
     // A PIN against the rules is refused locally.
@@ -74,7 +77,7 @@ async fn the_whole_story_online_and_offline() {
             .expect("family")
             .members
             .iter()
-            .any(|m| m.nik == resident.nik)
+            .any(|m| m.nik.as_str() == resident.nik)
     );
 
     // Change the PIN; the old one no longer unlocks.
@@ -154,7 +157,7 @@ async fn releasing_the_device_forgets_everything_and_a_rejection_is_explained() 
         .expect("registered");
     let code = operator_approves(
         &server,
-        &registration.registration_id,
+        &registration.registration_id.to_string(),
         registration.registration_qr.as_deref().expect("qr"),
     )
     .await;
@@ -205,6 +208,9 @@ async fn an_unreachable_server_is_reported_as_offline_after_retries() {
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     drop(listener);
     let client = SiakClient::new(&url).expect("client");
-    let err = client.registration("00").await.expect_err("nobody listens");
+    let err = client
+        .registration(&"0".repeat(32).parse().expect("an id"))
+        .await
+        .expect_err("nobody listens");
     assert_eq!(err.code(), "offline");
 }

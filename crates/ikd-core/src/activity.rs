@@ -1,5 +1,9 @@
 //! What the resident's activity history (Histori Aktivitas) records: the kinds of entry the
-//! server sends, with their stable codes and the title a screen shows for each.
+//! server writes and sends, with their stable codes and the title a screen shows for each. The
+//! server stores and sends [`ActivityKind::code`]; serde reads and writes the same code and
+//! refuses one this version does not know.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::i18n::{Lang, UnknownCode, pick};
 
@@ -28,11 +32,15 @@ pub enum ActivityKind {
     DeviceReleased,
     /// Fresh credentials were issued to the device.
     CredentialsIssued,
+    /// A device change or PIN reset was started on a new device (a code was mailed).
+    DeviceChangeStarted,
+    /// The account moved to a new device.
+    DeviceChanged,
 }
 
 impl ActivityKind {
     /// Every kind, in a stable order.
-    pub const ALL: [ActivityKind; 11] = [
+    pub const ALL: [ActivityKind; 13] = [
         ActivityKind::Registered,
         ActivityKind::RegistrationApproved,
         ActivityKind::RegistrationRejected,
@@ -44,6 +52,8 @@ impl ActivityKind {
         ActivityKind::Verified,
         ActivityKind::DeviceReleased,
         ActivityKind::CredentialsIssued,
+        ActivityKind::DeviceChangeStarted,
+        ActivityKind::DeviceChanged,
     ];
 
     /// Stable code, as the server sends it (`registered`, `pin_wrong`, …).
@@ -60,11 +70,12 @@ impl ActivityKind {
             ActivityKind::Verified => "verified",
             ActivityKind::DeviceReleased => "device_released",
             ActivityKind::CredentialsIssued => "credentials_issued",
+            ActivityKind::DeviceChangeStarted => "device_change_started",
+            ActivityKind::DeviceChanged => "device_changed",
         }
     }
 
-    /// The kind of code `code`; a code this version does not know is an [`UnknownCode`] (a
-    /// screen then shows the code as it came).
+    /// The kind of code `code`; a code this version does not know is an [`UnknownCode`].
     pub fn from_code(code: &str) -> Result<ActivityKind, UnknownCode> {
         ActivityKind::ALL
             .into_iter()
@@ -97,10 +108,55 @@ impl ActivityKind {
                 "KTP Digital diperbarui di perangkat",
                 "Digital KTP refreshed on the device",
             ),
+            ActivityKind::DeviceChangeStarted => (
+                "Pindah perangkat dimulai, kode dikirim ke email",
+                "Device change started, a code was emailed",
+            ),
+            ActivityKind::DeviceChanged => (
+                "KTP Digital dipindahkan ke perangkat baru",
+                "Digital KTP moved to a new device",
+            ),
         };
         pick(lang, id.into(), en.into())
     }
 }
+
+impl std::str::FromStr for ActivityKind {
+    type Err = UnknownCode;
+
+    /// As [`ActivityKind::from_code`].
+    fn from_str(code: &str) -> Result<ActivityKind, UnknownCode> {
+        ActivityKind::from_code(code)
+    }
+}
+
+impl Serialize for ActivityKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for ActivityKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        ActivityKind::from_code(&code).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ActivityKind {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("What happened (a kind of activity-history entry)."))
+            .enum_values(Some(ActivityKind::ALL.map(ActivityKind::code)))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ActivityKind {}
 
 #[cfg(test)]
 mod tests {
@@ -123,6 +179,20 @@ mod tests {
             (unknown.what, unknown.value.as_str()),
             ("activity kind", "moon_landing")
         );
+    }
+
+    #[test]
+    fn the_json_form_is_the_code_and_unknown_codes_are_refused() {
+        for kind in ActivityKind::ALL {
+            let json = serde_json::to_string(&kind).expect("json");
+            assert_eq!(json, format!("\"{}\"", kind.code()));
+            assert_eq!(
+                serde_json::from_str::<ActivityKind>(&json).expect("back"),
+                kind
+            );
+        }
+        let err = serde_json::from_str::<ActivityKind>("\"moon_landing\"").expect_err("unknown");
+        assert!(err.to_string().contains("moon_landing"), "{err}");
     }
 
     proptest! {

@@ -15,6 +15,7 @@
 //! * [`protocol`]: device proofs, the PIN proof, activation codes and the registration QR.
 //! * [`registration`]: the registration state machine shared by the server and the client.
 //! * [`wire`]: the JSON messages between the app and the SIAK server.
+//! * [`ids`]: the registration, challenge and recovery ids the server hands out.
 //! * [`liveness`]: the moving-face selfie on the wire: challenge actions, signed evidence (the face
 //!   analysis, tracker and server re-check are in the `ikd-liveness` crate).
 //! * [`i18n`]: user-facing messages in Bahasa Indonesia and English.
@@ -24,6 +25,7 @@ pub mod card;
 pub mod contact;
 pub mod credential;
 pub mod i18n;
+pub mod ids;
 pub mod link;
 pub mod liveness;
 pub mod nik;
@@ -36,6 +38,7 @@ pub mod wire;
 
 pub use contact::{Email, EmailError, PhoneError, PhoneNumber};
 pub use i18n::{Lang, Localized};
+pub use ids::{ChallengeId, MalformedId, RecoveryId, RegistrationId};
 pub use nik::{Eligibility, MaritalStatus, Nik, NikError, NikWarning, Sex, eligibility};
 pub use offices::{Channel, ChannelKind, Office};
 pub use pin::{LockoutPolicy, Pin, PinAttempts, PinError, PinGate};

@@ -25,6 +25,7 @@ pub use tracker::{StepState, TrackerStep};
 
 /// Why a registration was rejected: by the central SIAK checks or by the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectionReason {
     /// No resident with this NIK in the population register.
@@ -147,6 +148,39 @@ pub enum RegistrationState {
     /// Rejected; the resident was told why.
     Rejected(RejectionReason),
 }
+
+/// The JSON form of a state: the keys `state` and, when rejected, `reason`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for RegistrationState {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let codes = [
+            RegistrationState::Submitted,
+            RegistrationState::AwaitingOperatorScan,
+            RegistrationState::Approved,
+            RegistrationState::Activated,
+            RegistrationState::Rejected(RejectionReason::DataMismatch),
+        ]
+        .map(RegistrationState::code);
+        let state = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("Where the registration stands."))
+            .enum_values(Some(codes));
+        let reason = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("Rejection code, when rejected."))
+            .enum_values(Some(RejectionReason::ALL.map(|r| r.code())));
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("state", state)
+            .property("reason", reason)
+            .required("state")
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for RegistrationState {}
 
 /// Something that happens to a registration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

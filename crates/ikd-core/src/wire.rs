@@ -1,14 +1,34 @@
 //! The JSON messages between the app and the SIAK server, shared by both sides so they can
-//! never drift apart. Plain data: no I/O, no validation beyond what serde does (the server parses
-//! every field with this crate's newtypes before trusting it). With the `openapi` feature the
-//! types also describe themselves for the server's OpenAPI document.
+//! never drift apart. No I/O. With the `openapi` feature the types also describe themselves for
+//! the server's OpenAPI document.
+//!
+//! **Responses are typed.** What the server answers carries the core's own types: ids
+//! ([`RegistrationId`], [`ChallengeId`], [`RecoveryId`]), the registration's
+//! [`RegistrationState`] with its [`RejectionReason`](crate::RejectionReason), the
+//! [`ActivityKind`] and [`Profile`] of a history entry, a family member's [`Nik`] and [`Sex`], the
+//! [`VerificationStatus`]. A value the app does not know (a new state, a new activity kind, a
+//! malformed id) fails deserialization, and the app reports that answer as a server error instead
+//! of guessing — never a silent default.
+//!
+//! **Requests keep what a person typed as text.** The NIK, email, phone and emailed code of a
+//! request, and the ids a request names (`registration_id` of an activation, `challenge_id` of a
+//! login), stay `String`: the server parses each with the core's newtype and answers a bad one
+//! with that field's own problem code (`nik_wrong_length`, `email_invalid`, `phone_invalid`,
+//! `activation_code_malformed`; `registration_not_found` and `login_challenge_invalid` for an id,
+//! exactly as for an unknown one). Typing them here would turn each of those answers into one
+//! generic `json_invalid_fields`. Fields that never come from a person (the liveness purpose, the
+//! expected profile, the PIN proof) are typed.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::activity::ActivityKind;
 use crate::credential::{Profile, Verified};
+use crate::ids::{ChallengeId, RecoveryId, RegistrationId};
 use crate::liveness::{Action, LivenessEvidence};
+use crate::nik::{Nik, Sex};
 use crate::protocol::PinProof;
+use crate::registration::RegistrationState;
 
 // Errors.
 
@@ -99,8 +119,8 @@ pub struct LivenessChallengeRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LivenessChallengeView {
-    /// Challenge id (32 hex digits), to put in the evidence.
-    pub challenge_id: String,
+    /// Challenge id, to put in the evidence.
+    pub challenge_id: ChallengeId,
     /// The movements to make, in order (2–4).
     pub actions: Vec<Action>,
     /// The evidence must arrive before this instant.
@@ -131,8 +151,8 @@ pub struct RecoveryRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecoveryView {
-    /// Recovery id (32 hex digits).
-    pub recovery_id: String,
+    /// Recovery id.
+    pub recovery_id: RecoveryId,
     /// Where the code went, partly hidden.
     pub email_hint: String,
     /// When the code stops working.
@@ -159,12 +179,12 @@ pub struct RecoveryConfirmRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationView {
-    /// Registration id (32 hex digits).
-    pub registration_id: String,
-    /// `submitted`, `awaiting_operator_scan`, `approved`, `activated` or `rejected`.
-    pub state: String,
-    /// Rejection code, when rejected.
-    pub reason: Option<String>,
+    /// Registration id.
+    pub registration_id: RegistrationId,
+    /// Where it stands: the keys `state` (`submitted`, `awaiting_operator_scan`, `approved`,
+    /// `activated` or `rejected`) and, when rejected, `reason` (the rejection code).
+    #[serde(flatten)]
+    pub state: RegistrationState,
     /// Rejection message in Bahasa Indonesia.
     pub reason_message_id: Option<String>,
     /// Rejection message in English.
@@ -183,7 +203,7 @@ pub struct RegistrationView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ActivateRequest {
-    /// The registration id.
+    /// The registration id (32 hex digits; text, see the module doc).
     pub registration_id: String,
     /// The NIK registered.
     pub nik: String,
@@ -220,7 +240,7 @@ pub struct ChallengeRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChallengeView {
     /// Challenge id.
-    pub challenge_id: String,
+    pub challenge_id: ChallengeId,
     /// Bytes to sign (base64url), purpose `login`.
     pub nonce: String,
     /// Answer before this.
@@ -232,7 +252,7 @@ pub struct ChallengeView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    /// From step 1.
+    /// From step 1 (text, see the module doc).
     pub challenge_id: String,
     /// Device proof, purpose `login`, challenge = the nonce bytes.
     pub device_proof: String,
@@ -271,7 +291,6 @@ pub struct ReleaseRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedCredential {
     /// Disclosure profile.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub profile: Profile,
     /// The credential (COSE_Sign1, base64url), see docs/qr-format.md.
     pub credential: String,
@@ -282,17 +301,69 @@ pub struct IssuedCredential {
 /// A member of the resident's family card (KK).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "family::RawMember")]
 pub struct FamilyMember {
-    /// NIK.
-    pub nik: String,
+    /// NIK. Its two-digit birth year is read in the century of `birth_date`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9]{16}$"))]
+    pub nik: Nik,
     /// Name.
     pub name: String,
     /// Relationship in the family (KEPALA KELUARGA, ISTRI, ANAK, …).
     pub relationship: String,
-    /// Sex.
-    pub sex: String,
+    /// Sex, as printed on the KTP-el (`LAKI-LAKI`, `PEREMPUAN`).
+    #[serde(serialize_with = "family::sex_as_printed")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = family::sex_schema))]
+    pub sex: Sex,
     /// Date of birth.
     pub birth_date: chrono::NaiveDate,
+}
+
+/// How a [`FamilyMember`] reads and writes its NIK and sex.
+mod family {
+    use serde::{Deserialize, Serializer};
+
+    use super::FamilyMember;
+    use crate::nik::{Nik, Sex};
+
+    /// A family member as it comes, before its NIK and sex are parsed.
+    #[derive(Deserialize)]
+    pub(super) struct RawMember {
+        nik: String,
+        name: String,
+        relationship: String,
+        sex: String,
+        birth_date: chrono::NaiveDate,
+    }
+
+    impl TryFrom<RawMember> for FamilyMember {
+        type Error = String;
+
+        /// The NIK is parsed as of the member's own birth date (the core has no clock; the
+        /// register's birth date settles the century), the sex with [`Sex::from_record`].
+        fn try_from(raw: RawMember) -> Result<FamilyMember, String> {
+            Ok(FamilyMember {
+                nik: Nik::parse(&raw.nik, raw.birth_date).map_err(|e| e.to_string())?,
+                sex: Sex::from_record(&raw.sex).map_err(|e| e.to_string())?,
+                name: raw.name,
+                relationship: raw.relationship,
+                birth_date: raw.birth_date,
+            })
+        }
+    }
+
+    /// Writes the KTP-el's word for the sex.
+    pub(super) fn sex_as_printed<S: Serializer>(sex: &Sex, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(sex.label_id())
+    }
+
+    /// The OpenAPI schema of the sex: the KTP-el's two words.
+    #[cfg(feature = "openapi")]
+    pub(super) fn sex_schema() -> utoipa::openapi::schema::Object {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some([Sex::Male, Sex::Female].map(Sex::label_id)))
+            .build()
+    }
 }
 
 /// The family card.
@@ -311,11 +382,10 @@ pub struct FamilyView {
 pub struct ActivityEntry {
     /// When.
     pub at: DateTime<Utc>,
-    /// What: `registered`, `registration_approved`, `activated`, `login`, `pin_wrong`, `pin_changed`,
-    /// `verified`, `device_released`, …
-    pub kind: String,
+    /// What happened.
+    pub kind: ActivityKind,
     /// Profile shown, for verifications.
-    pub profile: Option<String>,
+    pub profile: Option<Profile>,
     /// Who verified or decided.
     pub verifier: Option<String>,
     /// Extra detail (a reason code).
@@ -335,8 +405,20 @@ pub struct VerifyRequest {
     pub verifier: String,
     /// Refuse other profiles.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub expected_profile: Option<Profile>,
+}
+
+/// Whether a verified credential still stands on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationStatus {
+    /// Issued by this server and still active.
+    Active,
+    /// Revoked: the credential itself, or the account was released or moved to another device.
+    Revoked,
+    /// This server has no record of the credential.
+    Unknown,
 }
 
 /// The answer.
@@ -345,8 +427,8 @@ pub struct VerifyRequest {
 pub struct VerifyResponse {
     /// Passed the offline checks and is not revoked.
     pub valid: bool,
-    /// `active`, `revoked` (credential revoked, account released or device replaced) or `unknown`.
-    pub status: String,
+    /// Whether the credential still stands.
+    pub status: VerificationStatus,
     /// The verified presentation.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub presentation: Verified,

@@ -4,9 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use ikd_core::Nik;
-use ikd_core::activity::ActivityKind;
 use ikd_core::credential::{Disclosed, Profile};
-use ikd_core::nik::Sex;
 
 use super::{App, rfc3339};
 use crate::error::ClientError;
@@ -48,7 +46,7 @@ impl<S: SecretStore> App<S> {
         })
     }
 
-    /// Data Keluarga. A sex the app does not know is shown as the server sent it.
+    /// Data Keluarga. (A sex or NIK the app cannot read made the server's answer an error.)
     pub async fn family(&self) -> Result<FamilyView, UiError> {
         self.require_unlocked()?;
         let lang = self.lang();
@@ -59,10 +57,8 @@ impl<S: SecretStore> App<S> {
                 .members
                 .into_iter()
                 .map(|m| FamilyMemberView {
-                    sex: Sex::from_record(&m.sex)
-                        .map(|sex| sex.label(lang))
-                        .unwrap_or_else(|unknown| unknown.value),
-                    nik: m.nik,
+                    sex: m.sex.label(lang),
+                    nik: m.nik.to_string(),
                     name: m.name,
                     relationship: m.relationship,
                     birth_date: m.birth_date.format("%Y-%m-%d").to_string(),
@@ -71,7 +67,8 @@ impl<S: SecretStore> App<S> {
         })
     }
 
-    /// Histori Aktivitas, newest first. A kind the app does not know is titled with its code.
+    /// Histori Aktivitas, newest first. (A kind the app does not know made the server's answer an
+    /// error.)
     pub async fn activity(&self) -> Result<Vec<ActivityView>, UiError> {
         self.require_unlocked()?;
         let lang = self.lang();
@@ -79,17 +76,15 @@ impl<S: SecretStore> App<S> {
         Ok(entries
             .into_iter()
             .map(|e| {
-                let title = ActivityKind::from_code(&e.kind)
-                    .map(|kind| kind.label(lang))
-                    .unwrap_or_else(|unknown| unknown.value);
-                let detail = [e.verifier, e.profile, e.detail]
+                let profile = e.profile.map(|p| p.as_str().to_owned());
+                let detail = [e.verifier, profile, e.detail]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<_>>();
                 ActivityView {
                     at: rfc3339(e.at),
-                    kind: e.kind,
-                    title,
+                    kind: e.kind.code().to_owned(),
+                    title: e.kind.label(lang),
                     detail: (!detail.is_empty()).then(|| detail.join(" · ")),
                 }
             })

@@ -26,13 +26,13 @@ impl<S: SecretStore> App<S> {
             }
             Link::Activate { registration, code } => (
                 LinkScreen::Activate,
-                state.registration_id.as_deref(),
+                state.registration_id.map(|id| id.to_string()),
                 registration,
                 code,
             ),
             Link::Recover { recovery, code } => (
                 LinkScreen::Recover,
-                state.recovery.as_ref().map(|r| r.id.as_str()),
+                state.recovery.as_ref().map(|r| r.id.to_string()),
                 recovery,
                 code,
             ),

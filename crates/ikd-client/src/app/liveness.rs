@@ -7,6 +7,7 @@
 //! can pass through liveness without a camera.
 
 use chrono::{DateTime, Utc};
+use ikd_core::ChallengeId;
 use ikd_core::wire::LivenessPurpose;
 use ikd_core::{Email, Nik};
 use ikd_liveness::{Action, Capture, FRAME_HEIGHT, FRAME_WIDTH, FaceDetector, Phase, Rules};
@@ -54,7 +55,7 @@ impl Subject {
 /// One liveness attempt.
 pub(super) struct Attempt {
     subject: Subject,
-    challenge_id: String,
+    challenge_id: ChallengeId,
     actions: Vec<Action>,
     capture: Capture,
     #[cfg(feature = "test-camera")]
@@ -83,7 +84,7 @@ impl<S: SecretStore> App<S> {
         let lang = self.lang();
         let session = LivenessSession {
             purpose: purpose.code().to_owned(),
-            challenge_id: challenge.challenge_id.clone(),
+            challenge_id: challenge.challenge_id.to_string(),
             steps: challenge
                 .actions
                 .iter()
@@ -104,7 +105,7 @@ impl<S: SecretStore> App<S> {
                 ikd_liveness::synthetic::Sequence::new(
                     ikd_liveness::synthetic::Kind::BonaFide,
                     &challenge.actions,
-                    u64::from_str_radix(&challenge.challenge_id[..8], 16).unwrap_or(1),
+                    u64::from_str_radix(&challenge.challenge_id.to_string()[..8], 16).unwrap_or(1),
                 )
             }),
             challenge_id: challenge.challenge_id,

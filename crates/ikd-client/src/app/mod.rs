@@ -122,7 +122,7 @@ impl<S: SecretStore> App<S> {
             },
             server: self.resident.server().to_owned(),
             draft: settings.draft,
-            registration_id: state.registration_id,
+            registration_id: state.registration_id.map(|id| id.to_string()),
             unlocked: self.session.is_unlocked(),
             recovery: state
                 .recovery

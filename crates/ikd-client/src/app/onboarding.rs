@@ -3,6 +3,7 @@
 //! the activation with the emailed code.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use ikd_core::Localized;
 use ikd_core::i18n::{Lang, pin_rules};
 use ikd_core::protocol::RegistrationQr;
 use ikd_core::qr::QrImage;
@@ -13,7 +14,6 @@ use ikd_core::{Email, Nik, PhoneNumber, Pin};
 use super::form::{check_field, field_empty, field_err, field_ok, message, nik_unknown};
 use super::refusal::PIN_MISMATCH;
 use super::{App, rfc3339};
-use crate::error::ClientError;
 use crate::storage::SecretStore;
 use crate::views::{
     AppInfo, Draft, Message, NikCheck, PinCheck, RegistrationCheck, RegistrationStatus, StatusStep,
@@ -123,12 +123,7 @@ impl<S: SecretStore> App<S> {
         view: RegistrationView,
     ) -> Result<RegistrationStatus, UiError> {
         let lang = self.lang();
-        let state = RegistrationState::from_codes(&view.state, view.reason.as_deref()).map_err(
-            |unknown| {
-                tracing::warn!(%unknown, "the server sent a registration this app cannot show");
-                self.err(ClientError::ServerDown { status: 200 })
-            },
-        )?;
+        let state = view.state;
         let steps = state
             .tracker_steps()
             .into_iter()
@@ -138,14 +133,17 @@ impl<S: SecretStore> App<S> {
                 state: at.code().to_owned(),
             })
             .collect();
-        let reason = view.reason.as_ref().map(|code| Message {
-            code: code.clone(),
-            message: match lang {
-                Lang::Id => view.reason_message_id.clone(),
-                Lang::En => view.reason_message_en.clone(),
-            }
-            .unwrap_or_else(|| code.clone()),
-        });
+        let reason = match state {
+            RegistrationState::Rejected(reason) => Some(Message {
+                code: reason.code().to_owned(),
+                message: match lang {
+                    Lang::Id => view.reason_message_id.clone(),
+                    Lang::En => view.reason_message_en.clone(),
+                }
+                .unwrap_or_else(|| reason.code().to_owned()),
+            }),
+            _ => None,
+        };
         let qr_svg = view
             .registration_qr
             .as_deref()
@@ -153,8 +151,8 @@ impl<S: SecretStore> App<S> {
             .and_then(|text| QrImage::new(text).ok())
             .map(|qr| qr.to_svg(6));
         Ok(RegistrationStatus {
-            registration_id: view.registration_id,
-            state: view.state,
+            registration_id: view.registration_id.to_string(),
+            state: state.code().to_owned(),
             steps,
             next: state.describe(lang),
             reason,

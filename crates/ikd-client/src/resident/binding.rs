@@ -87,15 +87,16 @@ impl<S: SecretStore> Resident<S> {
         let mut state = self.state()?;
         let nik = state.registered_nik(now.date_naive())?;
         let pin = Pin::parse_new(pin, &nik).map_err(|e| ClientError::invalid(&e))?;
+        // The device proof signs the id as text (its 32 hex digits).
         let id = match binding {
             Binding::Activation => state
                 .registration_id
-                .clone()
+                .map(|id| id.to_string())
                 .ok_or(ClientError::NotReady("not_registered"))?,
             Binding::DeviceChange => state
                 .recovery
                 .as_ref()
-                .map(|r| r.id.clone())
+                .map(|r| r.id.to_string())
                 .ok_or(ClientError::NotReady("no_recovery"))?,
         };
         let key = self.device_key()?;
@@ -116,10 +117,15 @@ impl<S: SecretStore> Resident<S> {
                     .await?
             }
             Binding::DeviceChange => {
+                let recovery = state
+                    .recovery
+                    .as_ref()
+                    .map(|r| r.id)
+                    .ok_or(ClientError::NotReady("no_recovery"))?;
                 let session = self
                     .siak
                     .recovery_confirm(
-                        &id,
+                        &recovery,
                         &RecoveryConfirmRequest {
                             nik: nik.as_str().to_owned(),
                             code: code.as_str().to_owned(),

@@ -22,6 +22,7 @@ mod unlock;
 use chrono::{DateTime, NaiveDate, Utc};
 use ikd_core::credential::DeviceSigningKey;
 use ikd_core::{Nik, PinAttempts};
+use ikd_core::{RecoveryId, RegistrationId};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +56,7 @@ pub struct ResidentState {
     /// Phone given.
     pub phone: Option<String>,
     /// The registration being followed.
-    pub registration_id: Option<String>,
+    pub registration_id: Option<RegistrationId>,
     /// Active on this device.
     pub activated: bool,
     /// Wrong PINs on this device (offline unlock).
@@ -80,7 +81,7 @@ impl ResidentState {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PendingRecovery {
     /// The server's recovery id.
-    pub id: String,
+    pub id: RecoveryId,
     /// Where the code went, partly hidden.
     pub email_hint: String,
     /// When the code stops working.

@@ -2,6 +2,7 @@
 //! itself and the status the tracker polls.
 
 use chrono::NaiveDate;
+use ikd_core::ChallengeId;
 use ikd_core::liveness::LivenessEvidence;
 use ikd_core::protocol::{DeviceProof, ProofPurpose};
 use ikd_core::wire::{
@@ -66,9 +67,9 @@ impl<S: SecretStore> Resident<S> {
         &self,
         capture: &Capture,
         nik: &Nik,
-        challenge_id: &str,
+        challenge_id: &ChallengeId,
     ) -> Result<Option<LivenessEvidence>, ClientError> {
-        Ok(capture.evidence(&self.device_key()?, nik.as_str(), challenge_id))
+        Ok(capture.evidence(&self.device_key()?, nik.as_str(), &challenge_id.to_string()))
     }
 
     /// Registers this device for `applicant` with the liveness evidence of a challenge with
@@ -102,7 +103,7 @@ impl<S: SecretStore> Resident<S> {
         state.phone = Some(phone.e164().to_owned());
         self.save_state(&state)?;
         let view = self.siak.register(&request).await?;
-        state.registration_id = Some(view.registration_id.clone());
+        state.registration_id = Some(view.registration_id);
         self.save_state(&state)?;
         Ok(view)
     }

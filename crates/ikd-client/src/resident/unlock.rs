@@ -135,7 +135,7 @@ impl<S: SecretStore> Resident<S> {
         let session = self
             .siak
             .login(&LoginRequest {
-                challenge_id: challenge.challenge_id,
+                challenge_id: challenge.challenge_id.to_string(),
                 device_proof: DeviceProof::sign(&key, ProofPurpose::Login, nik, &nonce).to_string(),
                 pin_proof: sign_in.proof.clone(),
             })

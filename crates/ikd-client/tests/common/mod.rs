@@ -148,7 +148,7 @@ pub async fn selfie<S: ikd_client::SecretStore>(
         &challenge.actions,
         &key,
         nik.as_str(),
-        &challenge.challenge_id,
+        &challenge.challenge_id.to_string(),
     )
     .expect("the synthetic face passes")
 }

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::pin::PinLocked;
 use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
-use ikd_core::{LockoutPolicy, PinGate, RegistrationState};
+use ikd_core::{ChallengeId, LockoutPolicy, PinGate, RegistrationId, RegistrationState};
 use rusqlite::{Connection, Transaction};
 
 use super::emailed_code::CodeKind;
@@ -84,22 +84,24 @@ pub async fn activate(
         .device_proof
         .parse()
         .map_err(|e| ApiError::bad_request(&e))?;
-    let id = req.registration_id.to_ascii_lowercase();
+    let not_found = || {
+        ApiError::not_found(
+            "registration_not_found",
+            "Pendaftaran dengan NIK ini tidak ditemukan.",
+            "No registration with this NIK was found.",
+        )
+    };
+    let id: RegistrationId = req.registration_id.parse().map_err(|_| not_found())?;
     let fresh = Fresh::draw(&app)?;
     app.db(move |store| {
         let tx = store.connection_mut().transaction()?;
         let reg = registrations::get(&tx, &id)?
             .filter(|r| r.nik == req.nik.trim())
-            .ok_or_else(|| {
-                ApiError::not_found(
-                    "registration_not_found",
-                    "Pendaftaran dengan NIK ini tidak ditemukan.",
-                    "No registration with this NIK was found.",
-                )
-            })?;
+            .ok_or_else(not_found)?;
+        let id_text = id.to_string();
         let key = parse_device_key(&reg.device_key)?;
         proof
-            .verify(&key, ProofPurpose::Activate, &reg.nik, id.as_bytes())
+            .verify(&key, ProofPurpose::Activate, &reg.nik, id_text.as_bytes())
             .map_err(|e| ApiError::bad_request(&e))?;
         if reg.state != RegistrationState::Approved {
             return Err(conflict(
@@ -108,11 +110,11 @@ pub async fn activate(
                 "The registration has not been approved by an operator, or is already activated.",
             ));
         }
-        let tx = ACTIVATION_CODE.redeem(tx, &id, &code, &fresh.pepper, now)?;
+        let tx = ACTIVATION_CODE.redeem(tx, &id_text, &code, &fresh.pepper, now)?;
         registrations::mark_activated(&tx, &id)?;
         let opening = Opening {
             nik: &reg.nik,
-            registration_id: &id,
+            registration_id: &id_text,
             email: &reg.email,
             phone: &reg.phone,
         };
@@ -183,12 +185,19 @@ pub async fn challenge(
     let now = app.now();
     let nik =
         ikd_core::Nik::parse(&req.nik, now.date_naive()).map_err(|e| ApiError::bad_request(&e))?;
-    let id = crate::text::hex(&app.random::<16>()?);
+    let id = ChallengeId::from_bytes(app.random::<16>()?);
     let nonce = app.random::<32>()?;
     let expires_at = now + CHALLENGE_LIFETIME;
     app.db(move |store| {
         let conn = store.connection();
-        sessions::add_login_challenge(conn, &id, nik.as_str(), &nonce, expires_at, now)?;
+        sessions::add_login_challenge(
+            conn,
+            &id.to_string(),
+            nik.as_str(),
+            &nonce,
+            expires_at,
+            now,
+        )?;
         Ok(Json(ChallengeView {
             challenge_id: id,
             nonce: B64.encode(nonce),
@@ -281,18 +290,19 @@ pub async fn login(
         .map_err(|e| ApiError::bad_request(&e))?;
     let token = app.random::<32>()?;
     let pepper = app.secrets().pepper().to_vec();
-    let challenge_id = req.challenge_id.to_ascii_lowercase();
+    let invalid = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "login_challenge_invalid",
+            "Sesi masuk kedaluwarsa. Coba masuk lagi.",
+            "The login attempt expired. Please try again.",
+        )
+    };
+    let challenge_id: ChallengeId = req.challenge_id.parse().map_err(|_| invalid())?;
     app.db(move |store| {
         let tx = store.connection_mut().transaction()?;
-        let (nik, nonce) =
-            sessions::take_login_challenge(&tx, &challenge_id, now)?.ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "login_challenge_invalid",
-                    "Sesi masuk kedaluwarsa. Coba masuk lagi.",
-                    "The login attempt expired. Please try again.",
-                )
-            })?;
+        let (nik, nonce) = sessions::take_login_challenge(&tx, &challenge_id.to_string(), now)?
+            .ok_or_else(invalid)?;
         let device_key = accounts::active_device(&tx, &nik)?.ok_or_else(account_not_active)?;
         proof
             .verify(

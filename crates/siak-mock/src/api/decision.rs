@@ -6,10 +6,10 @@
 
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
-use ikd_core::Localized;
 use ikd_core::link::Link;
 use ikd_core::protocol::{ActivationCode, RegistrationQr};
 use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReason};
+use ikd_core::{Localized, RegistrationId};
 use rusqlite::Connection;
 
 use super::emailed_code::code_hash;
@@ -49,9 +49,10 @@ pub async fn apply(
     decision: Decision,
 ) -> Result<RegistrationView, ApiError> {
     let code_bytes = app.random::<32>()?;
-    let (state, id, operator) = (app.clone(), id.to_ascii_lowercase(), operator.to_owned());
+    let id: RegistrationId = id.parse().map_err(|_| registration::not_found())?;
+    let (state, operator) = (app.clone(), operator.to_owned());
     let (view, mail) = app
-        .db(move |store| decide(store, &state, &id, &operator, decision, code_bytes))
+        .db(move |store| decide(store, &state, id, &operator, decision, code_bytes))
         .await?;
     app.mailer().deliver(mail).await;
     Ok(view)
@@ -61,20 +62,20 @@ pub async fn apply(
 pub fn decide(
     store: &mut Store,
     app: &AppState,
-    id: &str,
+    id: RegistrationId,
     operator: &str,
     decision: Decision,
     code_bytes: [u8; 32],
 ) -> Result<(RegistrationView, Mail), ApiError> {
     let now = app.now();
     let tx = store.connection_mut().transaction()?;
-    let reg = registrations::get(&tx, id)?.ok_or_else(registration::not_found)?;
+    let reg = registrations::get(&tx, &id)?.ok_or_else(registration::not_found)?;
     let (event, note) = event_of(&decision, id)?;
     let next = reg
         .state
         .apply(event)
         .map_err(|e| ApiError::localized(StatusCode::CONFLICT, &e))?;
-    registrations::decide(&tx, id, next, note, operator, now)?;
+    registrations::decide(&tx, &id, next, note, operator, now)?;
     let mail = match next {
         RegistrationState::Rejected(reason) => {
             let detail = Detail {
@@ -100,14 +101,14 @@ pub fn decide(
 
 /// The event a decision means for registration `id`, and the note to keep, after checking what
 /// the operator sent: the scanned QR must be this registration's, a note at most 500 characters.
-fn event_of<'d>(
-    decision: &'d Decision,
-    id: &str,
-) -> Result<(RegistrationEvent, Option<&'d str>), ApiError> {
+fn event_of(
+    decision: &Decision,
+    id: RegistrationId,
+) -> Result<(RegistrationEvent, Option<&str>), ApiError> {
     match decision {
         Decision::Approve { scanned_qr } => {
             let qr = RegistrationQr::parse(scanned_qr).map_err(|e| ApiError::bad_request(&e))?;
-            if qr.id_hex() != id {
+            if qr.registration_id != id.bytes() {
                 return Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "registration_qr_mismatch",
@@ -148,7 +149,7 @@ fn approve(
         .ok_or_else(|| ApiError::internal(&"random bytes ran out"))?;
     let expires = now + ACTIVATION_CODE_LIFETIME;
     let hash = code_hash(app.secrets().pepper(), &code);
-    codes::put_activation(conn, &reg.id, &hash, expires)?;
+    codes::put_activation(conn, &reg.id.to_string(), &hash, expires)?;
     let detail = Detail {
         verifier: Some(operator),
         ..Detail::default()
@@ -161,7 +162,7 @@ fn approve(
         detail,
     )?;
     let link = Link::Activate {
-        registration: reg.id.clone(),
+        registration: reg.id.to_string(),
         code: code.clone(),
     };
     let links = app.app_links().mail_lines(&link);

@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
+use ikd_core::ChallengeId;
 use ikd_core::Localized;
 use ikd_core::Nik;
 use ikd_core::credential::DevicePublicKey;
@@ -71,7 +72,7 @@ pub async fn challenge(
     let now = app.now();
     let nik = Nik::parse(&req.nik, now.date_naive()).map_err(|e| ApiError::bad_request(&e))?;
     let key = parse_device_key(&req.device_public_key)?;
-    let id = crate::text::hex(&app.random::<16>()?);
+    let id = ChallengeId::from_bytes(app.random::<16>()?);
     let actions = challenge_actions(&app.random::<{ MAX_ACTIONS + 1 }>()?);
     let expires_at = now + CHALLENGE_LIFETIME;
     let codes: Vec<&str> = actions.iter().map(|a| a.code()).collect();
@@ -81,8 +82,9 @@ pub async fn challenge(
         let conn = store.connection();
         refuse_over_limit(conn, nik.as_str(), now, limit)?;
         let key = key.to_base64url();
+        let stored_id = id.to_string();
         let new = NewChallenge {
-            id: &id,
+            id: &stored_id,
             nik: nik.as_str(),
             device_key: &key,
             purpose: purpose.code(),
@@ -108,6 +110,23 @@ fn liveness_error(status: StatusCode, code: &'static str, id: &str, en: &str) ->
     ApiError::new(status, code, id, en)
 }
 
+/// The challenge `evidence` answers; a malformed id is answered as an unknown challenge.
+pub fn challenge_id(evidence: &LivenessEvidence) -> Result<ChallengeId, ApiError> {
+    evidence
+        .challenge_id
+        .parse()
+        .map_err(|_| unknown_challenge())
+}
+
+fn unknown_challenge() -> ApiError {
+    liveness_error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "liveness_challenge_unknown",
+        "Tantangan swafoto tidak dikenal untuk NIK dan perangkat ini. Ulangi swafoto.",
+        "The selfie challenge is not known for this NIK and device. Take the selfie again.",
+    )
+}
+
 /// Checks `evidence` for `nik`, `device_key` and `purpose`: the challenge, then the analysis
 /// (off the async threads). The challenge is spent whatever the outcome. On success the caller
 /// stores the frames with [`store_frames`] in its own transaction.
@@ -127,7 +146,7 @@ pub async fn check(
         )
     })?;
     let now = app.now();
-    let id = evidence.challenge_id.to_ascii_lowercase();
+    let id = challenge_id(&evidence)?.to_string();
     let (nik_s, key_s) = (nik.as_str().to_owned(), device_key.to_base64url());
     let actions = app
         .db(move |store| spend(store, &id, &nik_s, &key_s, purpose, now))
@@ -147,7 +166,7 @@ pub async fn check(
     })
     .await
     .map_err(|e| ApiError::internal(&e))?;
-    let id = evidence.challenge_id.to_ascii_lowercase();
+    let id = challenge_id(&evidence)?.to_string();
     match verdict {
         Ok(verified) => Ok((evidence, verified)),
         Err(failure) => {
@@ -175,14 +194,7 @@ fn spend(
     let tx = store.connection_mut().transaction()?;
     let c = stored::challenge(&tx, id)?
         .filter(|c| c.nik == nik && c.device_key == device_key && c.purpose == purpose.code())
-        .ok_or_else(|| {
-            liveness_error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "liveness_challenge_unknown",
-                "Tantangan swafoto tidak dikenal untuk NIK dan perangkat ini. Ulangi swafoto.",
-                "The selfie challenge is not known for this NIK and device. Take the selfie again.",
-            )
-        })?;
+        .ok_or_else(unknown_challenge)?;
     if c.used {
         return Err(conflict(
             "liveness_challenge_used",

@@ -154,14 +154,17 @@ pub async fn family(
             members: card
                 .members
                 .iter()
-                .map(|m| FamilyMember {
-                    nik: m.nik.clone(),
-                    name: m.full_name.clone(),
-                    relationship: m.relationship.as_str().to_owned(),
-                    sex: m.sex.label_id().to_owned(),
-                    birth_date: m.birth_date,
+                .map(|m| {
+                    Ok(FamilyMember {
+                        nik: ikd_core::Nik::parse(&m.nik, m.birth_date)
+                            .map_err(|e| ApiError::internal(&e))?,
+                        name: m.full_name.clone(),
+                        relationship: m.relationship.as_str().to_owned(),
+                        sex: m.sex,
+                        birth_date: m.birth_date,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, ApiError>>()?,
         }))
     })
     .await

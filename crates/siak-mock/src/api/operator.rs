@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, TimeDelta, Utc};
+use ikd_core::ChallengeId;
 use ikd_core::registration::RejectionReason;
 use ring::pbkdf2;
 use serde::{Deserialize, Serialize};
@@ -258,7 +259,7 @@ pub struct QueueItem {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct LivenessRecord {
     /// The challenge id; the frames are at `/operator/liveness/{challenge_id}/{index}`.
-    pub challenge_id: String,
+    pub challenge_id: ChallengeId,
     /// The movements asked, in order.
     pub actions: Vec<String>,
     /// `passed` (the server re-ran the analysis on the frames).

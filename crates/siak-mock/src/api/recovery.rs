@@ -12,7 +12,7 @@ use ikd_core::protocol::{ActivationCode, DeviceProof, ProofPurpose};
 use ikd_core::wire::{
     LivenessPurpose, RecoveryConfirmRequest, RecoveryRequest, RecoveryView, SessionView,
 };
-use ikd_core::{Email, Nik};
+use ikd_core::{ChallengeId, Email, Nik, RecoveryId};
 
 use super::account::{Fresh, bind_device};
 use super::emailed_code::{CodeKind, code_hash};
@@ -112,12 +112,12 @@ pub async fn start(
     )
     .await?;
     let started = Started {
-        id: crate::text::hex(&app.random::<16>()?),
+        id: RecoveryId::from_bytes(app.random::<16>()?),
         code: ActivationCode::from_random(&app.random::<32>()?)
             .ok_or_else(|| ApiError::internal(&"random bytes ran out"))?,
         nik: nik.as_str().to_owned(),
         device_key: key.to_base64url(),
-        challenge: evidence.challenge_id.to_ascii_lowercase(),
+        challenge: super::liveness::challenge_id(&evidence)?,
         to,
         expires_at: now + RECOVERY_CODE_LIFETIME,
     };
@@ -131,11 +131,11 @@ pub async fn start(
 
 /// A device change whose liveness check passed, ready to be recorded.
 struct Started {
-    id: String,
+    id: RecoveryId,
     code: ActivationCode,
     nik: String,
     device_key: String,
-    challenge: String,
+    challenge: ChallengeId,
     /// The account's email.
     to: String,
     expires_at: DateTime<Utc>,
@@ -152,13 +152,14 @@ fn record(
 ) -> Result<(RecoveryView, Mail), ApiError> {
     let tx = store.connection_mut().transaction()?;
     super::liveness::refuse_replay(&tx, verified)?;
-    super::liveness::store_frames(&tx, &s.challenge, verified)?;
+    let (id, challenge) = (s.id.to_string(), s.challenge.to_string());
+    super::liveness::store_frames(&tx, &challenge, verified)?;
     let hash = code_hash(app.secrets().pepper(), &s.code);
     let new = NewRecovery {
-        id: &s.id,
+        id: &id,
         nik: &s.nik,
         device_key: &s.device_key,
-        challenge_id: &s.challenge,
+        challenge_id: &challenge,
         code_hash: &hash,
         expires_at: s.expires_at,
         created_at: now,
@@ -166,7 +167,7 @@ fn record(
     recoveries::insert(&tx, new)?;
     activity::log(&tx, &s.nik, now, ActivityKind::DeviceChangeStarted)?;
     let link = Link::Recover {
-        recovery: s.id.clone(),
+        recovery: id,
         code: s.code.clone(),
     };
     let links = app.app_links().mail_lines(&link);
@@ -179,7 +180,7 @@ fn record(
     app.mailer().record(&tx, &mail, now)?;
     tx.commit()?;
     let view = RecoveryView {
-        recovery_id: s.id.clone(),
+        recovery_id: s.id,
         email_hint: email_hint(&s.to),
         expires_at: s.expires_at,
     };
@@ -207,7 +208,17 @@ pub async fn confirm(
         .device_proof
         .parse()
         .map_err(|e| ApiError::bad_request(&e))?;
-    let id = id.to_ascii_lowercase();
+    let not_found = || {
+        ApiError::not_found(
+            "recovery_not_found",
+            "Permintaan ganti perangkat tidak ditemukan untuk NIK ini.",
+            "No device change was found for this NIK.",
+        )
+    };
+    let id = id
+        .parse::<RecoveryId>()
+        .map_err(|_| not_found())?
+        .to_string();
     let fresh = Fresh::draw(&app)?;
     let mailer = app.mailer().clone();
     let (view, mail) = app
@@ -215,13 +226,7 @@ pub async fn confirm(
             let tx = store.connection_mut().transaction()?;
             let s = recoveries::get(&tx, &id)?
                 .filter(|s| s.nik == req.nik.trim())
-                .ok_or_else(|| {
-                    ApiError::not_found(
-                        "recovery_not_found",
-                        "Permintaan ganti perangkat tidak ditemukan untuk NIK ini.",
-                        "No device change was found for this NIK.",
-                    )
-                })?;
+                .ok_or_else(not_found)?;
             let key = parse_device_key(&s.device_key)?;
             proof
                 .verify(&key, ProofPurpose::Activate, &s.nik, id.as_bytes())

@@ -12,7 +12,7 @@ use ikd_core::credential::DevicePublicKey;
 use ikd_core::protocol::{DeviceProof, ProofPurpose, RegistrationQr};
 use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReason};
 use ikd_core::wire::LivenessPurpose;
-use ikd_core::{Email, Localized, Nik, PhoneNumber, eligibility};
+use ikd_core::{ChallengeId, Email, Localized, Nik, PhoneNumber, RegistrationId, eligibility};
 
 use super::liveness::Passed;
 use super::problem::{ApiError, Problem};
@@ -21,7 +21,6 @@ use super::state::{AppState, conflict};
 use crate::store::accounts;
 use crate::store::activity::{self, ActivityKind, Detail};
 use crate::store::registrations::{self, NewRegistration, Pending};
-use crate::text::hex;
 use crate::{IdentityStatus, LifeStatus, ResidentRecord, Store};
 
 pub use ikd_core::wire::{RegisterRequest, RegistrationView};
@@ -59,7 +58,7 @@ fn rejection(reason: RejectionReason) -> ApiError {
 }
 
 pub(crate) fn view(
-    id: &str,
+    id: RegistrationId,
     state: RegistrationState,
     created_at: DateTime<Utc>,
 ) -> RegistrationView {
@@ -67,13 +66,15 @@ pub(crate) fn view(
         RegistrationState::Rejected(r) => Some(r),
         _ => None,
     };
-    let qr = (state == RegistrationState::AwaitingOperatorScan)
-        .then(|| registration_qr(id))
-        .flatten();
+    let qr = (state == RegistrationState::AwaitingOperatorScan).then(|| {
+        RegistrationQr {
+            registration_id: id.bytes(),
+        }
+        .to_string()
+    });
     RegistrationView {
-        registration_id: id.to_owned(),
-        state: state.code().to_owned(),
-        reason: reason.map(|r| r.code().to_owned()),
+        registration_id: id,
+        state,
         reason_message_id: reason.map(|r| r.message(ikd_core::Lang::Id)),
         reason_message_en: reason.map(|r| r.message(ikd_core::Lang::En)),
         registration_qr: qr,
@@ -83,7 +84,7 @@ pub(crate) fn view(
 
 /// The view of a registration waiting for its operator.
 pub(crate) fn pending_view(p: Pending) -> RegistrationView {
-    view(&p.id, RegistrationState::AwaitingOperatorScan, p.created_at)
+    view(p.id, RegistrationState::AwaitingOperatorScan, p.created_at)
 }
 
 /// 404 for a registration id that does not exist.
@@ -92,19 +93,6 @@ pub(crate) fn not_found() -> ApiError {
         "registration_not_found",
         "Pendaftaran tidak ditemukan.",
         "No such registration.",
-    )
-}
-
-fn registration_qr(id: &str) -> Option<String> {
-    let mut bytes = [0u8; 16];
-    for (i, b) in bytes.iter_mut().enumerate() {
-        *b = u8::from_str_radix(id.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(
-        RegistrationQr {
-            registration_id: bytes,
-        }
-        .to_string(),
     )
 }
 
@@ -130,7 +118,7 @@ pub async fn register(
     let challenge = req
         .liveness
         .as_ref()
-        .map(|l| l.challenge_id.to_ascii_lowercase());
+        .and_then(|l| super::liveness::challenge_id(l).ok());
     if let Some(existing) = repeat_of(&app, challenge, &applicant).await? {
         return Ok((StatusCode::OK, Json(existing)));
     }
@@ -142,9 +130,9 @@ pub async fn register(
         LivenessPurpose::Register,
     )
     .await?;
-    let liveness = evidence.challenge_id.to_ascii_lowercase();
-    let id = hex(&app.random::<16>()?);
-    app.db(move |store| record(store, &applicant, &id, &liveness, &verified, now))
+    let liveness = super::liveness::challenge_id(&evidence)?;
+    let id = RegistrationId::from_bytes(app.random::<16>()?);
+    app.db(move |store| record(store, &applicant, id, liveness, &verified, now))
         .await
 }
 
@@ -189,7 +177,7 @@ impl Applicant {
 /// made, if any.
 async fn repeat_of(
     app: &AppState,
-    challenge: Option<String>,
+    challenge: Option<ChallengeId>,
     a: &Applicant,
 ) -> Result<Option<RegistrationView>, ApiError> {
     let Some(challenge) = challenge else {
@@ -199,7 +187,7 @@ async fn repeat_of(
     app.db(move |store| {
         let conn = store.connection();
         Ok(registrations::pending_for(conn, &nik, &key)?
-            .filter(|_| registrations::came_with_liveness(conn, &challenge, &nik))
+            .filter(|_| registrations::came_with_liveness(conn, &challenge.to_string(), &nik))
             .map(pending_view))
     })
     .await
@@ -209,8 +197,8 @@ async fn repeat_of(
 fn record(
     store: &mut Store,
     a: &Applicant,
-    id: &str,
-    liveness: &str,
+    id: RegistrationId,
+    liveness: ChallengeId,
     verified: &Passed,
     now: DateTime<Utc>,
 ) -> Result<(StatusCode, Json<RegistrationView>), ApiError> {
@@ -230,18 +218,19 @@ fn record(
         ));
     }
     let tx = store.connection_mut().transaction()?;
+    let liveness = liveness.to_string();
     let new = NewRegistration {
-        id,
+        id: &id.to_string(),
         nik,
         email: a.email.as_str(),
         phone: a.phone.e164(),
         device_key: &key,
-        liveness,
+        liveness: &liveness,
         state,
         created_at: now,
     };
     registrations::insert(&tx, new)?;
-    super::liveness::store_frames(&tx, liveness, verified)?;
+    super::liveness::store_frames(&tx, &liveness, verified)?;
     let (kind, reason) = match state {
         RegistrationState::Rejected(r) => (ActivityKind::RegistrationRejected, Some(r.code())),
         _ => (ActivityKind::Registered, None),
@@ -308,10 +297,10 @@ pub async fn status(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    let id = id.to_ascii_lowercase();
+    let id: RegistrationId = id.parse().map_err(|_| not_found())?;
     app.db(move |store| {
         let reg = registrations::get(store.connection(), &id)?.ok_or_else(not_found)?;
-        Ok(Json(view(&id, reg.state, reg.created_at)))
+        Ok(Json(view(id, reg.state, reg.created_at)))
     })
     .await
 }

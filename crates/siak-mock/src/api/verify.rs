@@ -15,7 +15,7 @@ use super::request::JsonBody;
 use super::state::AppState;
 use crate::store::credentials;
 
-pub use ikd_core::wire::{VerifyRequest, VerifyResponse};
+pub use ikd_core::wire::{VerificationStatus, VerifyRequest, VerifyResponse};
 
 /// Verifies a presentation online.
 #[utoipa::path(post, path = "/v1/verify", tag = "verifier", request_body = VerifyRequest,
@@ -53,16 +53,16 @@ pub async fn verify(
         let conn = store.connection();
         let row = credentials::status(conn, &credential_id)?;
         let status = match &row {
-            None => "unknown",
-            Some(c) if c.is_active() => "active",
-            Some(_) => "revoked",
+            None => VerificationStatus::Unknown,
+            Some(c) if c.is_active() => VerificationStatus::Active,
+            Some(_) => VerificationStatus::Revoked,
         };
         if let Some(c) = &row {
             record_verification(conn, &c.nik, verified.profile, &verifier, now)?;
         }
         Ok(Json(VerifyResponse {
-            valid: status == "active",
-            status: status.to_owned(),
+            valid: status == VerificationStatus::Active,
+            status,
             presentation: verified,
         }))
     })

@@ -1,56 +1,14 @@
-//! A resident's activity history (Histori Aktivitas): what happened to their Digital KTP.
+//! A resident's activity history (Histori Aktivitas): what happened to their Digital KTP. The
+//! kinds are the core's [`ActivityKind`], stored as their codes.
 
 use chrono::{DateTime, Utc};
+use ikd_core::credential::Profile;
 use ikd_core::wire::ActivityEntry;
 use rusqlite::{Connection, params};
 
-use super::ts;
+use super::{parsed, ts};
 
-/// What happened, as stored in `activity_log.kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActivityKind {
-    /// A registration passed the central checks.
-    Registered,
-    /// A registration was rejected (central checks or operator).
-    RegistrationRejected,
-    /// An operator approved a registration.
-    RegistrationApproved,
-    /// The account was activated on a device.
-    Activated,
-    /// A login.
-    Login,
-    /// A wrong PIN.
-    PinWrong,
-    /// The PIN was changed.
-    PinChanged,
-    /// The device was released.
-    DeviceReleased,
-    /// A device change was started (code mailed).
-    DeviceChangeStarted,
-    /// The account moved to a new device.
-    DeviceChanged,
-    /// A verifier checked a presentation online.
-    Verified,
-}
-
-impl ActivityKind {
-    /// The stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            ActivityKind::Registered => "registered",
-            ActivityKind::RegistrationRejected => "registration_rejected",
-            ActivityKind::RegistrationApproved => "registration_approved",
-            ActivityKind::Activated => "activated",
-            ActivityKind::Login => "login",
-            ActivityKind::PinWrong => "pin_wrong",
-            ActivityKind::PinChanged => "pin_changed",
-            ActivityKind::DeviceReleased => "device_released",
-            ActivityKind::DeviceChangeStarted => "device_change_started",
-            ActivityKind::DeviceChanged => "device_changed",
-            ActivityKind::Verified => "verified",
-        }
-    }
-}
+pub use ikd_core::activity::ActivityKind;
 
 /// The optional columns of an entry.
 #[derive(Debug, Clone, Copy, Default)]
@@ -94,10 +52,14 @@ pub fn history(conn: &Connection, nik: &str, limit: u32) -> rusqlite::Result<Vec
         "SELECT at, kind, profile, verifier, detail FROM activity_log WHERE nik = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![nik, limit], |r| {
+        let profile = match r.get::<_, Option<String>>(2)? {
+            Some(_) => Some(parsed::<Profile>(r, 2)?),
+            None => None,
+        };
         Ok(ActivityEntry {
             at: r.get(0)?,
-            kind: r.get(1)?,
-            profile: r.get(2)?,
+            kind: parsed(r, 1)?,
+            profile,
             verifier: r.get(3)?,
             detail: r.get(4)?,
         })

@@ -2,17 +2,17 @@
 //! decisions.
 
 use chrono::{DateTime, Utc};
-use ikd_core::Localized;
 use ikd_core::registration::{RegistrationState, RejectionReason};
+use ikd_core::{ChallengeId, Localized, RegistrationId};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::ts;
+use super::{parsed, ts};
 
 /// A registration as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registration {
-    /// Id (32 hex digits).
-    pub id: String,
+    /// Id.
+    pub id: RegistrationId,
     /// NIK.
     pub nik: String,
     /// Email given.
@@ -52,7 +52,7 @@ pub struct NewRegistration<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     /// Id.
-    pub id: String,
+    pub id: RegistrationId,
     /// When it was submitted.
     pub created_at: DateTime<Utc>,
 }
@@ -80,7 +80,7 @@ pub struct QueueRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LivenessRow {
     /// Challenge id.
-    pub challenge_id: String,
+    pub challenge_id: ChallengeId,
     /// Action codes asked, in order.
     pub actions: Vec<String>,
     /// `passed` or the failure code ("" when none recorded).
@@ -113,15 +113,15 @@ pub fn stored_state(state: &str, reason: Option<&str>) -> RegistrationState {
 }
 
 /// The registration `id`.
-pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<Registration>> {
+pub fn get(conn: &Connection, id: &RegistrationId) -> rusqlite::Result<Option<Registration>> {
     conn.query_row(
         "SELECT id, nik, email, phone, device_key, state, reason, created_at FROM registrations WHERE id = ?1",
-        params![id],
+        params![id.to_string()],
         |r| {
             let state: String = r.get(5)?;
             let reason: Option<String> = r.get(6)?;
             Ok(Registration {
-                id: r.get(0)?,
+                id: parsed(r, 0)?,
                 nik: r.get(1)?,
                 email: r.get(2)?,
                 phone: r.get(3)?,
@@ -167,7 +167,7 @@ pub fn pending_for(
         params![nik, device_key],
         |row| {
             Ok(Pending {
-                id: row.get(0)?,
+                id: parsed(row, 0)?,
                 created_at: row.get(1)?,
             })
         },
@@ -206,7 +206,7 @@ pub fn phone_used_outside_family(
 /// Records an operator's decision: the new state, the note, who and when.
 pub fn decide(
     conn: &Connection,
-    id: &str,
+    id: &RegistrationId,
     state: RegistrationState,
     note: Option<&str>,
     operator: &str,
@@ -215,16 +215,16 @@ pub fn decide(
     let (state, reason) = columns(state);
     conn.execute(
         "UPDATE registrations SET state = ?2, reason = ?3, note = ?4, decided_by = ?5, decided_at = ?6 WHERE id = ?1",
-        params![id, state, reason, note, operator, ts(at)],
+        params![id.to_string(), state, reason, note, operator, ts(at)],
     )?;
     Ok(())
 }
 
 /// Marks an approved registration activated.
-pub fn mark_activated(conn: &Connection, id: &str) -> rusqlite::Result<()> {
+pub fn mark_activated(conn: &Connection, id: &RegistrationId) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE registrations SET state = 'activated' WHERE id = ?1",
-        params![id],
+        params![id.to_string()],
     )?;
     Ok(())
 }
@@ -241,7 +241,7 @@ pub fn queue(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<QueueRow>> {
     let rows = stmt.query_map(params![limit], |r| {
         Ok(QueueRow {
             pending: Pending {
-                id: r.get(0)?,
+                id: parsed(r, 0)?,
                 created_at: r.get(1)?,
             },
             nik: r.get(2)?,
@@ -250,8 +250,8 @@ pub fn queue(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<QueueRow>> {
             email: r.get(5)?,
             phone: r.get(6)?,
             liveness: match r.get::<_, Option<String>>(7)? {
-                Some(challenge_id) => Some(LivenessRow {
-                    challenge_id,
+                Some(_) => Some(LivenessRow {
+                    challenge_id: parsed(r, 7)?,
                     actions: r
                         .get::<_, String>(8)?
                         .split(',')

@@ -122,7 +122,7 @@ fn hidden_csrf(csrf: &str) -> String {
 }
 
 fn actions(item: &QueueItem, lang: Lang, csrf: &str) -> String {
-    let id = escape(&item.registration.registration_id);
+    let id = escape(&item.registration.registration_id.to_string());
     let reasons: String = RejectionReason::ALL
         .iter()
         .map(|r| {
@@ -205,7 +205,7 @@ fn queue_table(queue: &[QueueItem], lang: Lang, csrf: &str) -> String {
                 .collect();
             format!(
                 "<tr data-testid=\"registration-{}\">{cells}</tr>",
-                escape(&item.registration.registration_id)
+                escape(&item.registration.registration_id.to_string())
             )
         })
         .collect();
@@ -271,7 +271,7 @@ fn liveness_cell(item: &QueueItem, lang: Lang) -> String {
         .map(|i| {
             format!(
                 "<img class=\"frame\" src=\"/operator/liveness/{id}/{i}\" width=\"80\" height=\"60\" alt=\"{alt} {n}\">",
-                id = escape(&l.challenge_id),
+                id = escape(&l.challenge_id.to_string()),
                 alt = tr(lang, "Bingkai", "Frame"),
                 n = i + 1
             )
@@ -279,7 +279,7 @@ fn liveness_cell(item: &QueueItem, lang: Lang) -> String {
         .collect();
     format!(
         "<div class=\"liveness\" data-testid=\"liveness-{id}\"><p>{verdict}</p><p class=\"actions\">{actions}</p><div class=\"frames\">{frames}</div></div>",
-        id = escape(&l.challenge_id),
+        id = escape(&l.challenge_id.to_string()),
         actions = escape(&l.actions.join(" → ")),
     )
 }
