@@ -34,7 +34,7 @@ pub async fn start_server(name: &str) -> Server {
         operator_password: "pw".into(),
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
-        challenges_per_nik: siak_mock::api::liveness::DEFAULT_CHALLENGES_PER_NIK,
+        challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
     };
     let state = tokio::task::spawn_blocking({
         let config = config.clone();

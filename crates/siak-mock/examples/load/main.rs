@@ -215,7 +215,7 @@ fn main() -> anyhow::Result<()> {
         operator_password: OPERATOR_PASSWORD.into(),
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
-        challenges_per_nik: siak_mock::api::liveness::DEFAULT_CHALLENGES_PER_NIK,
+        challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
     };
     let started = Instant::now();
     let state = build_state(&config, Clock::System)?;

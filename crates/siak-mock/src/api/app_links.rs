@@ -16,8 +16,6 @@ use super::AppState;
 use super::problem::ApiError;
 use crate::text::escape;
 
-pub use crate::links::{AppLinks, AppLinksError};
-
 /// The app's package name (Android) and bundle id (iOS).
 pub const APP_ID: &str = "id.ikd.resident";
 

@@ -24,15 +24,13 @@ use super::request::{JsonBody, parse_device_key};
 use super::state::{AppState, conflict};
 use crate::store::liveness::{self as stored, FrameRow, NewChallenge};
 
-pub use super::state::DEFAULT_CHALLENGES_PER_NIK;
-
 /// Evidence that passed the server's re-check, as [`check`] returns it.
 pub type Passed = VerifiedEvidence;
 
 /// How long a challenge may be answered.
 pub const CHALLENGE_LIFETIME: TimeDelta = TimeDelta::minutes(5);
 
-/// The window of [`DEFAULT_CHALLENGES_PER_NIK`].
+/// The window of [`super::state::DEFAULT_CHALLENGES_PER_NIK`].
 pub const CHALLENGE_WINDOW: TimeDelta = TimeDelta::hours(1);
 
 /// Refuses a challenge when `nik` already got `limit` in the last [`CHALLENGE_WINDOW`]; says when

@@ -30,8 +30,6 @@ use axum::Router;
 use axum::routing::{get, post};
 use ikd_core::credential::ISSUER_KEYS_PATH;
 
-pub use crate::mail;
-pub use crate::store::ts;
 pub use issuer::issuer_keys;
 pub use outbox::{OutboxQuery, dev_outbox};
 pub use problem::{ApiError, Problem};

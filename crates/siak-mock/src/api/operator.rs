@@ -28,7 +28,7 @@ use super::state::AppState;
 use crate::store::operators::{self, NewOperator};
 use crate::store::registrations::{self, QueueRow};
 
-pub use super::decision::{ACTIVATION_CODE_LIFETIME, Decision};
+use super::decision::Decision;
 
 /// Operator password hashing: PBKDF2-HMAC-SHA256.
 const PASSWORD_ITERATIONS: u32 = 100_000;

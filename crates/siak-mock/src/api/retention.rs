@@ -18,7 +18,7 @@ use super::state::AppState;
 
 /// Deletes the pictures of the frames whose case ended more than `retention` before `now`;
 /// answers how many pictures were deleted. Idempotent.
-pub use crate::store::liveness::purge_frames;
+use crate::store::liveness::purge_frames;
 
 /// Kept this long after the case ended, unless configured otherwise.
 pub const DEFAULT_FRAME_RETENTION: TimeDelta = TimeDelta::days(30);

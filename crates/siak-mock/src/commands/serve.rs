@@ -82,7 +82,7 @@ pub struct ServeArgs {
     /// Liveness challenges one NIK may get per hour (each registration or device change needs
     /// one); more are refused with 429 and Retry-After.
     #[arg(long, env = "SIAK_MOCK_LIVENESS_CHALLENGES_PER_HOUR",
-          default_value_t = siak_mock::api::liveness::DEFAULT_CHALLENGES_PER_NIK,
+          default_value_t = siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     liveness_challenges_per_hour: u32,
 }

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use ikd_core::link::{self, Link};
 use serde_json::json;
 use siak_mock::SampleReason;
-use siak_mock::api::app_links::AppLinks;
+use siak_mock::links::AppLinks;
 
 use super::{Device, activate, body, problem, register_and_approve, spawn_app, spawn_configured};
 

@@ -215,7 +215,7 @@ async fn pictures_are_deleted_after_the_retention_but_pending_cases_keep_theirs_
         .to_owned();
     let purge = |app: &TestApp| {
         let store = siak_mock::Store::open_unpopulated(&app.config.db).expect("open db");
-        siak_mock::api::retention::purge_frames(
+        siak_mock::store::liveness::purge_frames(
             store.connection(),
             app.clock.now(),
             siak_mock::api::retention::DEFAULT_FRAME_RETENTION,

@@ -61,7 +61,7 @@ pub async fn spawn_configured(change: impl FnOnce(&mut ServerConfig)) -> TestApp
         operator_password: OPERATOR_PASSWORD.into(),
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
-        challenges_per_nik: siak_mock::api::liveness::DEFAULT_CHALLENGES_PER_NIK,
+        challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
     };
     change(&mut config);
     spawn_with(dir, config).await

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use siak_mock::SampleReason;
-use siak_mock::api::mail::{SmtpConfig, SmtpSecurity};
+use siak_mock::mail::{SmtpConfig, SmtpSecurity};
 use siak_mock::server::ServerConfig;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -125,7 +125,7 @@ async fn spawn_with_smtp(port: u16) -> TestApp {
         operator_password: OPERATOR_PASSWORD.into(),
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
-        challenges_per_nik: siak_mock::api::liveness::DEFAULT_CHALLENGES_PER_NIK,
+        challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
     };
     spawn_with(dir, config).await
 }
