@@ -79,11 +79,7 @@ pub async fn activate(
     JsonBody(req): JsonBody<ActivateRequest>,
 ) -> Result<Json<SessionView>, ApiError> {
     let now = app.now();
-    let code = ActivationCode::parse(&req.code).map_err(|e| ApiError::bad_request(&e))?;
-    let proof: DeviceProof = req
-        .device_proof
-        .parse()
-        .map_err(|e| ApiError::bad_request(&e))?;
+    let redemption = Redemption::parse(&req.code, &req.device_proof)?;
     let not_found = || {
         ApiError::not_found(
             "registration_not_found",
@@ -99,10 +95,7 @@ pub async fn activate(
             .filter(|r| r.nik == req.nik.trim())
             .ok_or_else(not_found)?;
         let id_text = id.to_string();
-        let key = parse_device_key(&reg.device_key)?;
-        proof
-            .verify(&key, ProofPurpose::Activate, &reg.nik, id_text.as_bytes())
-            .map_err(|e| ApiError::bad_request(&e))?;
+        redemption.check_device(&reg.device_key, &reg.nik, &id_text)?;
         if reg.state != RegistrationState::Approved {
             return Err(conflict(
                 "registration_not_approved",
@@ -110,7 +103,7 @@ pub async fn activate(
                 "The registration has not been approved by an operator, or is already activated.",
             ));
         }
-        let tx = ACTIVATION_CODE.redeem(tx, &id_text, &code, &fresh.pepper, now)?;
+        let tx = ACTIVATION_CODE.redeem(tx, &id_text, &redemption.code, &fresh.pepper, now)?;
         registrations::mark_activated(&tx, &id)?;
         let opening = Opening {
             nik: &reg.nik,
@@ -132,6 +125,39 @@ pub async fn activate(
         Ok(Json(view))
     })
     .await
+}
+
+/// The two things a request that finishes on its device with an emailed code carries (activation,
+/// device change), parsed: the code and the device proof.
+pub(crate) struct Redemption {
+    pub(crate) code: ActivationCode,
+    proof: DeviceProof,
+}
+
+impl Redemption {
+    /// Parses the typed code and the device proof, each refused with its own error.
+    pub(crate) fn parse(code: &str, device_proof: &str) -> Result<Redemption, ApiError> {
+        Ok(Redemption {
+            code: ActivationCode::parse(code).map_err(|e| ApiError::bad_request(&e))?,
+            proof: device_proof
+                .parse()
+                .map_err(|e| ApiError::bad_request(&e))?,
+        })
+    }
+
+    /// Checks that the proof was made by `device_key` (the key the case was opened with) for
+    /// `nik` over the case's id (purpose `activate`).
+    pub(crate) fn check_device(
+        &self,
+        device_key: &str,
+        nik: &str,
+        id: &str,
+    ) -> Result<(), ApiError> {
+        let key = parse_device_key(device_key)?;
+        self.proof
+            .verify(&key, ProofPurpose::Activate, nik, id.as_bytes())
+            .map_err(|e| ApiError::bad_request(&e))
+    }
 }
 
 /// What binding an account to a device draws beforehand: the PIN salt, the session token and the

@@ -8,13 +8,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::link::Link;
-use ikd_core::protocol::{ActivationCode, DeviceProof, ProofPurpose};
+use ikd_core::protocol::ActivationCode;
 use ikd_core::wire::{
     LivenessPurpose, RecoveryConfirmRequest, RecoveryRequest, RecoveryView, SessionView,
 };
 use ikd_core::{ChallengeId, Email, Nik, RecoveryId};
 
-use super::account::{Fresh, bind_device};
+use super::account::{Fresh, Redemption, bind_device};
 use super::emailed_code::{CodeKind, code_hash};
 use super::liveness::Passed;
 use super::problem::{ApiError, Problem};
@@ -203,11 +203,7 @@ pub async fn confirm(
     JsonBody(req): JsonBody<RecoveryConfirmRequest>,
 ) -> Result<Json<SessionView>, ApiError> {
     let now = app.now();
-    let code = ActivationCode::parse(&req.code).map_err(|e| ApiError::bad_request(&e))?;
-    let proof: DeviceProof = req
-        .device_proof
-        .parse()
-        .map_err(|e| ApiError::bad_request(&e))?;
+    let redemption = Redemption::parse(&req.code, &req.device_proof)?;
     let not_found = || {
         ApiError::not_found(
             "recovery_not_found",
@@ -227,11 +223,8 @@ pub async fn confirm(
             let s = recoveries::get(&tx, &id)?
                 .filter(|s| s.nik == req.nik.trim())
                 .ok_or_else(not_found)?;
-            let key = parse_device_key(&s.device_key)?;
-            proof
-                .verify(&key, ProofPurpose::Activate, &s.nik, id.as_bytes())
-                .map_err(|e| ApiError::bad_request(&e))?;
-            let tx = RECOVERY_CODE.redeem(tx, &id, &code, &fresh.pepper, now)?;
+            redemption.check_device(&s.device_key, &s.nik, &id)?;
+            let tx = RECOVERY_CODE.redeem(tx, &id, &redemption.code, &fresh.pepper, now)?;
             let email = accounts::email(&tx, &s.nik)?
                 .ok_or_else(|| ApiError::internal(&"recovery without an account"))?;
             let view = bind_device(
