@@ -1,5 +1,6 @@
 // The UI's own labels, Bahasa Indonesia first, English second. Everything that comes from Rust
 // (errors, prompts, statuses) is already in the resident's language and is not here.
+import type { Lang } from './generated/types';
 
 const id = {
   app_name: 'KTP Digital (IKD)',
@@ -401,7 +402,7 @@ const en: Record<Key, string> = {
   kind_other: 'Other',
 };
 
-export type Lang = 'id' | 'en';
+export type { Lang };
 export const dictionaries: Record<Lang, Record<Key, string>> = { id, en };
 
 let lang: Lang = 'id';

@@ -1,4 +1,6 @@
 // Inline SVG icons (24×24, stroke), decorative: the text next to them says the same.
+import type { ChannelKind } from './generated/types';
+
 const P: Record<string, string> = {
   back: '<path d="M15 5l-7 7 7 7"/>',
   left: '<path d="M20 12H5M11 5l-7 7 7 7"/>',
@@ -48,7 +50,7 @@ export function icon(name: IconName, cls = 'icon'): SVGSVGElement {
 }
 
 /** The icon for an office channel kind. */
-export function channelIcon(kind: string): IconName {
+export function channelIcon(kind: ChannelKind): IconName {
   switch (kind) {
     case 'phone':
     case 'fax':

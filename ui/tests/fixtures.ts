@@ -6,10 +6,13 @@ import type {
   FamilyView,
   NikCheck,
   OfficeView,
+  Profile,
   ProfileOption,
   QrView,
+  RegistrationStateCode,
   RegistrationStatus,
   StatusStep,
+  TrackerStep,
   UnlockView,
 } from '../src/generated/types';
 import { RECOVERY_CODE, SCRIPT_PASS, livenessFixtures, type ScriptEntry } from './fixtures-liveness';
@@ -64,8 +67,8 @@ export const ACTIVATION_CODE = 'K7QM2XPA';
 export const PIN = '280419';
 export const RECOVERY_EMAIL = 'siti@example.id';
 
-function statusFor(state: string, lang: Lang): RegistrationStatus {
-  const order: [string, string, string][] = [
+function statusFor(state: RegistrationStateCode, lang: Lang): RegistrationStatus {
+  const order: [TrackerStep, string, string][] = [
     ['submitted', 'Pendaftaran terkirim', 'Registration sent'],
     ['central_check', 'Verifikasi data oleh SIAK Terpusat', 'Data checked by the central SIAK'],
     ['operator_scan', 'Petugas Disdukcapil memindai kode QR Anda', 'A Disdukcapil officer scans your QR code'],
@@ -113,7 +116,7 @@ function statusFor(state: string, lang: Lang): RegistrationStatus {
   };
 }
 
-function qrFor(profile: string, stale: boolean): QrView {
+function qrFor(profile: Profile, stale: boolean): QrView {
   const text = `IKD1:${profile.toUpperCase()}6BFA0W0$KNL%K9J1%G5+SN+G1XE1AQ3:L/3F8L`;
   return {
     profile,
@@ -280,7 +283,7 @@ export function fixtures(lang: Lang) {
     msg,
     pinRules,
     statuses: Object.fromEntries(
-      ['submitted', 'awaiting_operator_scan', 'approved', 'rejected'].map((s) => [s, statusFor(s, lang)]),
+      (['submitted', 'awaiting_operator_scan', 'approved', 'rejected'] as const).map((s) => [s, statusFor(s, lang)]),
     ) as Record<string, RegistrationStatus>,
     liveness,
     unlockOnline,

@@ -2,9 +2,31 @@
 //! nothing else; every decision (is this NIK valid, which step is current, is the data stale) is
 //! taken here or in the core. The TypeScript declarations in `ui/src/generated/types.ts` are
 //! generated from these types (see `typescript_declarations`) and a test keeps them equal.
+//!
+//! A value from a fixed set is typed, so the TypeScript has a union where the JSON has a code:
+//! the core's enums and ids (`ikd-core`'s `ts` feature declares them: `Lang`, `Profile`,
+//! `RegistrationStateCode`, `TrackerStep`, `StepState`, `ActivityKind`, `ChannelKind`, `Action`,
+//! `LivenessPurpose`, and the ids as `string`) or the screens' own (`Stage`, `LivenessPhase`,
+//! `FrameSource`, `LinkScreen`). Labels, messages, free text and error codes (an open set) are
+//! strings. The selfie's views are in `views/liveness.rs`.
 
+mod liveness;
+
+use ikd_core::activity::ActivityKind;
+use ikd_core::credential::Profile;
+use ikd_core::i18n::Lang;
+use ikd_core::liveness::Action;
+use ikd_core::offices::ChannelKind;
+use ikd_core::registration::{StateCode, StepState, TrackerStep};
+use ikd_core::wire::LivenessPurpose;
+use ikd_core::{ChallengeId, RegistrationId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+pub use liveness::{
+    FaceBox, FrameSource, LivenessPhase, LivenessProgress, LivenessResult, LivenessSession,
+    LivenessStep,
+};
 
 /// A message a person reads: a stable code and the text in the app's current language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -68,13 +90,13 @@ pub struct AppInfo {
     /// Where the resident is.
     pub stage: Stage,
     /// `id` or `en`.
-    pub lang: String,
+    pub lang: Lang,
     /// The SIAK server this app talks to.
     pub server: String,
     /// The half-done registration form.
     pub draft: Draft,
     /// The registration being followed.
-    pub registration_id: Option<String>,
+    pub registration_id: Option<RegistrationId>,
     /// Whether the PIN was entered since the app last went to the background.
     pub unlocked: bool,
     /// The device change waiting for its emailed code (stage `recovering`).
@@ -148,20 +170,20 @@ pub struct PinCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct StatusStep {
     /// `submitted`, `central_check`, `operator_scan`, `approved`, `activated`.
-    pub key: String,
+    pub key: TrackerStep,
     /// In the current language.
     pub label: String,
     /// `done`, `current`, `todo` or `failed`.
-    pub state: String,
+    pub state: StepState,
 }
 
 /// The registration as the status tracker shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RegistrationStatus {
     /// Registration id.
-    pub registration_id: String,
+    pub registration_id: RegistrationId,
     /// `submitted`, `awaiting_operator_scan`, `approved`, `activated` or `rejected`.
-    pub state: String,
+    pub state: StateCode,
     /// Steps in order.
     pub steps: Vec<StatusStep>,
     /// What to do now, in the current language.
@@ -221,7 +243,7 @@ pub struct CardView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ProfileOption {
     /// `age17`, `basic` or `full`.
-    pub id: String,
+    pub id: Profile,
     /// In the current language.
     pub label: String,
 }
@@ -230,7 +252,7 @@ pub struct ProfileOption {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct QrView {
     /// Profile shown.
-    pub profile: String,
+    pub profile: Profile,
     /// The QR text (`IKD1:…`).
     pub text: String,
     /// The QR as SVG.
@@ -279,7 +301,7 @@ pub struct ActivityView {
     /// When (RFC 3339).
     pub at: String,
     /// Event code.
-    pub kind: String,
+    pub kind: ActivityKind,
     /// What happened, in the current language.
     pub title: String,
     /// Who verified or decided, profile shown, reason.
@@ -290,7 +312,7 @@ pub struct ActivityView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ChannelView {
     /// `phone`, `whatsapp`, `email`, `website`, …
-    pub kind: String,
+    pub kind: ChannelKind,
     /// As printed.
     pub label: String,
     /// Link to open (`tel:`, `mailto:`, `https:`).
@@ -314,72 +336,6 @@ pub struct OfficeView {
     pub channels: Vec<ChannelView>,
 }
 
-/// A liveness challenge step to show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct LivenessStep {
-    /// `move_left`, `move_right`, `move_closer` or `move_back` (the resident's left and right).
-    pub action: String,
-    /// The prompt in the current language.
-    pub prompt: String,
-}
-
-/// A liveness attempt, as the capture screen needs it. The challenge comes from the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct LivenessSession {
-    /// `register` (a new registration) or `recover` (device change or forgotten PIN).
-    pub purpose: String,
-    /// The server's challenge id.
-    pub challenge_id: String,
-    /// The actions to make, in order.
-    pub steps: Vec<LivenessStep>,
-    /// Width of the frames to send (RGBA, row by row).
-    pub frame_width: u32,
-    /// Height of the frames to send.
-    pub frame_height: u32,
-    /// `camera`, or `test` in a debug build with the synthetic test camera: then the UI opens no
-    /// camera and sends empty frames, which the app replaces with synthetic ones.
-    pub source: String,
-    /// Time for the whole attempt, in seconds.
-    pub limit_secs: u32,
-}
-
-/// A face box in frame pixels (for the guide oval).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-pub struct FaceBox {
-    /// Left edge.
-    pub x: i32,
-    /// Top edge.
-    pub y: i32,
-    /// Width.
-    pub w: u32,
-    /// Height.
-    pub h: u32,
-}
-
-/// What the analysis made of the last frame.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct LivenessProgress {
-    /// `baseline` (hold the face in the middle), `act` (make action `step`), `centre` (come back
-    /// to the middle), `done` or `failed`.
-    pub phase: String,
-    /// Actions completed.
-    pub completed: u32,
-    /// Actions in all.
-    pub total: u32,
-    /// The action asked now (`act` only).
-    pub action: Option<String>,
-    /// What to do now, in the current language.
-    pub prompt: String,
-    /// What is wrong with the picture (too dark, no face, several faces, blurred, …).
-    pub issue: Option<Message>,
-    /// Why the attempt failed (`failed` only); a new attempt starts with a new challenge.
-    pub failure: Option<Message>,
-    /// The face found, if one.
-    pub face: Option<FaceBox>,
-    /// Milliseconds since the first frame.
-    pub elapsed_ms: u32,
-}
-
 /// A device change or PIN reset waiting for the emailed code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RecoveryView {
@@ -387,17 +343,6 @@ pub struct RecoveryView {
     pub email_hint: String,
     /// Minutes until the code expires.
     pub expires_in_minutes: u32,
-}
-
-/// What a finished liveness attempt led to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct LivenessResult {
-    /// `register` or `recover`.
-    pub purpose: String,
-    /// The registration, for `register`.
-    pub status: Option<RegistrationStatus>,
-    /// The pending device change, for `recover`.
-    pub recovery: Option<RecoveryView>,
 }
 
 /// Which screen a link from the SIAK's mail opens.
@@ -424,6 +369,17 @@ pub struct LinkView {
 pub fn typescript_declarations() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
     let decls = [
+        Lang::decl(&cfg),
+        Profile::decl(&cfg),
+        RegistrationId::decl(&cfg),
+        ChallengeId::decl(&cfg),
+        StateCode::decl(&cfg),
+        TrackerStep::decl(&cfg),
+        StepState::decl(&cfg),
+        ActivityKind::decl(&cfg),
+        ChannelKind::decl(&cfg),
+        Action::decl(&cfg),
+        LivenessPurpose::decl(&cfg),
         Message::decl(&cfg),
         UiError::decl(&cfg),
         Stage::decl(&cfg),
@@ -446,8 +402,10 @@ pub fn typescript_declarations() -> String {
         ChannelView::decl(&cfg),
         OfficeView::decl(&cfg),
         LivenessStep::decl(&cfg),
+        FrameSource::decl(&cfg),
         LivenessSession::decl(&cfg),
         FaceBox::decl(&cfg),
+        LivenessPhase::decl(&cfg),
         LivenessProgress::decl(&cfg),
         RecoveryView::decl(&cfg),
         LivenessResult::decl(&cfg),

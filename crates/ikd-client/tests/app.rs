@@ -8,9 +8,13 @@ use common::*;
 use std::sync::Arc;
 
 use chrono::Utc;
-use ikd_client::views::{Draft, LinkScreen, Stage};
+use ikd_client::views::{Draft, FrameSource, LinkScreen, LivenessPhase, Stage};
 use ikd_client::{App, MemoryStore, Resident, SiakClient, StateDir};
+use ikd_core::activity::ActivityKind;
 use ikd_core::credential::{IssuerKeySet, VerifyOptions, verify_presentation};
+use ikd_core::i18n::Lang;
+use ikd_core::registration::{StateCode, StepState, TrackerStep};
+use ikd_core::wire::LivenessPurpose;
 use serde_json::json;
 use siak_mock::SampleReason;
 
@@ -90,12 +94,8 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
         .expect("challenge");
     assert!((2..=4).contains(&session.steps.len()));
     assert_eq!(
-        (
-            session.frame_width,
-            session.frame_height,
-            session.source.as_str()
-        ),
-        (320, 240, "camera")
+        (session.frame_width, session.frame_height, session.source),
+        (320, 240, FrameSource::Camera)
     );
     let err = app.liveness_frame(&[0; 100], 0).expect_err("wrong size");
     assert_eq!(err.code, "frame_bad_size");
@@ -103,7 +103,7 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
         .liveness_frame(&vec![3; 320 * 240 * 4], 0)
         .expect("analysed");
     assert_eq!(dark.issue.map(|i| i.code), Some("too_dark".to_owned()));
-    assert_eq!(dark.phase, "baseline");
+    assert_eq!(dark.phase, LivenessPhase::Baseline);
     let err = app.liveness_finish(now).await.expect_err("not finished");
     assert_eq!(err.code, "liveness_not_finished");
     app.liveness_cancel();
@@ -114,9 +114,18 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
     let status = register_with_selfie(&app, &resident.nik, &email, &phone, now)
         .await
         .expect("registered");
-    assert_eq!(status.state, "awaiting_operator_scan");
-    let states: Vec<_> = status.steps.iter().map(|s| s.state.as_str()).collect();
-    assert_eq!(states, ["done", "done", "current", "todo", "todo"]);
+    assert_eq!(status.state, StateCode::AwaitingOperatorScan);
+    let states: Vec<_> = status.steps.iter().map(|s| s.state).collect();
+    assert_eq!(
+        states,
+        [
+            StepState::Done,
+            StepState::Done,
+            StepState::Current,
+            StepState::Todo,
+            StepState::Todo
+        ]
+    );
     assert!(
         status
             .qr_svg
@@ -127,12 +136,12 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
 
     let code = operator_approves(
         &server,
-        &status.registration_id,
+        &status.registration_id.to_string(),
         status.qr_text.as_deref().expect("qr"),
     )
     .await;
     let approved = app.registration_status().await.expect("status");
-    assert_eq!(approved.state, "approved");
+    assert_eq!(approved.state, StateCode::Approved);
     assert!(approved.qr_svg.is_none(), "no QR to scan once approved");
 
     // Nothing personal is shown before the PIN.
@@ -187,7 +196,7 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
     assert!(wrong.message.contains("PIN salah"));
 
     // English on request, remembered.
-    assert_eq!(app.set_lang("en").expect("lang").lang, "en");
+    assert_eq!(app.set_lang("en").expect("lang").lang, Lang::En);
     let wrong = app.unlock("975310", now).await.expect_err("wrong PIN");
     assert!(wrong.message.starts_with("Wrong PIN"), "{}", wrong.message);
     assert_eq!(
@@ -203,7 +212,7 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
     assert!(
         activity
             .iter()
-            .any(|a| a.kind == "activated" && a.title == "Account activated")
+            .any(|a| a.kind == ActivityKind::Activated && a.title == "Account activated")
     );
 
     // The office is the resident's own, or the national one with its channels.
@@ -263,14 +272,14 @@ async fn a_rejection_is_explained_and_the_resident_can_register_again() {
     assert!(rejected.status().is_success());
 
     let status = app.registration_status().await.expect("status");
-    assert_eq!(status.state, "rejected");
+    assert_eq!(status.state, StateCode::Rejected);
     let failed: Vec<_> = status
         .steps
         .iter()
-        .filter(|s| s.state == "failed")
+        .filter(|s| s.state == StepState::Failed)
         .collect();
     assert_eq!(failed.len(), 1);
-    assert_eq!(failed[0].key, "operator_scan");
+    assert_eq!(failed[0].key, TrackerStep::OperatorScan);
     assert_eq!(
         status.reason.as_ref().map(|r| r.code.as_str()),
         Some("data_mismatch")
@@ -347,7 +356,7 @@ async fn every_rejection_reaches_the_resident_with_its_reason() {
     )
     .await
     .expect("a married minor may register");
-    assert_eq!(status.state, "awaiting_operator_scan");
+    assert_eq!(status.state, StateCode::AwaitingOperatorScan);
 
     // One account, one device: a second phone is refused while the first is active, and one
     // phone number serves one family card only.
@@ -421,8 +430,8 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         .recovery_start(&resident.nik, "bukan@example.id", now)
         .await
         .expect("challenge");
-    let actions: Vec<&str> = wrong.steps.iter().map(|s| s.action.as_str()).collect();
-    for (t, rgba) in camera_frames(&actions, &wrong.challenge_id) {
+    let actions: Vec<&str> = wrong.steps.iter().map(|s| s.action.code()).collect();
+    for (t, rgba) in camera_frames(&actions, &wrong.challenge_id.to_string()) {
         new.liveness_frame(&rgba, t).expect("progress");
     }
     let err = new.liveness_finish(now).await.expect_err("no such account");
@@ -431,10 +440,10 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         .recovery_start(&resident.nik, email, now)
         .await
         .expect("challenge");
-    assert_eq!(session.purpose, "recover");
-    let actions: Vec<&str> = session.steps.iter().map(|s| s.action.as_str()).collect();
-    for (t, rgba) in camera_frames(&actions, &session.challenge_id) {
-        if new.liveness_frame(&rgba, t).expect("progress").phase == "done" {
+    assert_eq!(session.purpose, LivenessPurpose::Recover);
+    let actions: Vec<&str> = session.steps.iter().map(|s| s.action.code()).collect();
+    for (t, rgba) in camera_frames(&actions, &session.challenge_id.to_string()) {
+        if new.liveness_frame(&rgba, t).expect("progress").phase == LivenessPhase::Done {
             break;
         }
     }

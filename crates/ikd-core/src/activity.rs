@@ -7,8 +7,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::i18n::{Lang, UnknownCode, pick};
 
-/// A kind of activity-history entry.
+/// A kind of activity-history entry. (Its JSON form is [`ActivityKind::code`], the variant's name
+/// in snake case: the TypeScript union says the same.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename_all = "snake_case"))]
 pub enum ActivityKind {
     /// A registration was sent.
     Registered,

@@ -6,6 +6,7 @@
 //! case and keeps the id in canonical lower case ([`fmt::Display`] writes it back), and serde
 //! reads and writes the same string, refusing a malformed one. The server parses the ids a person
 //! or a client sends with [`str::parse`] and answers a malformed one as it answers an unknown one.
+//! With the `ts` feature each is a TypeScript `string` (the app's views carry them).
 
 use std::fmt;
 use std::str::FromStr;
@@ -48,6 +49,7 @@ macro_rules! hex_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
         pub struct $name([u8; 16]);
 
         impl $name {

@@ -74,6 +74,7 @@ pub struct Channel {
 
 /// The kind of a [`Channel`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelKind {
     /// Coming to the office (front office, complaint desk).

@@ -149,6 +149,41 @@ pub enum RegistrationState {
     Rejected(RejectionReason),
 }
 
+/// A [`RegistrationState`] without its rejection reason: the `state` key of its JSON form, and
+/// what the app's status tracker shows as the state. Its JSON form is [`StateCode::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "RegistrationStateCode")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum StateCode {
+    /// [`RegistrationState::Submitted`].
+    Submitted,
+    /// [`RegistrationState::AwaitingOperatorScan`].
+    AwaitingOperatorScan,
+    /// [`RegistrationState::Approved`].
+    Approved,
+    /// [`RegistrationState::Activated`].
+    Activated,
+    /// [`RegistrationState::Rejected`], whatever the reason.
+    Rejected,
+}
+
+impl StateCode {
+    /// Stable code (`submitted`, `awaiting_operator_scan`, `approved`, `activated`, `rejected`).
+    pub fn code(self) -> &'static str {
+        match self {
+            StateCode::Submitted => "submitted",
+            StateCode::AwaitingOperatorScan => "awaiting_operator_scan",
+            StateCode::Approved => "approved",
+            StateCode::Activated => "activated",
+            StateCode::Rejected => "rejected",
+        }
+    }
+}
+
 /// The JSON form of a state: the keys `state` and, when rejected, `reason`.
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for RegistrationState {
@@ -247,15 +282,20 @@ impl RegistrationState {
         }
     }
 
+    /// The state without its rejection reason.
+    pub fn state_code(self) -> StateCode {
+        match self {
+            RegistrationState::Submitted => StateCode::Submitted,
+            RegistrationState::AwaitingOperatorScan => StateCode::AwaitingOperatorScan,
+            RegistrationState::Approved => StateCode::Approved,
+            RegistrationState::Activated => StateCode::Activated,
+            RegistrationState::Rejected(_) => StateCode::Rejected,
+        }
+    }
+
     /// Stable code of the state.
     pub fn code(self) -> &'static str {
-        match self {
-            RegistrationState::Submitted => "submitted",
-            RegistrationState::AwaitingOperatorScan => "awaiting_operator_scan",
-            RegistrationState::Approved => "approved",
-            RegistrationState::Activated => "activated",
-            RegistrationState::Rejected(_) => "rejected",
-        }
+        self.state_code().code()
     }
 
     /// No further event can change it.
@@ -383,6 +423,12 @@ mod tests {
                 _ => None,
             };
             assert_eq!(S::from_codes(state.code(), reason), Ok(state));
+            let json = serde_json::to_value(state).expect("json");
+            assert_eq!(json["state"], state.code());
+            assert_eq!(
+                serde_json::to_value(state.state_code()).expect("json"),
+                state.code()
+            );
             assert_ne!(state.describe(Lang::Id), state.describe(Lang::En));
         }
         assert!(S::from_codes("paused", None).is_err());

@@ -84,6 +84,7 @@ pub struct RegisterRequest {
 /// What a liveness challenge is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum LivenessPurpose {
     /// A new registration.

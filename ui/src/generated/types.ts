@@ -1,6 +1,28 @@
 // Generated from crates/ikd-client/src/views.rs by ts-rs. Do not edit: run
 // `IKD_REGENERATE_TYPES=1 cargo test -p ikd-client --test bindings` after changing the Rust types.
 
+export type Lang = "id" | "en";
+
+export type Profile = "age17" | "basic" | "full";
+
+export type RegistrationId = string;
+
+export type ChallengeId = string;
+
+export type RegistrationStateCode = "submitted" | "awaiting_operator_scan" | "approved" | "activated" | "rejected";
+
+export type TrackerStep = "submitted" | "central_check" | "operator_scan" | "approved" | "activated";
+
+export type StepState = "done" | "current" | "todo" | "failed";
+
+export type ActivityKind = "registered" | "registration_approved" | "registration_rejected" | "activated" | "login" | "pin_wrong" | "pin_locked" | "pin_changed" | "verified" | "device_released" | "credentials_issued" | "device_change_started" | "device_changed";
+
+export type ChannelKind = "in_person" | "phone" | "fax" | "sms" | "whatsapp" | "email" | "website" | "instagram" | "facebook" | "twitter" | "lapor" | "complaint_box" | "other";
+
+export type Action = "move_left" | "move_right" | "move_closer" | "move_back";
+
+export type LivenessPurpose = "register" | "recover";
+
 export type Message = { 
 /**
  * Stable code (`nik_wrong_length`, `offline`, …).
@@ -50,7 +72,7 @@ stage: Stage,
 /**
  * `id` or `en`.
  */
-lang: string, 
+lang: Lang, 
 /**
  * The SIAK server this app talks to.
  */
@@ -62,7 +84,7 @@ draft: Draft,
 /**
  * The registration being followed.
  */
-registration_id: string | null, 
+registration_id: RegistrationId | null, 
 /**
  * Whether the PIN was entered since the app last went to the background.
  */
@@ -169,7 +191,7 @@ export type StatusStep = {
 /**
  * `submitted`, `central_check`, `operator_scan`, `approved`, `activated`.
  */
-key: string, 
+key: TrackerStep, 
 /**
  * In the current language.
  */
@@ -177,17 +199,17 @@ label: string,
 /**
  * `done`, `current`, `todo` or `failed`.
  */
-state: string, };
+state: StepState, };
 
 export type RegistrationStatus = { 
 /**
  * Registration id.
  */
-registration_id: string, 
+registration_id: RegistrationId, 
 /**
  * `submitted`, `awaiting_operator_scan`, `approved`, `activated` or `rejected`.
  */
-state: string, 
+state: RegistrationStateCode, 
 /**
  * Steps in order.
  */
@@ -275,7 +297,7 @@ export type ProfileOption = {
 /**
  * `age17`, `basic` or `full`.
  */
-id: string, 
+id: Profile, 
 /**
  * In the current language.
  */
@@ -285,7 +307,7 @@ export type QrView = {
 /**
  * Profile shown.
  */
-profile: string, 
+profile: Profile, 
 /**
  * The QR text (`IKD1:…`).
  */
@@ -359,7 +381,7 @@ at: string,
 /**
  * Event code.
  */
-kind: string, 
+kind: ActivityKind, 
 /**
  * What happened, in the current language.
  */
@@ -373,7 +395,7 @@ export type ChannelView = {
 /**
  * `phone`, `whatsapp`, `email`, `website`, …
  */
-kind: string, 
+kind: ChannelKind, 
 /**
  * As printed.
  */
@@ -413,21 +435,23 @@ export type LivenessStep = {
 /**
  * `move_left`, `move_right`, `move_closer` or `move_back` (the resident's left and right).
  */
-action: string, 
+action: Action, 
 /**
  * The prompt in the current language.
  */
 prompt: string, };
 
+export type FrameSource = "camera" | "test";
+
 export type LivenessSession = { 
 /**
  * `register` (a new registration) or `recover` (device change or forgotten PIN).
  */
-purpose: string, 
+purpose: LivenessPurpose, 
 /**
  * The server's challenge id.
  */
-challenge_id: string, 
+challenge_id: ChallengeId, 
 /**
  * The actions to make, in order.
  */
@@ -444,7 +468,7 @@ frame_height: number,
  * `camera`, or `test` in a debug build with the synthetic test camera: then the UI opens no
  * camera and sends empty frames, which the app replaces with synthetic ones.
  */
-source: string, 
+source: FrameSource, 
 /**
  * Time for the whole attempt, in seconds.
  */
@@ -468,12 +492,14 @@ w: number,
  */
 h: number, };
 
+export type LivenessPhase = "baseline" | "act" | "centre" | "done" | "failed";
+
 export type LivenessProgress = { 
 /**
  * `baseline` (hold the face in the middle), `act` (make action `step`), `centre` (come back
  * to the middle), `done` or `failed`.
  */
-phase: string, 
+phase: LivenessPhase, 
 /**
  * Actions completed.
  */
@@ -485,7 +511,7 @@ total: number,
 /**
  * The action asked now (`act` only).
  */
-action: string | null, 
+action: Action | null, 
 /**
  * What to do now, in the current language.
  */
@@ -521,7 +547,7 @@ export type LivenessResult = {
 /**
  * `register` or `recover`.
  */
-purpose: string, 
+purpose: LivenessPurpose, 
 /**
  * The registration, for `register`.
  */

@@ -10,7 +10,7 @@ import { toUiError } from '../ipc';
 import type { Ctx } from '../screen';
 import { FrameGrabber, cameraProblem, nextVideoFrame, openFrontCamera, stopStream, type CameraProblem } from '../camera';
 import { fill, h } from '../dom';
-import type { FaceBox, LivenessProgress, LivenessResult, LivenessSession, Message } from '../generated/types';
+import type { Action, FaceBox, LivenessProgress, LivenessResult, LivenessSession, Message } from '../generated/types';
 import { t } from '../i18n';
 import { icon, type IconName } from '../icons';
 import { button, loadingLine } from '../ui';
@@ -24,15 +24,15 @@ const FRAME_WAIT_MAX_MS = 500;
  * The icon of each action. The preview is mirrored, so the resident's own left (`move_left`) is
  * the screen's left: the arrow points where the face should go in the picture they see.
  */
-const ACTION_ICONS: Record<string, IconName> = {
+const ACTION_ICONS: Record<Action, IconName> = {
   move_left: 'left',
   move_right: 'right',
   move_closer: 'closer',
   move_back: 'farther',
 };
 
-function phaseIcon(p: { phase: string; action: string | null }): IconName {
-  if (p.phase === 'act') return ACTION_ICONS[p.action ?? ''] ?? 'face';
+function phaseIcon(p: Pick<LivenessProgress, 'phase' | 'action'>): IconName {
+  if (p.phase === 'act') return (p.action && ACTION_ICONS[p.action]) ?? 'face';
   if (p.phase === 'centre') return 'centre';
   return 'face';
 }

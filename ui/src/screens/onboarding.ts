@@ -3,7 +3,7 @@ import * as commands from '../generated/commands';
 import type { Ctx } from '../screen';
 import { busy, debounce, fill, h, svgFromMarkup } from '../dom';
 import { formatDate, formatDateTime } from '../format';
-import type { PinCheck, RegistrationCheck, RegistrationStatus } from '../generated/types';
+import type { PinCheck, RegistrationCheck, RegistrationStateCode, RegistrationStatus, StepState } from '../generated/types';
 import { currentLang, t, tAny, type Key } from '../i18n';
 import { icon, type IconName } from '../icons';
 import { button, dl, field, loadingLine, pinAttrs, showCheck } from '../ui';
@@ -148,11 +148,11 @@ export function registerScreen(ctx: Ctx): void {
 // ---------------------------------------------------------------------------------------------
 // 4. Status tracker
 
-const STEP_ICONS: Record<string, IconName> = { done: 'check', current: 'dot', todo: 'todo', failed: 'cross' };
+const STEP_ICONS: Record<StepState, IconName> = { done: 'check', current: 'dot', todo: 'todo', failed: 'cross' };
 const POLL_MS = 3000;
 const POLL_MAX_MS = 30_000;
 /** States after which nothing changes without the resident. */
-const SETTLED = new Set(['approved', 'rejected', 'activated']);
+const SETTLED = new Set<RegistrationStateCode>(['approved', 'rejected', 'activated']);
 
 export function statusScreen(ctx: Ctx): void {
   const { intents, session } = ctx;

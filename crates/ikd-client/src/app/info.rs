@@ -83,7 +83,7 @@ impl<S: SecretStore> App<S> {
                     .collect::<Vec<_>>();
                 ActivityView {
                     at: rfc3339(e.at),
-                    kind: e.kind.code().to_owned(),
+                    kind: e.kind,
                     title: e.kind.label(lang),
                     detail: (!detail.is_empty()).then(|| detail.join(" · ")),
                 }
@@ -119,10 +119,7 @@ impl<S: SecretStore> App<S> {
                 .channels
                 .iter()
                 .map(|c| ChannelView {
-                    kind: serde_json::to_value(c.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
+                    kind: c.kind,
                     label: c.label.to_owned(),
                     href: c.href.map(str::to_owned),
                 })

@@ -22,7 +22,7 @@ impl<S: SecretStore> App<S> {
         Profile::ALL
             .iter()
             .map(|p| ProfileOption {
-                id: p.as_str().to_owned(),
+                id: *p,
                 label: p.label(lang).to_owned(),
             })
             .collect()
@@ -43,7 +43,7 @@ impl<S: SecretStore> App<S> {
         let stale = !self.session.is_online();
         let lifetime = u32::try_from(PRESENTATION_LIFETIME_SECS).unwrap_or(90);
         Ok(QrView {
-            profile: chosen.as_str().to_owned(),
+            profile: chosen,
             svg: qr.to_svg(4),
             version: qr.version(),
             text: presentation.into_string(),

@@ -68,8 +68,12 @@ fn test_camera() -> bool {
     cfg!(feature = "test-camera") && std::env::var_os("IKD_TEST_CAMERA").is_some_and(|v| v == "1")
 }
 
-fn source() -> &'static str {
-    if test_camera() { "test" } else { "camera" }
+fn source() -> FrameSource {
+    if test_camera() {
+        FrameSource::Test
+    } else {
+        FrameSource::Camera
+    }
 }
 
 impl<S: SecretStore> App<S> {
@@ -83,19 +87,19 @@ impl<S: SecretStore> App<S> {
             .map_err(|e| self.err(e))?;
         let lang = self.lang();
         let session = LivenessSession {
-            purpose: purpose.code().to_owned(),
-            challenge_id: challenge.challenge_id.to_string(),
+            purpose,
+            challenge_id: challenge.challenge_id,
             steps: challenge
                 .actions
                 .iter()
                 .map(|a| LivenessStep {
-                    action: a.code().to_owned(),
+                    action: *a,
                     prompt: a.prompt(lang),
                 })
                 .collect(),
             frame_width: FRAME_WIDTH,
             frame_height: FRAME_HEIGHT,
-            source: source().to_owned(),
+            source: source(),
             limit_secs: challenge.limit_secs,
         };
         let attempt = Attempt {
@@ -166,15 +170,19 @@ impl<S: SecretStore> App<S> {
         let phase = attempt.capture.phase();
         let tracker = attempt.capture.tracker();
         let (code, action, failure) = match phase {
-            Phase::Baseline => ("baseline", None, None),
-            Phase::Act { step } => ("act", Some(attempt.actions[*step].code().to_owned()), None),
-            Phase::Centre { .. } => ("centre", None, None),
-            Phase::Done => ("done", None, None),
-            Phase::Failed(f) => ("failed", None, Some(message(f, lang))),
+            Phase::Baseline => (LivenessPhase::Baseline, None, None),
+            Phase::Act { step } => (
+                LivenessPhase::Act,
+                attempt.actions.get(*step).copied(),
+                None,
+            ),
+            Phase::Centre { .. } => (LivenessPhase::Centre, None, None),
+            Phase::Done => (LivenessPhase::Done, None, None),
+            Phase::Failed(f) => (LivenessPhase::Failed, None, Some(message(f, lang))),
         };
         let finished = tracker.finished();
         Ok(LivenessProgress {
-            phase: code.to_owned(),
+            phase: code,
             completed: tracker.completed() as u32,
             total: attempt.actions.len() as u32,
             action,
@@ -237,7 +245,7 @@ impl<S: SecretStore> App<S> {
                     .await
                     .map_err(|e| self.err(e))?;
                 Ok(LivenessResult {
-                    purpose: "register".into(),
+                    purpose: LivenessPurpose::Register,
                     status: Some(self.status_view(view)?),
                     recovery: None,
                 })
@@ -249,7 +257,7 @@ impl<S: SecretStore> App<S> {
                     .await
                     .map_err(|e| self.err(e))?;
                 Ok(LivenessResult {
-                    purpose: "recover".into(),
+                    purpose: LivenessPurpose::Recover,
                     status: None,
                     recovery: Some(self.recovery_view(&pending, now)),
                 })

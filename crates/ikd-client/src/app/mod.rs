@@ -116,13 +116,10 @@ impl<S: SecretStore> App<S> {
         let settings = self.session.settings();
         Ok(AppInfo {
             stage,
-            lang: match settings.lang {
-                Lang::Id => "id".into(),
-                Lang::En => "en".into(),
-            },
+            lang: settings.lang,
             server: self.resident.server().to_owned(),
             draft: settings.draft,
-            registration_id: state.registration_id.map(|id| id.to_string()),
+            registration_id: state.registration_id,
             unlocked: self.session.is_unlocked(),
             recovery: state
                 .recovery

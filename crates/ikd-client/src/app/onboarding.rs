@@ -128,9 +128,9 @@ impl<S: SecretStore> App<S> {
             .tracker_steps()
             .into_iter()
             .map(|(step, at)| StatusStep {
-                key: step.key().to_owned(),
+                key: step,
                 label: step.label(lang),
-                state: at.code().to_owned(),
+                state: at,
             })
             .collect();
         let reason = match state {
@@ -151,8 +151,8 @@ impl<S: SecretStore> App<S> {
             .and_then(|text| QrImage::new(text).ok())
             .map(|qr| qr.to_svg(6));
         Ok(RegistrationStatus {
-            registration_id: view.registration_id.to_string(),
-            state: state.code().to_owned(),
+            registration_id: view.registration_id,
+            state: state.state_code(),
             steps,
             next: state.describe(lang),
             reason,

@@ -200,10 +200,10 @@ pub async fn register_with_selfie<S: ikd_client::SecretStore>(
     now: chrono::DateTime<Utc>,
 ) -> Result<ikd_client::views::RegistrationStatus, ikd_client::views::UiError> {
     let session = app.liveness_start(nik, email, phone, now).await?;
-    let actions: Vec<&str> = session.steps.iter().map(|s| s.action.as_str()).collect();
-    for (t, rgba) in camera_frames(&actions, &session.challenge_id) {
+    let actions: Vec<&str> = session.steps.iter().map(|s| s.action.code()).collect();
+    for (t, rgba) in camera_frames(&actions, &session.challenge_id.to_string()) {
         let progress = app.liveness_frame(&rgba, t)?;
-        if progress.phase == "done" {
+        if progress.phase == ikd_client::views::LivenessPhase::Done {
             break;
         }
     }
@@ -226,7 +226,7 @@ pub async fn approved_with_selfie<S: ikd_client::SecretStore>(
         .expect("registered");
     operator_approves(
         server,
-        &status.registration_id,
+        &status.registration_id.to_string(),
         status.qr_text.as_deref().expect("qr"),
     )
     .await

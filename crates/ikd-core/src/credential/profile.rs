@@ -13,6 +13,7 @@ use crate::i18n::{Lang, Localized, pick};
 /// What a credential discloses, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// Only "aged 17 or over" (the KTP age) and an opaque holder id.

@@ -1,11 +1,15 @@
 //! The registration as the app's status tracker shows it: five steps in order, each done,
 //! current, to do or failed, and a line on what the resident does now.
 
+use serde::Serialize;
+
 use super::{RegistrationState, RejectionReason};
 use crate::i18n::{Lang, pick};
 
-/// A step of the app's status tracker, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A step of the app's status tracker, in order. Its JSON form is [`TrackerStep::key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
 pub enum TrackerStep {
     /// The registration was sent.
     Submitted,
@@ -62,8 +66,10 @@ impl TrackerStep {
     }
 }
 
-/// Where a tracker step stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where a tracker step stands. Its JSON form is [`StepState::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
 pub enum StepState {
     /// Behind the registration.
     Done,
@@ -166,6 +172,27 @@ mod tests {
             .iter()
             .map(|(step, at)| (step.key(), at.code()))
             .collect()
+    }
+
+    #[test]
+    fn the_json_form_of_a_step_and_its_state_is_their_code() {
+        for step in TrackerStep::ALL {
+            assert_eq!(
+                serde_json::to_string(&step).expect("json"),
+                format!("\"{}\"", step.key())
+            );
+        }
+        for at in [
+            StepState::Done,
+            StepState::Current,
+            StepState::Todo,
+            StepState::Failed,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&at).expect("json"),
+                format!("\"{}\"", at.code())
+            );
+        }
     }
 
     #[test]
