@@ -11,6 +11,9 @@
 # desktop session (no D-Bus session bus), a private gnome-keyring is started for it with its data
 # under target/run/. Without a display, only the server runs.
 #
+# The mock runs in development mode (`--dev`, loopback only): its outbox keeps the mails with their
+# codes (/dev/outbox) and the operators log in with the development password `operator-dev`.
+#
 # Environment: PORT (default 8080), SIAK_MOCK_DB (default target/run/siak-mock.db),
 # IKD_DATA_DIR (the app's data, default target/run/app-data).
 set -euo pipefail
@@ -40,7 +43,7 @@ port=${PORT:-8080}
 url="http://127.0.0.1:$port"
 cat <<EOT
 
-== The mock central SIAK
+== The mock central SIAK (development mode: loopback only, codes readable in the outbox)
   database          $db (created with 10,000 synthetic residents on first start)
   operator console  $url/operator   (user operator.pusat or operator.probolinggo, password operator-dev)
   issuer keys       $url/.well-known/ikd-issuer-keys
@@ -51,7 +54,7 @@ cat <<EOT
 
 Starting; Ctrl-C stops it.
 EOT
-"$bin/siak-mock" serve --bind "127.0.0.1:$port" --db "$db" &
+"$bin/siak-mock" serve --dev --bind "127.0.0.1:$port" --db "$db" &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT INT TERM
 for _ in $(seq 1 600); do

@@ -1,5 +1,6 @@
 // The resident's whole story through the real app (the Tauri binary in WebKitGTK, driven by
-// tauri-driver + WebKitWebDriver) against a real siak-mock on 127.0.0.1:0:
+// tauri-driver + WebKitWebDriver) against a real siak-mock on 127.0.0.1:0 in development mode
+// (`--dev`: the outbox keeps the mails with their codes, operators have the development password):
 // register → liveness (the app built with the synthetic test camera: a live face that follows the
 // server's challenge, analysed in Rust, re-checked by the server) → the operator approves the
 // scanned registration QR → the approval mail's `ikd://activate?…` link starts the app (as a desktop
@@ -26,7 +27,8 @@ const bin = join(root, process.env.IKD_BIN_DIR ?? 'target/debug');
 const shots = join(root, 'target/e2e-screenshots');
 const work = mkdtempSync(join(tmpdir(), 'ikd-e2e-'));
 const db = join(work, 'siak.db');
-const operatorPassword = 'e2e-operator';
+// `serve --dev` seeds every operator with the public development password.
+const operatorPassword = 'operator-dev';
 const children = [];
 let siak;
 let driverUrl;
@@ -96,7 +98,7 @@ before(async () => {
   mkdirSync(shots, { recursive: true });
   const [, url] = await startAndWaitFor(
     join(bin, 'siak-mock'),
-    ['serve', '--bind', '127.0.0.1:0', '--db', db, '--population', '2000', '--operator-password', operatorPassword],
+    ['serve', '--dev', '--bind', '127.0.0.1:0', '--db', db, '--population', '2000'],
     {},
     /^listening on (http:\/\/\S+)/,
     'siak-mock',

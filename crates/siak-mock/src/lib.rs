@@ -10,8 +10,11 @@
 //!   register on first open, and owns every SQL statement the HTTP layer and the CLI run.
 //! * [`api`]: the HTTP handlers, over [`store`], [`mail`] (the mails and the mailer), [`links`]
 //!   (the app-link settings) and [`text`] (bilingual text, HTML escaping). Dependencies point
-//!   downwards only: `api → mail → store`, `api → links`, everything `→ text`; nothing below
-//!   `api` imports from it.
+//!   downwards only: `api → mail → store`, `api → links`, `api → operator_accounts → store`,
+//!   everything `→ text`; nothing below `api` imports from it.
+//! * [`operator_accounts`]: who may approve registrations and with which password (development
+//!   operators, passwords an administrator sets); [`server`] starts the server in development or
+//!   deployment mode.
 //!
 //! Every identity rule (NIK layout, eligibility, phone and email formats) belongs to `ikd-core`;
 //! this crate only produces data that obeys it and must never re-implement a rule differently.
@@ -19,6 +22,7 @@
 pub mod api;
 pub mod links;
 pub mod mail;
+pub mod operator_accounts;
 pub mod population;
 pub mod secrets;
 pub mod server;

@@ -3,8 +3,13 @@
 //!
 //! Every mail is written to the `outbox` table in the same transaction as the change it reports,
 //! so a mail is never lost and never sent for a change that was rolled back. When SMTP is
-//! configured, the mail is then delivered through `lettre` after the commit; without SMTP the
-//! outbox is the only copy (read it with `GET /dev/outbox` or `siak-mock outbox`).
+//! configured, the mail is then delivered through `lettre` after the commit.
+//!
+//! What the outbox keeps depends on the mode. In development mode (`serve --dev`) it keeps the
+//! whole mail, codes included, and is the developer's mailbox (`GET /dev/outbox`, `siak-mock
+//! outbox`). In deployment mode it keeps only what a support desk may see (recipient, subject,
+//! kind, NIK, time, delivery) and an empty body, so the database never holds an activation or
+//! device-change code in plain text; the SMTP relay is then the only way a mail reaches anyone.
 
 use chrono::{DateTime, Utc};
 use ikd_core::protocol::ActivationCode;
@@ -60,16 +65,30 @@ pub struct Mail {
     pub nik: Option<String>,
 }
 
-/// Sends mail through SMTP when configured; the outbox always keeps a copy.
+/// Sends mail through SMTP when configured; the outbox always keeps a record, with the body only
+/// in development mode.
 #[derive(Debug, Clone)]
 pub struct Mailer {
     smtp: Option<SmtpConfig>,
+    keep_bodies: bool,
 }
 
 impl Mailer {
-    /// A mailer; `None` keeps mail in the outbox only.
+    /// A mailer; `None` keeps mail in the outbox only. The outbox keeps no bodies (deployment
+    /// mode) until [`Mailer::keeping_bodies`] says otherwise.
     pub fn new(smtp: Option<SmtpConfig>) -> Self {
-        Mailer { smtp }
+        Mailer {
+            smtp,
+            keep_bodies: false,
+        }
+    }
+
+    /// The same mailer keeping whole mails, codes included, in the outbox (development mode).
+    pub fn keeping_bodies(self, keep: bool) -> Self {
+        Mailer {
+            keep_bodies: keep,
+            ..self
+        }
     }
 
     /// Records `mail` in the outbox inside the caller's transaction.
@@ -87,7 +106,7 @@ impl Mailer {
         let row = NewMail {
             to: &mail.to,
             subject: &mail.subject,
-            body: &mail.body,
+            body: if self.keep_bodies { &mail.body } else { "" },
             kind: &mail.kind,
             nik: mail.nik.as_deref(),
         };

@@ -25,8 +25,12 @@ enum Command {
     Keys(commands::keys::KeysCommand),
     /// Serve the HTTP API, the operator console and the issuer keys.
     Serve(Box<commands::serve::ServeArgs>),
-    /// Print the newest mails of the local outbox as JSON lines, or (`--code`) the newest activation code.
+    /// Print the newest mails of the local outbox as JSON lines, or (`--code`) the newest
+    /// activation code (kept only by a server started with --dev).
     Outbox(commands::outbox::OutboxArgs),
+    /// Add operators, change their passwords, list them (deployment mode needs one).
+    #[command(subcommand)]
+    Operator(commands::operator::OperatorCommand),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -35,5 +39,6 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => commands::serve::run(*args),
         Command::Keys(command) => commands::keys::run(command),
         Command::Outbox(args) => commands::outbox::run(args),
+        Command::Operator(command) => commands::operator::run(command),
     }
 }

@@ -1,16 +1,26 @@
 //! `siak-mock serve`: opens (or creates and populates) the register, loads (or creates) the
 //! issuer keys and PIN pepper, binds, prints `listening on http://HOST:PORT` as the first line on
 //! stdout, and serves until Ctrl-C or SIGTERM, finishing requests in flight.
+//!
+//! Two modes. **Development** (`dev`): the outbox endpoint `/dev/outbox` is routed, the outbox
+//! keeps whole mails (codes included), and the seeded operators log in with the public
+//! development password; it binds only a loopback address, since anyone who can reach it can
+//! read activation codes. **Deployment** (the default): no `/dev/` routes, the outbox keeps no
+//! mail bodies (bodies left by a development session are emptied at start), and the server
+//! refuses to start until some operator has a password an administrator set
+//! (`SIAK_MOCK_OPERATOR_PASSWORD` or `siak-mock operator add`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use tokio::net::TcpListener;
 
 use crate::api::{self, AppState, Clock};
 use crate::mail::{Mailer, SmtpConfig};
+use crate::operator_accounts;
 use crate::secrets::Secrets;
+use crate::store::outbox;
 use crate::{PopulationSpec, Store};
 
 /// Everything `serve` needs.
@@ -26,8 +36,12 @@ pub struct ServerConfig {
     pub population: PopulationSpec,
     /// SMTP relay; without it mail goes to the local outbox only.
     pub smtp: Option<SmtpConfig>,
-    /// Seeded operator accounts' password (development only).
-    pub operator_password: String,
+    /// Development mode: `/dev/outbox`, whole mails in the outbox, the development operator
+    /// password; loopback addresses only.
+    pub dev: bool,
+    /// The password of the default operator (`SIAK_MOCK_OPERATOR_PASSWORD`), set at start; at
+    /// least 12 characters and not the development password.
+    pub operator_password: Option<String>,
     /// The public domain of the mails' app links and the apps it may open.
     pub app_links: crate::links::AppLinks,
     /// How long liveness pictures are kept after their case ended.
@@ -45,19 +59,64 @@ impl ServerConfig {
     }
 }
 
-/// Builds the state from the configuration (opens the store, loads the secrets, seeds operators).
+/// Builds the state from the configuration: refuses a development server on a non-loopback
+/// address, opens the store, loads the secrets, sets up the operators for the mode, and refuses a
+/// deployment server no operator can log in to.
 pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppState> {
+    if config.dev && !config.bind.ip().is_loopback() {
+        bail!(
+            "--dev (SIAK_MOCK_DEV) serves every activation code at /dev/outbox without a login, so it \
+             binds only a loopback address, not {bind}. Use --bind 127.0.0.1:{port}, or drop --dev \
+             and run in deployment mode: set SIAK_MOCK_OPERATOR_PASSWORD (or `siak-mock operator \
+             add`) and --smtp-host for the mails",
+            bind = config.bind,
+            port = config.bind.port()
+        );
+    }
+    if let Some(password) = &config.operator_password {
+        operator_accounts::check_password(password)
+            .context("SIAK_MOCK_OPERATOR_PASSWORD (--operator-password) refused")?;
+    }
     let now = clock.now();
     let mut store = Store::open_with(&config.db, config.population)
         .with_context(|| format!("opening database {}", config.db.display()))?;
     let secrets = Secrets::load_or_create(&config.secrets_path(), now)?;
-    api::operator::seed_operators(&mut store, &config.operator_password, secrets.pepper())
-        .context("seeding operator accounts")?;
-    Ok(
-        AppState::new(store, secrets, Mailer::new(config.smtp.clone()), clock)
-            .with_app_links(config.app_links.clone())
-            .with_challenges_per_nik(config.challenges_per_nik),
-    )
+    if config.dev {
+        operator_accounts::seed_development(&mut store, secrets.pepper())
+            .context("seeding the development operators")?;
+    } else {
+        let emptied = outbox::forget_bodies(store.connection()).context("clearing mail bodies")?;
+        if emptied > 0 {
+            tracing::info!(
+                emptied,
+                "deployment mode: emptied mail bodies a development session left in the outbox"
+            );
+        }
+    }
+    if let Some(password) = &config.operator_password {
+        operator_accounts::set_default_password(&mut store, password, secrets.pepper(), now)?;
+    }
+    if !config.dev && !operator_accounts::deployment_credentials_exist(&store)? {
+        bail!(
+            "no operator can log in: deployment mode accepts only passwords an administrator set. \
+             Set SIAK_MOCK_OPERATOR_PASSWORD (at least {min} characters, for {default}), or run \
+             `siak-mock operator add --db {db} --username NAME --office PPRR|pusat`; or start with \
+             --dev for development on this machine (loopback only)",
+            min = operator_accounts::MIN_PASSWORD_CHARS,
+            default = operator_accounts::DEFAULT_OPERATOR,
+            db = config.db.display()
+        );
+    }
+    if !config.dev && config.smtp.is_none() {
+        tracing::warn!(
+            "deployment mode without --smtp-host: mails are recorded without their bodies and sent nowhere, so residents get no activation code"
+        );
+    }
+    let mailer = Mailer::new(config.smtp.clone()).keeping_bodies(config.dev);
+    Ok(AppState::new(store, secrets, mailer, clock)
+        .with_app_links(config.app_links.clone())
+        .with_challenges_per_nik(config.challenges_per_nik)
+        .with_dev_mode(config.dev))
 }
 
 /// Binds and serves until shutdown.
@@ -73,7 +132,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     // Scripts and tests read this first line to find the server.
     println!("listening on http://{addr}");
-    tracing::info!(%addr, db = %config.db.display(), smtp = config.smtp.is_some(), "siak-mock serving");
+    tracing::info!(%addr, db = %config.db.display(), smtp = config.smtp.is_some(), dev = config.dev, "siak-mock serving");
     let purge = tokio::spawn(api::retention::run(state.clone(), config.frame_retention));
     axum::serve(listener, api::router(state))
         .with_graceful_shutdown(shutdown_signal())

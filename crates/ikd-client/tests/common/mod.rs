@@ -31,7 +31,8 @@ pub async fn start_server(name: &str) -> Server {
             ..PopulationSpec::default()
         },
         smtp: None,
-        operator_password: "pw".into(),
+        dev: true,
+        operator_password: None,
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
         challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
@@ -68,11 +69,12 @@ pub fn eligible(server: &Server) -> siak_mock::Sample {
         .remove(0)
 }
 
-/// A session token of the seeded operator `operator.pusat`.
+/// A session token of the seeded operator `operator.pusat` (the development password: the
+/// server runs with `dev`, which also routes the outbox these tests read codes from).
 pub async fn operator_token(server: &Server) -> String {
     let login: Value = reqwest::Client::new()
         .post(format!("{}/v1/operator/login", server.url))
-        .json(&json!({"username": "operator.pusat", "password": "pw"}))
+        .json(&json!({"username": "operator.pusat", "password": siak_mock::operator_accounts::DEV_PASSWORD}))
         .send()
         .await
         .expect("login")

@@ -212,7 +212,8 @@ fn main() -> anyhow::Result<()> {
             ..PopulationSpec::default()
         },
         smtp: None,
-        operator_password: OPERATOR_PASSWORD.into(),
+        dev: true,
+        operator_password: Some(OPERATOR_PASSWORD.into()),
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
         challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,

@@ -168,6 +168,7 @@ pub async fn login(
     let lang = lang_of(&uri);
     let Form(form) = form.unwrap_or_default();
     let now = app.now();
+    let dev = app.dev_mode();
     let result = match app.random::<32>() {
         Ok(token) => {
             app.db(move |store| {
@@ -175,6 +176,7 @@ pub async fn login(
                     store.connection(),
                     &form.username,
                     &form.password,
+                    dev,
                     token,
                     now,
                 )?)

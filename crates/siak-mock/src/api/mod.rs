@@ -51,8 +51,13 @@ async fn not_found() -> ApiError {
     )
 }
 
-/// The whole application.
+/// The whole application; the `/dev/` endpoints only in development mode.
 pub fn router(app: AppState) -> Router {
+    let dev = if app.dev_mode() {
+        Router::new().route("/dev/outbox", get(dev_outbox))
+    } else {
+        Router::new()
+    };
     Router::new()
         .route("/healthz", get(health))
         .route("/.well-known/assetlinks.json", get(app_links::assetlinks))
@@ -99,8 +104,8 @@ pub fn router(app: AppState) -> Router {
             "/operator/liveness/{challenge}/{index}",
             get(console::liveness_frame),
         )
-        .route("/dev/outbox", get(dev_outbox))
         .route("/openapi.json", get(openapi::serve))
+        .merge(dev)
         .fallback(not_found)
         .layer(axum::middleware::from_fn(problem::language))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -4,8 +4,6 @@
 //! console in [`super::console`] calls the same functions, and both decide through
 //! [`super::decision`].
 
-use std::num::NonZeroU32;
-
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -15,7 +13,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::ChallengeId;
 use ikd_core::registration::RejectionReason;
-use ring::pbkdf2;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -25,110 +22,33 @@ use super::registration::{RegistrationView, pending_view};
 use super::request::JsonBody;
 use super::session::token_hash;
 use super::state::AppState;
-use crate::store::operators::{self, NewOperator};
+use crate::operator_accounts::{DEV_PASSWORD, verify_password};
+use crate::store::operators;
 use crate::store::registrations::{self, QueueRow};
 
 use super::decision::Decision;
 
-/// Operator password hashing: PBKDF2-HMAC-SHA256.
-const PASSWORD_ITERATIONS: u32 = 100_000;
 /// Operator sessions last a working day.
 const OPERATOR_SESSION: TimeDelta = TimeDelta::hours(8);
 /// Name of the console's session cookie.
 pub const COOKIE: &str = "siak_operator";
 
-/// The seeded operators: one per seed office and one national.
-pub const OPERATORS: &[(&str, &str, &str)] = &[
-    (
-        "operator.probolinggo",
-        "Operator Disdukcapil Kota Probolinggo",
-        "Kota Probolinggo",
-    ),
-    (
-        "operator.labura",
-        "Operator Disdukcapil Kab. Labuhanbatu Utara",
-        "Kabupaten Labuhanbatu Utara",
-    ),
-    (
-        "operator.payakumbuh",
-        "Operator Disdukcapil Kota Payakumbuh",
-        "Kota Payakumbuh",
-    ),
-    (
-        "operator.deliserdang",
-        "Operator Disdukcapil Kab. Deli Serdang",
-        "Kabupaten Deli Serdang",
-    ),
-    (
-        "operator.denpasar",
-        "Operator Disdukcapil Kota Denpasar",
-        "Kota Denpasar",
-    ),
-    ("operator.pusat", "Operator Ditjen Dukcapil", "Nasional"),
-];
-
-fn iterations() -> NonZeroU32 {
-    NonZeroU32::new(PASSWORD_ITERATIONS).unwrap_or(NonZeroU32::MIN)
-}
-
-fn salt_for(username: &str, pepper: &[u8]) -> Vec<u8> {
-    ring::hmac::sign(
-        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, pepper),
-        username.as_bytes(),
-    )
-    .as_ref()[..16]
-        .to_vec()
-}
-
-/// Creates the seeded operator accounts that do not exist yet, all with `password`.
-pub fn seed_operators(
-    store: &mut crate::Store,
-    password: &str,
-    pepper: &[u8],
-) -> rusqlite::Result<()> {
-    let tx = store.connection_mut().transaction()?;
-    for (username, name, office) in OPERATORS {
-        let salt = salt_for(username, pepper);
-        let mut hash = [0u8; 32];
-        pbkdf2::derive(
-            pbkdf2::PBKDF2_HMAC_SHA256,
-            iterations(),
-            &salt,
-            password.as_bytes(),
-            &mut hash,
-        );
-        let op = NewOperator {
-            username,
-            display_name: name,
-            office,
-            salt: &salt,
-            hash: &hash,
-        };
-        operators::insert_missing(&tx, op)?;
-    }
-    tx.commit()
-}
-
-/// Checks a password and opens an operator session; `None` when the credentials are wrong.
+/// Checks a password and opens an operator session; `None` when the credentials are wrong, or
+/// when the password is the development one (or predates the password rules) and `dev` (the
+/// server's development mode) is off.
 pub fn operator_login(
     conn: &rusqlite::Connection,
     username: &str,
     password: &str,
+    dev: bool,
     token: [u8; 32],
     now: DateTime<Utc>,
 ) -> rusqlite::Result<Option<String>> {
-    let Some((salt, hash)) = operators::password(conn, username)? else {
+    let Some(stored) = operators::password(conn, username)? else {
         return Ok(None);
     };
-    if pbkdf2::verify(
-        pbkdf2::PBKDF2_HMAC_SHA256,
-        iterations(),
-        &salt,
-        password.as_bytes(),
-        &hash,
-    )
-    .is_err()
-    {
+    let allowed = dev || (stored.set_by_administrator && password != DEV_PASSWORD);
+    if !allowed || !verify_password(&stored, password) {
         return Ok(None);
     }
     let token = B64.encode(token);
@@ -221,17 +141,25 @@ pub async fn login(
 ) -> Result<Json<OperatorSession>, ApiError> {
     let now = app.now();
     let token = app.random::<32>()?;
+    let dev = app.dev_mode();
     app.db(move |store| {
-        operator_login(store.connection(), &req.username, &req.password, token, now)?
-            .map(|token| Json(OperatorSession { token }))
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "operator_login_failed",
-                    "Nama pengguna atau kata sandi salah.",
-                    "Wrong user name or password.",
-                )
-            })
+        operator_login(
+            store.connection(),
+            &req.username,
+            &req.password,
+            dev,
+            token,
+            now,
+        )?
+        .map(|token| Json(OperatorSession { token }))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "operator_login_failed",
+                "Nama pengguna atau kata sandi salah.",
+                "Wrong user name or password.",
+            )
+        })
     })
     .await
 }

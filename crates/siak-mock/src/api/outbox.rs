@@ -1,4 +1,5 @@
-//! `GET /dev/outbox`: the local outbox over HTTP, a development aid of the mock.
+//! `GET /dev/outbox`: the local outbox over HTTP, a development aid of the mock, routed only in
+//! development mode (`serve --dev`, loopback only): it needs no login and shows the codes.
 
 use axum::Json;
 
@@ -16,8 +17,10 @@ pub struct OutboxQuery {
 }
 
 /// The local outbox, newest first: where a developer reads the activation code when no SMTP
-/// relay is configured. A development endpoint of the mock; a real SIAK has no such thing.
+/// relay is configured. A development endpoint of the mock, routed only by `serve --dev`; a real
+/// SIAK has no such thing.
 #[utoipa::path(get, path = "/dev/outbox", tag = "development",
+    description = "Only in development mode (`siak-mock serve --dev`, loopback only); otherwise 404.",
     params(("to" = Option<String>, Query, description = "Only mail to this address"),
         ("limit" = Option<u32>, Query, description = "At most this many, newest first (default 50, at most 500)")),
     responses((status = 200, description = "Mails, newest first", body = [OutboxEntry])))]

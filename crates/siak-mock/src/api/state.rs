@@ -33,6 +33,7 @@ struct Inner {
     clock: Clock,
     app_links: AppLinks,
     challenges_per_nik: u32,
+    dev: bool,
 }
 
 /// Where "now" comes from: the system clock, or a clock tests set and move (code expiry, PIN
@@ -82,6 +83,7 @@ impl AppState {
                 clock,
                 app_links: AppLinks::default(),
                 challenges_per_nik: DEFAULT_CHALLENGES_PER_NIK,
+                dev: false,
             }),
         }
     }
@@ -100,6 +102,20 @@ impl AppState {
             inner.challenges_per_nik = n;
         }
         self
+    }
+
+    /// The same state in development mode (`serve --dev`: the outbox endpoint, the development
+    /// operator password), before it is shared.
+    pub fn with_dev_mode(mut self, dev: bool) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.dev = dev;
+        }
+        self
+    }
+
+    /// Whether the server runs in development mode.
+    pub fn dev_mode(&self) -> bool {
+        self.inner.dev
     }
 
     /// Liveness challenges allowed per NIK and hour.

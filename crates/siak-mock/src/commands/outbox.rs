@@ -1,6 +1,8 @@
 //! `siak-mock outbox`: read the local outbox of a database, newest mail first, as JSON lines, or
 //! (`--code`) just the activation code of the newest activation mail, so scripts can activate an
-//! account without SMTP. It only reads: it never creates a database or changes a mail.
+//! account without SMTP. It only reads: it never creates a database or changes a mail. Only a
+//! server started with `--dev` keeps mail bodies (and so codes); in deployment mode the outbox
+//! holds recipient, subject, kind, NIK and time only.
 
 use std::path::PathBuf;
 
@@ -59,6 +61,14 @@ pub fn run(args: OutboxArgs) -> anyhow::Result<()> {
         newest(store.connection(), args.to.as_deref(), limit).context("reading the outbox")?;
     if args.code {
         let Some(code) = mails.iter().find_map(activation_code) else {
+            let withheld = mails
+                .iter()
+                .any(|m| m.kind == "activation_code" && m.body.is_empty());
+            if withheld {
+                bail!(
+                    "the activation mail in the outbox has no body: the server runs in deployment mode, which keeps no codes (start it with --dev on 127.0.0.1 for development, or read the mail over SMTP)"
+                );
+            }
             match &args.to {
                 Some(to) => bail!("no activation mail to {to} in the outbox"),
                 None => bail!("no activation mail in the outbox"),

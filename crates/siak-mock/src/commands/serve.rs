@@ -32,7 +32,8 @@ pub struct ServeArgs {
     /// Reference date of the generated population.
     #[arg(long, default_value_t = PopulationSpec::default().reference_date)]
     reference_date: NaiveDate,
-    /// SMTP relay host; without it, mail stays in the local outbox (`GET /dev/outbox`).
+    /// SMTP relay host; without it, mail stays in the local outbox (whole mails, readable at
+    /// `GET /dev/outbox`, only with --dev).
     #[arg(long, env = "SIAK_MOCK_SMTP_HOST")]
     smtp_host: Option<String>,
     /// SMTP port.
@@ -54,13 +55,16 @@ pub struct ServeArgs {
         default_value = "SIAK Mock <noreply@siak-mock.invalid>"
     )]
     smtp_from: String,
-    /// Password of the seeded operator accounts (development only).
-    #[arg(
-        long,
-        env = "SIAK_MOCK_OPERATOR_PASSWORD",
-        default_value = "operator-dev"
-    )]
-    operator_password: String,
+    /// Development mode, loopback addresses only: routes `/dev/outbox`, keeps whole mails
+    /// (codes included) in the outbox, and seeds operators with the password `operator-dev`.
+    /// Without it (deployment mode) the server needs an operator password an administrator set.
+    #[arg(long, env = "SIAK_MOCK_DEV", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    dev: bool,
+    /// Sets the password of the default operator `operator.pusat` at start (created if missing;
+    /// at least 12 characters, not `operator-dev`). Use the environment variable, not the flag.
+    #[arg(long, env = "SIAK_MOCK_OPERATOR_PASSWORD", hide_env_values = true)]
+    operator_password: Option<String>,
     /// Public domain of the app links in mails (`https://<domain>/app/…`); without it the mails
     /// carry only the app's own `ikd://` links.
     #[arg(long, env = "SIAK_MOCK_APP_LINK_HOST")]
@@ -111,6 +115,7 @@ impl ServeArgs {
                 reference_date: self.reference_date,
             },
             smtp,
+            dev: self.dev,
             operator_password: self.operator_password,
             app_links,
             frame_retention: chrono::TimeDelta::days(i64::from(self.frame_retention_days)),

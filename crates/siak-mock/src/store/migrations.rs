@@ -7,8 +7,9 @@
 //! Migration 1 is the population register (inline below); migrations 2 and 3 are the IKD
 //! service's tables, in `schema.sql` and `schema_liveness.sql` beside this file (registrations,
 //! activation codes, accounts, login challenges, sessions, credentials, activity log, outbox,
-//! operators and their sessions; liveness challenges and frames, recoveries). The functions that
-//! read and write them are this module's siblings in `store`.
+//! operators and their sessions; liveness challenges and frames, recoveries); migration 5
+//! (`schema_operators.sql`) gives operators an office code and the time an administrator set
+//! their password. The functions that read and write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
@@ -87,6 +88,10 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
     Migration {
         name: "liveness: challenges by NIK and time (the per-NIK limit)",
         sql: "CREATE INDEX liveness_challenges_by_nik ON liveness_challenges (nik, issued_at);",
+    },
+    Migration {
+        name: "operators: office code (regency PPRR or pusat) and when the password was set",
+        sql: include_str!("schema_operators.sql"),
     },
 ];
 

@@ -1,5 +1,6 @@
 //! The outbox: every mail the server sent or would have sent, written in the same transaction as
-//! the change it reports.
+//! the change it reports. Bodies are kept only in development mode (`crate::mail`); an empty
+//! body means the server ran in deployment mode.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
@@ -50,7 +51,7 @@ pub struct OutboxEntry {
     pub to: String,
     /// Subject.
     pub subject: String,
-    /// Body.
+    /// Body; empty when the server ran in deployment mode (only development mode keeps bodies).
     pub body: String,
     /// Kind.
     pub kind: String,
@@ -99,4 +100,10 @@ pub fn newest(
         })
     })?;
     rows.collect()
+}
+
+/// Empties the body of every stored mail (deployment mode at start: codes a development session
+/// left behind must not stay in the database); returns how many were emptied.
+pub fn forget_bodies(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.execute("UPDATE outbox SET body = '' WHERE body <> ''", [])
 }

@@ -1,8 +1,12 @@
 //! HTTP tests of the mock SIAK: a real server on 127.0.0.1:0 with a fresh database per test
 //! (zero2prod's `spawn_app`), driven over real HTTP with reqwest, and a resident "device" that
-//! makes the same proofs the app makes with `ikd-core`.
+//! makes the same proofs the app makes with `ikd-core`. The servers run in development mode
+//! (`dev`, as `serve --dev`) so tests read codes from `/dev/outbox`; the `attacks_*` modules
+//! start deployment-mode servers where they test that mode.
 
 mod app_links;
+mod attacks_devmode;
+mod attacks_operators;
 mod bad_input;
 mod bad_paths;
 mod console;
@@ -26,7 +30,8 @@ use siak_mock::{SampleReason, Store};
 
 use super::{TempDir, spec};
 
-/// Password of the seeded operators in tests.
+/// Password of the default operator `operator.pusat` in tests (`SIAK_MOCK_OPERATOR_PASSWORD`);
+/// the other seeded operators keep the development password.
 pub const OPERATOR_PASSWORD: &str = "test-operator-password";
 
 /// A running server with its own database and a clock the test moves.
@@ -44,25 +49,32 @@ pub fn start_time() -> DateTime<Utc> {
     Utc.from_utc_datetime(&super::reference().and_hms_opt(8, 0, 0).expect("time"))
 }
 
-/// Starts a server on 127.0.0.1:0 over a fresh 300-resident database.
+/// Starts a development-mode server on 127.0.0.1:0 over a fresh 300-resident database.
 pub async fn spawn_app() -> TestApp {
     spawn_configured(|_| {}).await
 }
 
-/// Starts a server like [`spawn_app`], with `change` applied to its configuration.
-pub async fn spawn_configured(change: impl FnOnce(&mut ServerConfig)) -> TestApp {
-    let dir = TempDir::new();
-    let mut config = ServerConfig {
+/// The configuration of [`spawn_app`]'s server over `dir`: development mode on 127.0.0.1:0, a
+/// 300-resident population, no SMTP, [`OPERATOR_PASSWORD`] for `operator.pusat`.
+pub fn test_config(dir: &TempDir) -> ServerConfig {
+    ServerConfig {
         bind: "127.0.0.1:0".parse().expect("addr"),
         db: dir.db(),
         secrets: None,
         population: spec(20261122, 300),
         smtp: None,
-        operator_password: OPERATOR_PASSWORD.into(),
+        dev: true,
+        operator_password: Some(OPERATOR_PASSWORD.into()),
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
         challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
-    };
+    }
+}
+
+/// Starts a server like [`spawn_app`], with `change` applied to its configuration.
+pub async fn spawn_configured(change: impl FnOnce(&mut ServerConfig)) -> TestApp {
+    let dir = TempDir::new();
+    let mut config = test_config(&dir);
     change(&mut config);
     spawn_with(dir, config).await
 }

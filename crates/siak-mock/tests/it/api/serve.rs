@@ -1,5 +1,5 @@
 //! The `siak-mock serve` binary as scripts use it: first line on stdout names the address,
-//! the database is created on first start, and SIGTERM stops it cleanly.
+//! the database is created on first start, and SIGTERM stops it cleanly (development mode).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -12,6 +12,7 @@ async fn serve_prints_its_address_first_answers_and_stops_on_sigterm() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_siak-mock"))
         .args([
             "serve",
+            "--dev",
             "--bind",
             "127.0.0.1:0",
             "--population",

@@ -12,19 +12,19 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
-use super::{Device, OPERATOR_PASSWORD, TestApp, body, register_and_approve, spawn_with};
-use crate::{TempDir, spec};
+use super::{Device, TestApp, body, register_and_approve, spawn_with, test_config};
+use crate::TempDir;
 
 /// One message the sink accepted.
 #[derive(Debug, Default)]
-struct Received {
-    from: String,
-    to: Vec<String>,
-    data: String,
+pub struct Received {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: String,
 }
 
 /// Starts an SMTP sink on 127.0.0.1:0; returns its port and the messages it accepts.
-async fn smtp_sink() -> (u16, mpsc::UnboundedReceiver<Received>) {
+pub async fn smtp_sink() -> (u16, mpsc::UnboundedReceiver<Received>) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
@@ -107,14 +107,11 @@ fn address(command: &str) -> String {
     command[start..end].to_owned()
 }
 
-/// A server over a fresh database that relays mail to 127.0.0.1:`port` without TLS.
+/// A server (development mode) over a fresh database that relays mail to 127.0.0.1:`port`
+/// without TLS.
 async fn spawn_with_smtp(port: u16) -> TestApp {
     let dir = TempDir::new();
     let config = ServerConfig {
-        bind: "127.0.0.1:0".parse().expect("addr"),
-        db: dir.db(),
-        secrets: None,
-        population: spec(20261122, 300),
         smtp: Some(SmtpConfig {
             host: "127.0.0.1".into(),
             port,
@@ -122,10 +119,7 @@ async fn spawn_with_smtp(port: u16) -> TestApp {
             credentials: None,
             from: "SIAK Mock <noreply@siak-mock.test>".into(),
         }),
-        operator_password: OPERATOR_PASSWORD.into(),
-        app_links: Default::default(),
-        frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
-        challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
+        ..test_config(&dir)
     };
     spawn_with(dir, config).await
 }

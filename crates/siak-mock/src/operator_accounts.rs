@@ -1,0 +1,311 @@
+//! Operator accounts: who may approve registrations, and with which password.
+//!
+//! Two modes (see `siak-mock serve --dev`):
+//!
+//! * **Development** seeds one operator per seed office and a national one, all with the
+//!   well-known [`DEV_PASSWORD`], so a developer can walk the story on their own machine.
+//! * **Deployment** (the default) accepts only passwords an administrator set, per operator:
+//!   `siak-mock operator add|passwd` or, for the default operator [`DEFAULT_OPERATOR`],
+//!   `SIAK_MOCK_OPERATOR_PASSWORD` at start. A row still holding the development password (or one
+//!   from before these rules) cannot log in.
+//!
+//! Every password an administrator sets obeys [`check_password`]. The hash is PBKDF2-HMAC-SHA256
+//! with a per-operator salt derived from the server's pepper ([`hash_password`], the one place
+//! that hashes); the login in `api::operator` verifies with [`verify_password`]. Changing a
+//! password ends the operator's sessions. Nothing here speaks HTTP; the store owns the SQL.
+
+use std::num::NonZeroU32;
+
+use anyhow::bail;
+use chrono::{DateTime, Utc};
+use ring::pbkdf2;
+
+use crate::Store;
+use crate::store::operators::{self, NewOperator, StoredPassword};
+
+/// The development password of the seeded operators (`serve --dev` only; public knowledge).
+pub const DEV_PASSWORD: &str = "operator-dev";
+/// The operator `SIAK_MOCK_OPERATOR_PASSWORD` sets the password of.
+pub const DEFAULT_OPERATOR: &str = "operator.pusat";
+/// The shortest password an administrator may set, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// The office code of Ditjen Dukcapil (national scope).
+pub const NATIONAL: &str = "pusat";
+
+/// Operator password hashing: PBKDF2-HMAC-SHA256.
+const PASSWORD_ITERATIONS: u32 = 100_000;
+
+/// A seeded operator: user name, display name, office, office code.
+pub struct Seed {
+    /// User name.
+    pub username: &'static str,
+    /// Name shown in the console.
+    pub display_name: &'static str,
+    /// Office, as people read it.
+    pub office: &'static str,
+    /// Regency `PPRR` or [`NATIONAL`].
+    pub office_code: &'static str,
+}
+
+/// The development operators: one per seed office and one national (the last, the default).
+pub const SEEDED: &[Seed] = &[
+    seed(
+        "operator.probolinggo",
+        "Operator Disdukcapil Kota Probolinggo",
+        "Kota Probolinggo",
+        "3574",
+    ),
+    seed(
+        "operator.labura",
+        "Operator Disdukcapil Kab. Labuhanbatu Utara",
+        "Kabupaten Labuhanbatu Utara",
+        "1223",
+    ),
+    seed(
+        "operator.payakumbuh",
+        "Operator Disdukcapil Kota Payakumbuh",
+        "Kota Payakumbuh",
+        "1376",
+    ),
+    seed(
+        "operator.deliserdang",
+        "Operator Disdukcapil Kab. Deli Serdang",
+        "Kabupaten Deli Serdang",
+        "1207",
+    ),
+    seed(
+        "operator.denpasar",
+        "Operator Disdukcapil Kota Denpasar",
+        "Kota Denpasar",
+        "5171",
+    ),
+    seed(
+        DEFAULT_OPERATOR,
+        "Operator Ditjen Dukcapil",
+        "Nasional",
+        NATIONAL,
+    ),
+];
+
+const fn seed(
+    username: &'static str,
+    display_name: &'static str,
+    office: &'static str,
+    office_code: &'static str,
+) -> Seed {
+    Seed {
+        username,
+        display_name,
+        office,
+        office_code,
+    }
+}
+
+/// Whether `password` may be set by an administrator: at least [`MIN_PASSWORD_CHARS`]
+/// characters and not the development password. The error says what is wrong.
+pub fn check_password(password: &str) -> anyhow::Result<()> {
+    if password == DEV_PASSWORD {
+        bail!("`{DEV_PASSWORD}` is the public development password; choose another");
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        bail!("an operator password needs at least {MIN_PASSWORD_CHARS} characters");
+    }
+    Ok(())
+}
+
+fn iterations() -> NonZeroU32 {
+    NonZeroU32::new(PASSWORD_ITERATIONS).unwrap_or(NonZeroU32::MIN)
+}
+
+fn salt_for(username: &str, pepper: &[u8]) -> Vec<u8> {
+    ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, pepper),
+        username.as_bytes(),
+    )
+    .as_ref()[..16]
+        .to_vec()
+}
+
+/// The salt and hash stored for `username` with `password`.
+pub fn hash_password(username: &str, password: &str, pepper: &[u8]) -> (Vec<u8>, [u8; 32]) {
+    let salt = salt_for(username, pepper);
+    let mut hash = [0u8; 32];
+    pbkdf2::derive(
+        pbkdf2::PBKDF2_HMAC_SHA256,
+        iterations(),
+        &salt,
+        password.as_bytes(),
+        &mut hash,
+    );
+    (salt, hash)
+}
+
+/// Whether `password` matches the stored salt and hash.
+pub fn verify_password(stored: &StoredPassword, password: &str) -> bool {
+    pbkdf2::verify(
+        pbkdf2::PBKDF2_HMAC_SHA256,
+        iterations(),
+        &stored.salt,
+        password.as_bytes(),
+        &stored.hash,
+    )
+    .is_ok()
+}
+
+/// An operator's office: a regency by its `PPRR` code, or [`NATIONAL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Office {
+    /// `PPRR` or `pusat`.
+    pub code: String,
+    /// As people read it: the regency's name, or `Nasional`.
+    pub name: String,
+}
+
+impl Office {
+    /// Parses `pusat` or a 4-digit regency code known to the region table.
+    pub fn parse(text: &str) -> anyhow::Result<Office> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case(NATIONAL) {
+            return Ok(Office {
+                code: NATIONAL.into(),
+                name: "Nasional".into(),
+            });
+        }
+        let name = (text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<u16>().ok())
+            .flatten()
+            .and_then(ikd_core::nik::regions::regency_name);
+        match name {
+            Some(name) => Ok(Office {
+                code: text.into(),
+                name: name.into(),
+            }),
+            None => bail!(
+                "unknown office {text:?}: give a regency code PPRR (e.g. 3574 for Kota Probolinggo) or `{NATIONAL}`"
+            ),
+        }
+    }
+
+    fn display_name(&self) -> String {
+        if self.code == NATIONAL {
+            "Operator Ditjen Dukcapil".into()
+        } else {
+            format!("Operator Disdukcapil {}", self.name)
+        }
+    }
+}
+
+/// Development mode: creates the seeded operators that do not exist yet, with [`DEV_PASSWORD`].
+pub fn seed_development(store: &mut Store, pepper: &[u8]) -> rusqlite::Result<()> {
+    let tx = store.connection_mut().transaction()?;
+    for s in SEEDED {
+        let (salt, hash) = hash_password(s.username, DEV_PASSWORD, pepper);
+        let op = NewOperator {
+            username: s.username,
+            display_name: s.display_name,
+            office: s.office,
+            office_code: s.office_code,
+            salt: &salt,
+            hash: &hash,
+            password_set_at: None,
+        };
+        operators::insert_missing(&tx, op)?;
+    }
+    tx.commit()
+}
+
+/// Creates operator `username` at `office` with `password` (checked); refuses an existing name.
+pub fn add(
+    store: &mut Store,
+    username: &str,
+    office: &Office,
+    display_name: Option<&str>,
+    password: &str,
+    pepper: &[u8],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    check_username(username)?;
+    check_password(password)?;
+    let (salt, hash) = hash_password(username, password, pepper);
+    let display_name = display_name.map_or_else(|| office.display_name(), str::to_owned);
+    let op = NewOperator {
+        username,
+        display_name: &display_name,
+        office: &office.name,
+        office_code: &office.code,
+        salt: &salt,
+        hash: &hash,
+        password_set_at: Some(now),
+    };
+    if !operators::insert_missing(store.connection(), op)? {
+        bail!(
+            "operator {username} exists already (change its password with `siak-mock operator passwd`)"
+        );
+    }
+    Ok(())
+}
+
+fn check_username(username: &str) -> anyhow::Result<()> {
+    let ok = (3..=64).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if !ok {
+        bail!("a user name has 3 to 64 characters: a-z, 0-9, `.`, `_`, `-`");
+    }
+    Ok(())
+}
+
+/// Sets the password of existing operator `username` (checked) and ends its sessions, unless
+/// the stored password is already this one and was set by an administrator. Returns whether
+/// anything changed.
+pub fn set_password(
+    store: &mut Store,
+    username: &str,
+    password: &str,
+    pepper: &[u8],
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    check_password(password)?;
+    let tx = store.connection_mut().transaction()?;
+    let Some(stored) = operators::password(&tx, username)? else {
+        bail!("no operator {username} (create it with `siak-mock operator add`)");
+    };
+    if stored.set_by_administrator && verify_password(&stored, password) {
+        return Ok(false);
+    }
+    let (salt, hash) = hash_password(username, password, pepper);
+    operators::set_password(&tx, username, &salt, &hash, now)?;
+    operators::end_sessions_of(&tx, username)?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// `SIAK_MOCK_OPERATOR_PASSWORD` at start: sets the password of [`DEFAULT_OPERATOR`], creating
+/// that operator (national office) when the database has none.
+pub fn set_default_password(
+    store: &mut Store,
+    password: &str,
+    pepper: &[u8],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    if operators::password(store.connection(), DEFAULT_OPERATOR)?.is_none() {
+        let national = Office::parse(NATIONAL)?;
+        return add(
+            store,
+            DEFAULT_OPERATOR,
+            &national,
+            None,
+            password,
+            pepper,
+            now,
+        );
+    }
+    set_password(store, DEFAULT_OPERATOR, password, pepper, now)?;
+    Ok(())
+}
+
+/// Whether some operator can log in outside development mode.
+pub fn deployment_credentials_exist(store: &Store) -> rusqlite::Result<bool> {
+    Ok(operators::count_with_set_password(store.connection())? > 0)
+}
