@@ -61,7 +61,7 @@ async fn registration_liveness_and_device_change_refuse_a_weak_device_key() {
             "nik": device.nik,
             "email": device.email,
             "device_public_key": b64(&weak),
-            "liveness": device.evidence(&device.liveness_challenge(&app, "recover").await),
+            "liveness": device.evidence(&app, &device.liveness_challenge(&app, "recover").await),
         });
         // A liveness challenge for the weak key.
         let challenge =
