@@ -362,7 +362,7 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
                     "nik": new.nik,
                     "email": email,
                     "device_public_key": new.public_key(),
-                    "liveness": new.evidence(&app, &challenge),
+                    "liveness": new.evidence(app, &challenge),
                 }),
             )
             .await
