@@ -168,6 +168,7 @@ fn the_ui_reaches_the_commands_and_nothing_else() {
         let progress = send_frame(&window, rgba, t).expect("progress");
         phase = progress["phase"].clone();
         if phase == "done" || phase == "failed" {
+            common::let_capture_time_pass(t);
             break;
         }
     }

@@ -8,8 +8,8 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use ciborium::Value;
 use ikd_core::credential::{
-    Credential, CredentialId, CredentialRequest, DeviceSigningKey, Disclosed, HolderId,
-    IssuerKeySet, IssuerPublicKey, IssuerSigningKey, KtpRecord, MalformedLayer, PREFIX,
+    Credential, CredentialId, CredentialRequest, DevicePublicKey, DeviceSigningKey, Disclosed,
+    HolderId, IssuerKeySet, IssuerPublicKey, IssuerSigningKey, KtpRecord, MalformedLayer, PREFIX,
     Presentation, PresentationError, Profile, VerifyError, VerifyOptions, issue_credential,
     make_presentation, verify_presentation,
 };
@@ -189,6 +189,17 @@ mod third_party {
         }
     }
 
+    /// A tagged COSE_Sign1 over `payload` carrying `signature` as it is (no key involved).
+    pub fn with_signature(payload: &Value, signature: Vec<u8>) -> Vec<u8> {
+        let header = HeaderBuilder::new().algorithm(iana::Algorithm::EdDSA);
+        let sign1 = CoseSign1Builder::new()
+            .protected(header.build())
+            .payload(cbor(payload))
+            .signature(signature)
+            .build();
+        to_bytes(sign1)
+    }
+
     pub fn set(map: &mut [(Value, Value)], key: i64, value: Value) {
         let entry = map
             .iter_mut()
@@ -353,6 +364,24 @@ fn a_presentation_signed_by_another_device_is_bad_device_signature() {
     let text = present(&credential(Profile::Basic), None);
     let forged = forged_presentation(&OTHER_DEVICE_SEED, outer_payload(text.as_str()), None);
     assert_eq!(code(verify(&forged)), "bad_device_signature");
+}
+
+/// Attack: the issuer binds a credential to the identity point (a small-order key), and the
+/// "holder" presents it with the trivial signature (R = identity, S = 0), which ring alone accepts
+/// for any message.
+#[test]
+fn a_credential_bound_to_a_small_order_key_with_the_trivial_signature_is_weak_device_key() {
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let mut req = request(claims(Profile::Basic));
+    req.device_key = DevicePublicKey::from_bytes(identity);
+    let cred = issue_credential(&issuer(), &req).expect("issued");
+    let mut payload = outer_payload(present(&credential(Profile::Basic), None).as_str());
+    third_party::set(&mut payload, 2, Value::Bytes(cred.as_bytes().to_vec()));
+    let mut trivial = vec![0u8; 64];
+    trivial[0] = 1;
+    let text = third_party::wrap(&third_party::with_signature(&Value::Map(payload), trivial));
+    assert_eq!(code(verify(&text)), "weak_device_key");
 }
 
 #[test]

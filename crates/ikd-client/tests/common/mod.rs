@@ -18,6 +18,19 @@ pub struct Server {
     pub dir: std::path::PathBuf,
 }
 
+/// The test servers' clock: the system clock, moved forward by [`let_capture_time_pass`].
+pub fn server_clock() -> Clock {
+    static CLOCK: std::sync::OnceLock<Clock> = std::sync::OnceLock::new();
+    CLOCK.get_or_init(Clock::ahead).clone()
+}
+
+/// Lets a selfie's capture time (its last frame, `last_t_ms` after the start) pass on the test
+/// servers' clock, as it would for a real camera: the server refuses frames that claim more time
+/// than passed since the challenge.
+pub fn let_capture_time_pass(last_t_ms: u32) {
+    server_clock().advance(chrono::TimeDelta::seconds(i64::from(last_t_ms / 1000 + 1)));
+}
+
 pub async fn start_server(name: &str) -> Server {
     let dir = std::env::temp_dir().join(format!("ikd-client-story-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -39,7 +52,7 @@ pub async fn start_server(name: &str) -> Server {
     };
     let state = tokio::task::spawn_blocking({
         let config = config.clone();
-        move || build_state(&config, Clock::System)
+        move || build_state(&config, server_clock())
     })
     .await
     .expect("join")
@@ -146,13 +159,15 @@ pub async fn selfie<S: ikd_client::SecretStore>(
         .await
         .expect("a liveness challenge");
     let key = resident.device_key().expect("device key");
-    ikd_liveness::synthetic::evidence_for(
+    let evidence = ikd_liveness::synthetic::evidence_for(
         &challenge.actions,
         &key,
         nik.as_str(),
         &challenge.challenge_id.to_string(),
     )
-    .expect("the synthetic face passes")
+    .expect("the synthetic face passes");
+    let_capture_time_pass(evidence.frames.last().map_or(0, |f| f.t_ms));
+    evidence
 }
 
 /// Registers through the resident's flow with a synthetic selfie: the form is parsed by the
@@ -206,6 +221,7 @@ pub async fn register_with_selfie<S: ikd_client::SecretStore>(
     for (t, rgba) in camera_frames(&actions, &session.challenge_id.to_string()) {
         let progress = app.liveness_frame(&rgba, t)?;
         if progress.phase == ikd_client::views::LivenessPhase::Done {
+            let_capture_time_pass(t);
             break;
         }
     }

@@ -7,9 +7,9 @@
 use ciborium::Value;
 use coset::iana;
 use coset::{AsCborValue, CoseSign1, CoseSign1Builder, HeaderBuilder};
-use ring::signature::{ED25519, UnparsedPublicKey};
 
 use super::error::{FormatError, MalformedLayer};
+use super::keys::verify_signature;
 
 /// CBOR tag 18: COSE_Sign1.
 pub(crate) const COSE_SIGN1_TAG: u64 = 18;
@@ -217,7 +217,11 @@ pub(crate) fn parse_sign1(bytes: &[u8]) -> Result<CoseSign1, FormatError> {
 pub(crate) fn verify_sign1(sign1: &CoseSign1, public_key: &[u8; 32]) -> bool {
     sign1
         .verify_signature(b"", |signature, data| {
-            UnparsedPublicKey::new(&ED25519, public_key).verify(data, signature)
+            if verify_signature(public_key, data, signature) {
+                Ok(())
+            } else {
+                Err(())
+            }
         })
         .is_ok()
 }

@@ -104,6 +104,10 @@ pub enum VerifyError {
     /// The device signature does not verify with the key bound in the credential.
     #[error("bad device signature")]
     BadDeviceSignature,
+    /// The device key bound in the credential is small-order or non-canonically encoded, so no
+    /// signature made "with" it proves anything (`docs/qr-format.md` §6, step 12).
+    #[error("weak device key")]
+    WeakDeviceKey,
     /// The credential's validity period has ended.
     #[error("credential expired")]
     CredentialExpired,
@@ -157,6 +161,7 @@ impl Localized for VerifyError {
             VerifyError::UnknownKey => "unknown_key",
             VerifyError::BadIssuerSignature => "bad_issuer_signature",
             VerifyError::BadDeviceSignature => "bad_device_signature",
+            VerifyError::WeakDeviceKey => "weak_device_key",
             VerifyError::CredentialExpired => "credential_expired",
             VerifyError::CredentialNotYetValid => "credential_not_yet_valid",
             VerifyError::Expired => "expired",
@@ -192,6 +197,11 @@ impl Localized for VerifyError {
             VerifyError::BadDeviceSignature => (
                 "KTP Digital ini tidak ditampilkan dari perangkat pemiliknya.".to_owned(),
                 "This Digital KTP is not being shown from its holder's device.".to_owned(),
+            ),
+            VerifyError::WeakDeviceKey => (
+                "KTP Digital ini terikat pada kunci perangkat yang tidak aman dan ditolak."
+                    .to_owned(),
+                "This Digital KTP is bound to an unsafe device key and is refused.".to_owned(),
             ),
             VerifyError::CredentialExpired => (
                 "KTP Digital ini sudah kedaluwarsa. Pemilik perlu memperbaruinya di aplikasi."

@@ -154,6 +154,19 @@ byte_id!(
     "device public key"
 );
 
+impl DevicePublicKey {
+    /// Refuses a small-order or non-canonical key ([`check_public_key`](super::check_public_key)):
+    /// a server must call this before it registers or binds a device key.
+    pub fn check(&self) -> Result<(), super::WeakKeyError> {
+        super::keys::check_public_key(&self.0)
+    }
+
+    /// Whether `signature` is this key's Ed25519 signature of `message` (never for a weak key).
+    pub(crate) fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        super::keys::verify_signature(&self.0, message, signature)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

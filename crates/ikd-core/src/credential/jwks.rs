@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::ids::{KeyId, decode_b64url, encode_b64url};
-use super::keys::key_id_of;
+use super::keys::{check_public_key, key_id_of};
 use crate::i18n::{Lang, Localized, pick};
 
 /// One issuer public key.
@@ -205,6 +205,7 @@ fn ed25519_key(jwk: &Jwk) -> Result<Option<IssuerPublicKey>, &'static str> {
     }
     let x = jwk.x.as_deref().ok_or("missing x")?;
     let public_key = decode_b64url::<32>(x).ok_or("x is not base64url of 32 bytes")?;
+    check_public_key(&public_key).map_err(|_| "x is a small-order or non-canonical point")?;
     let key = IssuerPublicKey::new(public_key);
     match jwk.kid.as_deref() {
         None => return Err("missing kid"),

@@ -32,7 +32,9 @@ pub use issue::{
     Credential, CredentialContents, CredentialError, CredentialRequest, issue_credential,
 };
 pub use jwks::{IssuerKeySet, IssuerPublicKey, KeySetError};
-pub use keys::{DeviceSigningKey, IssuerSigningKey, KeyError, key_id_of};
+pub use keys::{
+    DeviceSigningKey, IssuerSigningKey, KeyError, WeakKeyError, check_public_key, key_id_of,
+};
 pub use present::{
     MAX_NONCE_BYTES, MAX_PAYLOAD_BYTES, MAX_TEXT_BYTES, PREFIX, PRESENTATION_LIFETIME_SECS,
     Presentation, PresentationError, make_presentation,

@@ -130,7 +130,10 @@ pub fn verify_presentation(
     }
     let credential = decode_payload(kid, inner.payload.as_deref().unwrap_or_default())?;
 
-    // Device binding.
+    // Device binding: a small-order key would verify a trivial signature for any message.
+    if credential.device_key.check().is_err() {
+        return Err(VerifyError::WeakDeviceKey);
+    }
     if !cbor::verify_sign1(&outer, credential.device_key.as_bytes()) {
         return Err(VerifyError::BadDeviceSignature);
     }

@@ -5,7 +5,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use ring::signature::{ED25519, UnparsedPublicKey};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -152,9 +151,11 @@ impl DeviceProof {
         nik: &str,
         challenge: &[u8],
     ) -> Result<(), DeviceProofError> {
-        UnparsedPublicKey::new(&ED25519, key.as_bytes())
-            .verify(&proof_message(purpose, nik, challenge), &self.0)
-            .map_err(|_| DeviceProofError::BadSignature)
+        if key.verifies(&proof_message(purpose, nik, challenge), &self.0) {
+            Ok(())
+        } else {
+            Err(DeviceProofError::BadSignature)
+        }
     }
 }
 

@@ -125,6 +125,33 @@ fn unknown_challenge() -> ApiError {
     )
 }
 
+/// How far the last frame's time (milliseconds since the capture started) may exceed the time
+/// between the challenge's issue and the submission: the server's clock counts whole seconds.
+pub const FRAME_TIME_ALLOWANCE: TimeDelta = TimeDelta::seconds(2);
+
+/// Refuses evidence whose frames claim more time than has passed since the challenge was issued
+/// (`liveness_frame_times_invalid`): such frames were recorded before the challenge existed.
+fn refuse_impossible_frame_times(
+    evidence: &LivenessEvidence,
+    issued_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let last_ms = evidence.frames.last().map_or(0, |f| i64::from(f.t_ms));
+    let elapsed = now.signed_duration_since(issued_at) + FRAME_TIME_ALLOWANCE;
+    if last_ms > elapsed.num_milliseconds() {
+        return Err(liveness_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FRAME_TIMES_INVALID,
+            "Waktu foto swafoto tidak sesuai dengan waktu tantangan. Ulangi swafoto.",
+            "The selfie's frame times do not fit the challenge's time. Take the selfie again.",
+        ));
+    }
+    Ok(())
+}
+
+/// The problem code of [`refuse_impossible_frame_times`].
+const FRAME_TIMES_INVALID: &str = "liveness_frame_times_invalid";
+
 /// Checks `evidence` for `nik`, `device_key` and `purpose`: the challenge, then the analysis
 /// (off the async threads). The challenge is spent whatever the outcome. On success the caller
 /// stores the frames with [`store_frames`] in its own transaction.
@@ -146,9 +173,21 @@ pub async fn check(
     let now = app.now();
     let id = challenge_id(&evidence)?.to_string();
     let (nik_s, key_s) = (nik.as_str().to_owned(), device_key.to_base64url());
-    let actions = app
+    let (actions, issued_at) = app
         .db(move |store| spend(store, &id, &nik_s, &key_s, purpose, now))
         .await?;
+    if let Err(refused) = refuse_impossible_frame_times(&evidence, issued_at, now) {
+        let id = challenge_id(&evidence)?.to_string();
+        app.db(move |store| {
+            Ok(stored::record_failure(
+                store.connection(),
+                &id,
+                FRAME_TIMES_INVALID,
+            )?)
+        })
+        .await?;
+        return Err(refused);
+    }
     let nik_s = nik.as_str().to_owned();
     let key = *device_key;
     let (evidence, verdict) = tokio::task::spawn_blocking(move || {
@@ -180,7 +219,7 @@ pub async fn check(
 }
 
 /// Spends challenge `id` if it was issued for `nik`, `device_key` and `purpose` and is neither
-/// used nor expired at `now`; answers the actions it asked.
+/// used nor expired at `now`; answers the actions it asked and when it was issued.
 fn spend(
     store: &mut crate::Store,
     id: &str,
@@ -188,7 +227,7 @@ fn spend(
     device_key: &str,
     purpose: LivenessPurpose,
     now: DateTime<Utc>,
-) -> Result<Vec<Action>, ApiError> {
+) -> Result<(Vec<Action>, DateTime<Utc>), ApiError> {
     let tx = store.connection_mut().transaction()?;
     let c = stored::challenge(&tx, id)?
         .filter(|c| c.nik == nik && c.device_key == device_key && c.purpose == purpose.code())
@@ -210,10 +249,12 @@ fn spend(
     }
     stored::mark_used(&tx, id, now)?;
     tx.commit()?;
-    Ok(c.actions
+    let actions = c
+        .actions
         .iter()
         .filter_map(|a| Action::from_code(a))
-        .collect())
+        .collect();
+    Ok((actions, c.issued_at))
 }
 
 /// Refuses evidence holding a frame seen before (in any earlier evidence): a replay. Callers

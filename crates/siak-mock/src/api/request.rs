@@ -27,14 +27,25 @@ where
     }
 }
 
-/// Parses a base64url Ed25519 public key from a request.
+/// Parses a base64url Ed25519 public key from a request, refusing a small-order or
+/// non-canonical one (`device_key_weak`): with such a key a trivial signature verifies for any
+/// message, so binding it would bind the account to no device.
 pub fn parse_device_key(text: &str) -> Result<DevicePublicKey, ApiError> {
-    text.parse().map_err(|_| {
+    let key: DevicePublicKey = text.parse().map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "device_key_invalid",
             "Kunci perangkat tidak valid. Perbarui aplikasi lalu coba lagi.",
             "The device key is not valid. Update the app and try again.",
         )
-    })
+    })?;
+    key.check().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "device_key_weak",
+            "Kunci perangkat tidak aman dan ditolak. Perbarui aplikasi lalu coba lagi.",
+            "The device key is not safe and is refused. Update the app and try again.",
+        )
+    })?;
+    Ok(key)
 }

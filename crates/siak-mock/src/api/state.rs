@@ -44,6 +44,9 @@ pub enum Clock {
     System,
     /// Seconds since the Unix epoch, set by the test.
     Manual(Arc<std::sync::atomic::AtomicI64>),
+    /// The system clock plus the seconds a test moved it forward (tests that need real time, such
+    /// as a client's, and still let a selfie's capture time pass without sleeping).
+    Ahead(Arc<std::sync::atomic::AtomicI64>),
 }
 
 impl Clock {
@@ -52,10 +55,19 @@ impl Clock {
         Clock::Manual(Arc::new(std::sync::atomic::AtomicI64::new(t.timestamp())))
     }
 
+    /// The system clock, moved forward by every [`advance`](Self::advance).
+    pub fn ahead() -> Clock {
+        Clock::Ahead(Arc::new(std::sync::atomic::AtomicI64::new(0)))
+    }
+
     /// The current instant.
     pub fn now(&self) -> DateTime<Utc> {
         match self {
             Clock::System => Utc::now(),
+            Clock::Ahead(secs) => {
+                let by = secs.load(std::sync::atomic::Ordering::SeqCst);
+                Utc::now() + chrono::TimeDelta::seconds(by)
+            }
             Clock::Manual(secs) => {
                 DateTime::from_timestamp(secs.load(std::sync::atomic::Ordering::SeqCst), 0)
                     .unwrap_or_default()
@@ -63,9 +75,9 @@ impl Clock {
         }
     }
 
-    /// Moves a manual clock forward (no effect on the system clock).
+    /// Moves a manual or ahead clock forward (no effect on the system clock).
     pub fn advance(&self, by: chrono::TimeDelta) {
-        if let Clock::Manual(secs) = self {
+        if let Clock::Manual(secs) | Clock::Ahead(secs) = self {
             secs.fetch_add(by.num_seconds(), std::sync::atomic::Ordering::SeqCst);
         }
     }

@@ -37,6 +37,8 @@ pub struct Challenge {
     pub purpose: String,
     /// Action codes, in order.
     pub actions: Vec<String>,
+    /// When it was issued.
+    pub issued_at: DateTime<Utc>,
     /// When it stops working.
     pub expires_at: DateTime<Utc>,
     /// Spent by evidence already.
@@ -77,7 +79,7 @@ pub fn add_challenge(
 /// The challenge `id`.
 pub fn challenge(conn: &Connection, id: &str) -> rusqlite::Result<Option<Challenge>> {
     conn.query_row(
-        "SELECT nik, device_key, purpose, actions, expires_at, used_at FROM liveness_challenges WHERE id = ?1",
+        "SELECT nik, device_key, purpose, actions, expires_at, used_at, issued_at FROM liveness_challenges WHERE id = ?1",
         params![id],
         |r| {
             Ok(Challenge {
@@ -87,6 +89,7 @@ pub fn challenge(conn: &Connection, id: &str) -> rusqlite::Result<Option<Challen
                 actions: r.get::<_, String>(3)?.split(',').map(str::to_owned).collect(),
                 expires_at: r.get(4)?,
                 used: r.get::<_, Option<String>>(5)?.is_some(),
+                issued_at: r.get(6)?,
             })
         },
     )

@@ -22,7 +22,19 @@ fn evidence_for(device: &Device, actions: &[Action], challenge: &Value) -> Value
     serde_json::to_value(evidence).expect("json")
 }
 
+/// Lets the time of the capture in `liveness` pass on the server's clock: the server refuses
+/// frames that claim more time than passed since the challenge.
+fn let_capture_time_pass(app: &TestApp, liveness: &Value) {
+    let span_ms = liveness["frames"]
+        .as_array()
+        .and_then(|f| f.last())
+        .and_then(|f| f["t_ms"].as_i64())
+        .unwrap_or(0);
+    app.advance(TimeDelta::seconds(span_ms / 1000 + 1));
+}
+
 async fn register_with(app: &TestApp, device: &Device, liveness: Value) -> reqwest::Response {
+    let_capture_time_pass(app, &liveness);
     let mut request = device.registration_without_liveness();
     request["liveness"] = liveness;
     app.post("/v1/registrations", request).await
@@ -121,6 +133,7 @@ async fn a_registration_needs_a_fresh_challenge_answered_by_this_device() {
     let good = device.liveness_challenge(&app, "register").await;
     let mut request = device.registration_without_liveness();
     request["liveness"] = evidence_for(&device, &actions_of(&good), &good);
+    let_capture_time_pass(&app, &request["liveness"]);
     let first = app.post("/v1/registrations", request.clone()).await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first = body(first).await;
@@ -206,6 +219,7 @@ async fn pictures_are_deleted_after_the_retention_but_pending_cases_keep_theirs_
     let evidence = evidence_for(&decided, &actions, &challenge);
     let mut request = decided.registration_without_liveness();
     request["liveness"] = evidence.clone();
+    let_capture_time_pass(&app, &evidence);
     register_and_approve_with(&app, &decided, request).await;
     let decided_id = challenge["challenge_id"].as_str().expect("id").to_owned();
     let pending = Device::new(47, &residents[1]);
@@ -348,7 +362,7 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
                     "nik": new.nik,
                     "email": email,
                     "device_public_key": new.public_key(),
-                    "liveness": new.evidence(&challenge),
+                    "liveness": new.evidence(app, &challenge),
                 }),
             )
             .await
@@ -415,7 +429,7 @@ async fn a_recovery_code_expires_and_burns_after_five_wrong_tries() {
             .post(
                 "/v1/recovery",
                 json!({"nik": old.nik, "email": old.email, "device_public_key": old.public_key(),
-                       "liveness": old.evidence(&challenge)}),
+                       "liveness": old.evidence(&app, &challenge)}),
             )
             .await;
         assert_eq!(r.status(), StatusCode::ACCEPTED);
@@ -517,4 +531,36 @@ async fn one_nik_gets_a_limited_number_of_challenges_an_hour_whoever_asks() {
     app.advance(TimeDelta::minutes(30));
     let r = phone.ask_challenge(&app, "register").await;
     assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+/// Attack: frames recorded before the challenge existed (a prepared video, answered the instant
+/// the challenge arrives) claim more capture time than has passed since the challenge was issued.
+#[tokio::test]
+async fn frames_claiming_more_time_than_since_the_challenge_are_refused() {
+    let app = spawn_app().await;
+    let device = Device::new(47, &app.resident(SampleReason::Eligible));
+    let challenge = device.liveness_challenge(&app, "register").await;
+    let evidence = evidence_for(&device, &actions_of(&challenge), &challenge);
+    let span_ms = evidence["frames"]
+        .as_array()
+        .and_then(|f| f.last())
+        .and_then(|f| f["t_ms"].as_i64())
+        .expect("frames");
+    assert!(span_ms > 2_000, "the synthetic capture lasts {span_ms} ms");
+    // Sent at once: no time has passed on the server's clock.
+    let mut request = device.registration_without_liveness();
+    request["liveness"] = evidence;
+    let before = super::bad_input::snapshot(&app);
+    let r = app.post("/v1/registrations", request.clone()).await;
+    problem(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "liveness_frame_times_invalid",
+    )
+    .await;
+    assert_eq!(super::bad_input::snapshot(&app), before);
+    // The challenge is spent like any failed answer: waiting afterwards does not help.
+    app.advance(TimeDelta::seconds(span_ms / 1000 + 1));
+    let r = app.post("/v1/registrations", request).await;
+    problem(r, StatusCode::CONFLICT, "liveness_challenge_used").await;
 }

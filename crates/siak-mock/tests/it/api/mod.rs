@@ -6,6 +6,7 @@
 
 mod app_links;
 mod attacks_devmode;
+mod attacks_keys;
 mod attacks_operators;
 mod bad_input;
 mod bad_paths;
@@ -270,13 +271,16 @@ impl Device {
         .await
     }
 
-    /// Evidence of a synthetic live face answering `challenge`.
-    pub fn evidence(&self, challenge: &Value) -> Value {
+    /// Evidence of a synthetic live face answering `challenge`, sent once the capture's time has
+    /// passed on `app`'s clock (the server refuses frames older than the challenge).
+    pub fn evidence(&self, app: &TestApp, challenge: &Value) -> Value {
         let actions: Vec<Action> =
             serde_json::from_value(challenge["actions"].clone()).expect("actions");
         let id = challenge["challenge_id"].as_str().expect("challenge id");
         let evidence = synthetic::evidence_for(&actions, &self.key, &self.nik, id)
             .unwrap_or_else(|| panic!("the synthetic face passes {actions:?} for {id}"));
+        let span_ms = evidence.frames.last().map_or(0, |f| i64::from(f.t_ms));
+        app.advance(TimeDelta::seconds(span_ms / 1000 + 1));
         serde_json::to_value(evidence).expect("json")
     }
 
@@ -284,7 +288,7 @@ impl Device {
     pub async fn registration(&self, app: &TestApp) -> Value {
         let challenge = self.liveness_challenge(app, "register").await;
         let mut request = self.registration_without_liveness();
-        request["liveness"] = self.evidence(&challenge);
+        request["liveness"] = self.evidence(app, &challenge);
         request
     }
 
