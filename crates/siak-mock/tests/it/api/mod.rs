@@ -3,6 +3,7 @@
 //! makes the same proofs the app makes with `ikd-core`.
 
 mod app_links;
+mod attacks_lockout;
 mod bad_input;
 mod bad_paths;
 mod console;
