@@ -1,6 +1,8 @@
 //! One error type for the app: each variant says what the resident can do about it, with a
 //! stable code and messages in Bahasa Indonesia and English. A refusal by the server keeps the
-//! server's own code and messages.
+//! server's own code and, but for the few refusals the app words itself ([`app_words`]: the
+//! login refusal that does not say which of NIK or device was wrong, and the hard lock, each
+//! saying what to do in this app), its messages.
 
 use ikd_core::i18n::{Lang, Localized};
 use ikd_core::wire::Problem;
@@ -89,7 +91,8 @@ impl Localized for ClientError {
                 format!("Server SIAK sedang bermasalah (kode {status}). Coba lagi nanti."),
                 format!("The SIAK server is having problems (code {status}). Try again later."),
             ),
-            ClientError::Refused(p) => pick(p.message_id.clone(), p.message_en.clone()),
+            ClientError::Refused(p) => app_words(&p.code, lang)
+                .unwrap_or_else(|| pick(p.message_id.clone(), p.message_en.clone())),
             ClientError::Invalid { message_id, message_en, .. } => pick(message_id.clone(), message_en.clone()),
             ClientError::NotReady(_) => pick(
                 "Langkah ini belum bisa dilakukan. Selesaikan langkah sebelumnya dulu.".into(),
@@ -103,5 +106,49 @@ impl Localized for ClientError {
                 "The phone's secure storage cannot be used. Restart the app.".into(),
             ),
         }
+    }
+}
+
+/// The app's own words for a server refusal whose remedy is in this app, in `lang`.
+fn app_words(code: &str, lang: Lang) -> Option<String> {
+    let pick = |id: &str, en: &str| ikd_core::i18n::pick(lang, id.to_owned(), en.to_owned());
+    match code {
+        // The server does not say whether the NIK has no account or the device is not the
+        // account's (that would tell a stranger which NIKs have one).
+        "login_refused" => Some(pick(
+            "NIK atau ponsel ini tidak dikenali server untuk akun KTP Digital. Jika KTP Digital Anda sudah dipindahkan ke ponsel lain atau dilepas, pakai Ganti Perangkat / Lupa PIN di aplikasi ini (swafoto dan kode email), atau daftar lagi.",
+            "The server does not recognise this NIK or phone for a Digital KTP account. If your Digital KTP was moved to another phone or released, use Change device / Forgot PIN in this app (a selfie and an emailed code), or register again.",
+        )),
+        "account_hard_locked" => Some(ikd_core::pin::PinHardLocked.message(lang)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(code: &str) -> ClientError {
+        ClientError::Refused(Box::new(Problem {
+            kind: format!("urn:ikd:problem:{code}"),
+            title: "Unauthorized".into(),
+            status: 401,
+            code: code.into(),
+            detail: "server words".into(),
+            message_id: "kata server".into(),
+            message_en: "server words".into(),
+            retry_after: None,
+        }))
+    }
+
+    #[test]
+    fn the_uniform_login_refusal_and_the_hard_lock_say_what_to_do_in_the_app() {
+        let login = refused("login_refused");
+        assert!(login.message(Lang::Id).contains("Ganti Perangkat"));
+        assert!(login.message(Lang::En).contains("Change device"));
+        let locked = refused("account_hard_locked");
+        assert!(locked.message(Lang::Id).contains("Disdukcapil"));
+        assert!(locked.message(Lang::En).contains("Change device"));
+        assert_eq!(refused("pin_wrong").message(Lang::En), "server words");
     }
 }

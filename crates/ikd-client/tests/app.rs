@@ -495,7 +495,9 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         .unlock(PIN, now)
         .await
         .expect_err("the old phone is signed out");
-    assert!(!err.code.is_empty());
+    // The server's one answer for "no account" and "not this device", in the app's words.
+    assert_eq!(err.code, "login_refused");
+    assert!(err.message.contains("Ganti Perangkat"), "{}", err.message);
     std::fs::remove_dir_all(&server.dir).ok();
 }
 
@@ -561,4 +563,44 @@ async fn the_approval_mails_link_opens_activation_with_the_code_on_the_registeri
         phone.open_link(&link).expect_err("used").code,
         "link_already_active"
     );
+}
+
+#[tokio::test]
+async fn a_hard_locked_account_tells_the_resident_to_change_device_or_visit_the_office() {
+    let server = start_server("app-hard-lock").await;
+    let resident = eligible(&server);
+    let now = Utc::now();
+    let phone = app(&server, "locked-phone");
+    let code = approved_with_selfie(
+        &phone,
+        &server,
+        &resident.nik,
+        "kunci@example.id",
+        "081234567873",
+        now,
+    )
+    .await;
+    phone.activate(&code, PIN, now).await.expect("activated");
+    phone.lock().await;
+    // Someone holding the device key guessed 12 wrong PINs against the server.
+    let mut store = siak_mock::Store::open_unpopulated(&server.db).expect("db");
+    let mut attempts = ikd_core::PinAttempts::default();
+    for _ in 0..ikd_core::pin::SERVER_HARD_LOCK_AFTER {
+        attempts.record_failure(now);
+    }
+    siak_mock::store::accounts::save_pin_attempts(store.connection_mut(), &resident.nik, &attempts)
+        .expect("count saved");
+
+    // Even the right PIN: the screen says what to do.
+    let err = phone
+        .unlock(PIN, now)
+        .await
+        .expect_err("hard-locked on the server");
+    assert_eq!(err.code, "account_hard_locked");
+    assert!(
+        err.message.contains("Ganti Perangkat") && err.message.contains("Disdukcapil"),
+        "{}",
+        err.message
+    );
+    std::fs::remove_dir_all(&server.dir).ok();
 }

@@ -1,5 +1,5 @@
 //! Mail to residents: the one builder of every mail the server sends (activation code,
-//! rejection, device-change code and notice), and the mailer.
+//! rejection, device-change code and notice, hard lock), and the mailer.
 //!
 //! Every mail is written to the `outbox` table in the same transaction as the change it reports,
 //! so a mail is never lost and never sent for a change that was rolled back. When SMTP is
@@ -113,6 +113,18 @@ impl Mailer {
         outbox::insert(conn, row, delivery, now)
     }
 
+    /// [`Mailer::deliver`] on the running async runtime, for code on the blocking pool that has
+    /// just committed the transaction recording `mail` (no runtime: the outbox keeps it).
+    pub fn deliver_later(&self, mail: Mail) {
+        if self.smtp.is_none() {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let mailer = self.clone();
+            runtime.spawn(async move { mailer.deliver(mail).await });
+        }
+    }
+
     /// Delivers `mail` over SMTP after the transaction that recorded it committed. Failures are
     /// logged (the outbox keeps the mail); they never undo the change the mail reports.
     pub async fn deliver(&self, mail: Mail) {
@@ -178,6 +190,11 @@ pub enum Notice<'a> {
         /// When.
         at: DateTime<Utc>,
     },
+    /// The account was hard-locked after too many wrong PINs.
+    AccountHardLocked {
+        /// When.
+        at: DateTime<Utc>,
+    },
 }
 
 impl Mail {
@@ -234,6 +251,16 @@ impl Mail {
                     "KTP Digital dipindahkan ke perangkat baru / Digital KTP moved to a new device",
                     format!(
                         "KTP Digital Anda dipindahkan ke perangkat baru pada {at} UTC. Perangkat lama sudah keluar dan kredensialnya dicabut.\nJika ini bukan Anda, segera hubungi Disdukcapil.\n\n---\n\nYour Digital KTP was moved to a new device at {at} UTC. The old device is signed out and its credentials are revoked.\nIf this was not you, contact your Disdukcapil office at once.\n"
+                    ),
+                )
+            }
+            Notice::AccountHardLocked { at } => {
+                let at = at.format("%Y-%m-%d %H:%M");
+                (
+                    "account_hard_locked",
+                    "KTP Digital dikunci / Digital KTP locked",
+                    format!(
+                        "Akun KTP Digital Anda dikunci pada {at} UTC karena PIN salah dimasukkan terlalu sering. Semua sesi sudah diakhiri.\nUntuk membuka kunci: pilih Ganti Perangkat / Lupa PIN di aplikasi IKD (swafoto dan kode yang dikirim ke email ini, lalu PIN baru), atau datang ke kantor Disdukcapil dengan KTP-el.\nJika bukan Anda yang mencoba, seseorang mungkin memegang ponsel Anda: hubungi Disdukcapil.\n\n---\n\nYour Digital KTP account was locked at {at} UTC after too many wrong PINs. Every session was ended.\nTo unlock it: choose Change device / Forgot PIN in the IKD app (a selfie and a code sent to this address, then a new PIN), or visit a Disdukcapil office with your KTP-el.\nIf it was not you, someone may hold your phone: contact your Disdukcapil office.\n"
                     ),
                 )
             }

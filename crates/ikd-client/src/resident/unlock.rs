@@ -5,6 +5,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, Utc};
+use ikd_core::pin::PinHardLocked;
 use ikd_core::protocol::{DeviceProof, PinProof, PinVerifier, ProofPurpose};
 use ikd_core::wire::LoginRequest;
 use ikd_core::{LockoutPolicy, Nik, Pin, PinGate};
@@ -106,6 +107,7 @@ impl<S: SecretStore> Resident<S> {
             state.local_pin.record_failure(now);
             self.save_state(&state)?;
             Err(match policy.gate(&state.local_pin, now) {
+                PinGate::HardLocked => ClientError::invalid(&PinHardLocked),
                 PinGate::Locked {
                     retry_after_secs, ..
                 } => ClientError::PinLocked { retry_after_secs },

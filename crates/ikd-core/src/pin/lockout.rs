@@ -6,6 +6,13 @@
 //! for online logins (reinstalling the app does not reset them); the app counts them for offline
 //! unlock with the same policy.
 //!
+//! The server's policy ([`LockoutPolicy::server`]) ends there: after [`SERVER_HARD_LOCK_AFTER`]
+//! wrong PINs in a row the account is hard-locked ([`PinGate::HardLocked`]), whatever the clock
+//! says, until a device change or an office unlock clears the count. Without it the 5-minute lock
+//! would repeat forever: ~288 guesses a day for whoever holds the device key. The app's offline
+//! unlock keeps the default policy (no hard lock: the phone holds nothing a guess could unlock
+//! on the server).
+//!
 //! Rolling the clock back never shortens a lock nor resets the count: time is taken as the latest
 //! instant this history has seen, so a clock set back stays "stuck" at that instant until the real
 //! clock passes it again.
@@ -22,13 +29,20 @@ pub struct LockoutPolicy {
     pub free_attempts: u32,
     /// Lock lengths in seconds: the first lock, the second, …; the last repeats.
     pub lock_seconds: Vec<u32>,
+    /// Wrong PINs in a row after which the PIN is hard-locked (no time ends it); `None`: never.
+    pub hard_lock_after: Option<u32>,
 }
+
+/// Wrong PINs in a row after which the server hard-locks an account: 3 free, then the 30 s and
+/// 90 s locks, then 5-minute locks up to the twelfth wrong PIN.
+pub const SERVER_HARD_LOCK_AFTER: u32 = 12;
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
         LockoutPolicy {
             free_attempts: 3,
             lock_seconds: vec![30, 90, 300],
+            hard_lock_after: None,
         }
     }
 }
@@ -53,6 +67,8 @@ pub enum PinGate {
         /// Wrong PINs left before the next lock.
         attempts_before_lock: u32,
     },
+    /// No PIN may be tried until the count is cleared (device change or office unlock).
+    HardLocked,
     /// Wait until `until`.
     Locked {
         /// When a PIN may be tried again.
@@ -86,6 +102,21 @@ impl PinAttempts {
 }
 
 impl LockoutPolicy {
+    /// The server's policy: the default locks, then a hard lock after
+    /// [`SERVER_HARD_LOCK_AFTER`] wrong PINs in a row.
+    pub fn server() -> Self {
+        LockoutPolicy {
+            hard_lock_after: Some(SERVER_HARD_LOCK_AFTER),
+            ..LockoutPolicy::default()
+        }
+    }
+
+    /// Whether `attempts` reached the hard lock (time plays no part).
+    pub fn is_hard_locked(&self, attempts: &PinAttempts) -> bool {
+        self.hard_lock_after
+            .is_some_and(|n| attempts.consecutive_failures >= n)
+    }
+
     /// Length of the lock that follows the `failures`-th consecutive wrong PIN, if any.
     pub fn lock_after(&self, failures: u32) -> Option<TimeDelta> {
         let index = failures.checked_sub(self.free_attempts)? as usize;
@@ -99,6 +130,9 @@ impl LockoutPolicy {
 
     /// Whether a PIN may be tried at `now`, given `attempts`.
     pub fn gate(&self, attempts: &PinAttempts, now: DateTime<Utc>) -> PinGate {
+        if self.is_hard_locked(attempts) {
+            return PinGate::HardLocked;
+        }
         let now = attempts.effective_now(now);
         let lock = attempts
             .last_failure_at
@@ -157,6 +191,25 @@ impl Localized for PinLocked {
     }
 }
 
+/// A refused attempt because the account is hard-locked after too many wrong PINs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("account hard-locked after too many wrong PINs")]
+pub struct PinHardLocked;
+
+impl Localized for PinHardLocked {
+    fn code(&self) -> &'static str {
+        "account_hard_locked"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        pick(
+            lang,
+            "Akun KTP Digital dikunci karena PIN salah terlalu sering. Buka kunci dengan Ganti Perangkat / Lupa PIN di aplikasi (swafoto dan kode email), atau datang ke kantor Disdukcapil. Kami sudah mengirim email ke alamat akun Anda.".into(),
+            "Your Digital KTP account is locked after too many wrong PINs. Unlock it with Change device / Forgot PIN in the app (a selfie and an emailed code), or visit a Disdukcapil office. We have sent a mail to your account's address.".into(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -172,8 +225,55 @@ mod tests {
             PinGate::Locked {
                 retry_after_secs, ..
             } => Some(retry_after_secs),
-            PinGate::Open { .. } => None,
+            PinGate::Open { .. } | PinGate::HardLocked => None,
         }
+    }
+
+    fn failed(times: &[i64]) -> PinAttempts {
+        let mut a = PinAttempts::default();
+        for &s in times {
+            a.record_failure(t(s));
+        }
+        a
+    }
+
+    #[test]
+    fn the_server_hard_locks_at_the_twelfth_wrong_pin_and_time_does_not_end_it() {
+        let policy = LockoutPolicy::server();
+        let eleven: Vec<i64> = (0..11).map(|i| i * 1000).collect();
+        let mut a = failed(&eleven);
+        assert_eq!(locked_for(policy.gate(&a, t(10_000))), Some(300));
+        assert!(!policy.is_hard_locked(&a));
+        a.record_failure(t(20_000));
+        assert_eq!(policy.gate(&a, t(20_000)), PinGate::HardLocked);
+        assert_eq!(
+            policy.gate(&a, t(20_000 + 365 * 86_400)),
+            PinGate::HardLocked
+        );
+        // Clearing the count (device change, office unlock) opens it again.
+        a.record_success(t(30_000));
+        assert_eq!(
+            policy.gate(&a, t(30_000)),
+            PinGate::Open {
+                attempts_before_lock: 3
+            }
+        );
+    }
+
+    #[test]
+    fn the_default_policy_never_hard_locks() {
+        let a = failed(&(0..100).map(|i| i * 1000).collect::<Vec<_>>());
+        assert_ne!(
+            LockoutPolicy::default().gate(&a, t(1_000_000)),
+            PinGate::HardLocked
+        );
+    }
+
+    #[test]
+    fn the_hard_lock_message_says_what_to_do() {
+        assert_eq!(PinHardLocked.code(), "account_hard_locked");
+        assert!(PinHardLocked.message(Lang::Id).contains("Disdukcapil"));
+        assert!(PinHardLocked.message(Lang::En).contains("Change device"));
     }
 
     #[test]
@@ -277,6 +377,44 @@ mod tests {
             let at_now = locked_for(policy.gate(&a, now)).expect("locked");
             let rolled_back = locked_for(policy.gate(&a, now - TimeDelta::seconds(back))).expect("locked");
             prop_assert!(rolled_back >= at_now, "rolled back {} < {}", rolled_back, at_now);
+        }
+
+        #[test]
+        fn the_server_hard_locks_exactly_at_its_limit_whatever_the_timing(
+            gaps in proptest::collection::vec(0i64..100_000, 1..20),
+            later in 0i64..100_000_000,
+        ) {
+            let policy = LockoutPolicy::server();
+            let mut a = PinAttempts::default();
+            let mut now = 0;
+            for (i, gap) in gaps.iter().enumerate() {
+                now += gap;
+                a.record_failure(t(now));
+                let failures = i as u32 + 1;
+                let hard = policy.gate(&a, t(now + later)) == PinGate::HardLocked;
+                prop_assert_eq!(hard, failures >= SERVER_HARD_LOCK_AFTER, "after {} wrong PINs", failures);
+            }
+        }
+
+        #[test]
+        fn a_hard_lock_never_ends_by_the_clock_moving_either_way(
+            extra in 0u32..5, shift in -10_000_000i64..10_000_000
+        ) {
+            let policy = LockoutPolicy::server();
+            let n = SERVER_HARD_LOCK_AFTER + extra;
+            let a = failed(&(0..i64::from(n)).collect::<Vec<_>>());
+            prop_assert_eq!(policy.gate(&a, t(i64::from(n) + shift)), PinGate::HardLocked);
+        }
+
+        #[test]
+        fn below_the_hard_lock_the_server_locks_as_the_default_policy_does(
+            failures in 0u32..SERVER_HARD_LOCK_AFTER, at in 0i64..1_000
+        ) {
+            let a = failed(&(0..i64::from(failures)).collect::<Vec<_>>());
+            prop_assert_eq!(
+                LockoutPolicy::server().gate(&a, t(at)),
+                LockoutPolicy::default().gate(&a, t(at))
+            );
         }
     }
 }

@@ -5,5 +5,7 @@
 pub mod lockout;
 pub mod validation;
 
-pub use lockout::{LockoutPolicy, PinAttempts, PinGate, PinLocked};
+pub use lockout::{
+    LockoutPolicy, PinAttempts, PinGate, PinHardLocked, PinLocked, SERVER_HARD_LOCK_AFTER,
+};
 pub use validation::{Pin, PinError};

@@ -1,7 +1,9 @@
 //! Activation with the emailed code, login with device proof + PIN proof, PIN change and device
-//! release (Lepas Perangkat). Wrong PINs are counted here, on the server, with the core's lockout
-//! policy: reinstalling the app resets nothing. [`bind_device`] is the one path that binds an
-//! account to a device, for activation and for device change (`recovery`).
+//! release (Lepas Perangkat). Wrong PINs are counted on the server by [`super::lockout`]:
+//! reinstalling the app resets nothing. [`bind_device`] is the one path that binds an account to a
+//! device, for activation and for device change (`recovery`); it also clears a hard lock. Login
+//! answers one `login_refused` whether the NIK has no active account or the device proof is
+//! wrong, and spends the challenge either way.
 
 use axum::Json;
 use axum::extract::State;
@@ -9,12 +11,12 @@ use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, TimeDelta, Utc};
-use ikd_core::pin::PinLocked;
 use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
-use ikd_core::{ChallengeId, LockoutPolicy, PinGate, RegistrationId, RegistrationState};
-use rusqlite::{Connection, Transaction};
+use ikd_core::{ChallengeId, RegistrationId, RegistrationState};
+use rusqlite::Connection;
 
 use super::emailed_code::CodeKind;
+use super::lockout::check_pin;
 use super::problem::{ApiError, Problem};
 use super::request::{JsonBody, parse_device_key};
 use super::session::{self, Session};
@@ -233,76 +235,27 @@ pub async fn challenge(
     .await
 }
 
-fn wrong_pin(gate: PinGate) -> ApiError {
-    match gate {
-        PinGate::Locked {
-            retry_after_secs, ..
-        } => ApiError::localized(
-            StatusCode::TOO_MANY_REQUESTS,
-            &PinLocked { retry_after_secs },
-        )
-        .retry_after(retry_after_secs),
-        PinGate::Open {
-            attempts_before_lock,
-        } => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "pin_wrong",
-            format!("PIN salah. Sisa percobaan sebelum dikunci sementara: {attempts_before_lock}."),
-            format!("Wrong PIN. Attempts left before a temporary lock: {attempts_before_lock}."),
-        ),
-    }
-}
-
-/// Checks `proof` against the account's PIN with server-side counting. On a wrong PIN the count
-/// is committed before the error is returned.
-pub fn check_pin<'c>(
-    tx: Transaction<'c>,
-    nik: &str,
-    proof: &PinProof,
-    pepper: &[u8],
-    now: DateTime<Utc>,
-) -> Result<Transaction<'c>, ApiError> {
-    let policy = LockoutPolicy::default();
-    let mut attempts = accounts::pin_attempts(&tx, nik)?;
-    if let gate @ PinGate::Locked { .. } = policy.gate(&attempts, now) {
-        return Err(wrong_pin(gate));
-    }
-    let (salt, hash) = accounts::pin(&tx, nik)?;
-    let verifier = PinVerifier {
-        salt: salt
-            .try_into()
-            .map_err(|_| ApiError::internal(&"stored PIN salt has the wrong size"))?,
-        hash: hash
-            .try_into()
-            .map_err(|_| ApiError::internal(&"stored PIN hash has the wrong size"))?,
-    };
-    if verifier.matches(proof, pepper) {
-        attempts.record_success(now);
-        accounts::save_pin_attempts(&tx, nik, &attempts)?;
-        Ok(tx)
-    } else {
-        attempts.record_failure(now);
-        accounts::save_pin_attempts(&tx, nik, &attempts)?;
-        activity::log(&tx, nik, now, ActivityKind::PinWrong)?;
-        tx.commit()?;
-        Err(wrong_pin(policy.gate(&attempts, now)))
-    }
-}
-
-fn account_not_active() -> ApiError {
+/// The one answer to a login whose NIK has no active account or whose device proof does not
+/// match the account's key: the caller cannot tell which (no account oracle).
+pub fn login_refused() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "account_not_active",
-        "Akun KTP Digital untuk NIK ini belum aktif di perangkat mana pun.",
-        "There is no active Digital KTP account for this NIK on any device.",
+        "login_refused",
+        "NIK atau perangkat tidak dikenali. Jika KTP Digital Anda dipindahkan atau dilepas dari ponsel ini, daftarkan lagi atau pakai Ganti Perangkat.",
+        "NIK or device not recognised. If your Digital KTP was moved to another phone or released from this one, register again or use Change device.",
     )
 }
+
+/// A valid Ed25519 public key nobody holds the private key of (RFC 8032, test 1): a login for a
+/// NIK without an active account checks its proof against it, so both refusals do the same work.
+const NO_ACCOUNT_KEY: &str = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo";
 
 /// Logs in with the device key and the PIN.
 #[utoipa::path(post, path = "/v1/login", tag = "resident", request_body = LoginRequest,
     responses(
         (status = 200, description = "A session", body = SessionView),
-        (status = 401, description = "Wrong PIN (`pin_wrong`), wrong device, unknown or used challenge", body = Problem),
+        (status = 401, description = "Wrong PIN (`pin_wrong`); no active account or wrong device, one answer (`login_refused`); unknown or used challenge", body = Problem),
+        (status = 423, description = "Hard-locked after 12 wrong PINs (`account_hard_locked`)", body = Problem),
         (status = 429, description = "Locked after wrong PINs (`pin_locked`, Retry-After)", body = Problem),
     ))]
 pub async fn login(
@@ -325,20 +278,22 @@ pub async fn login(
         )
     };
     let challenge_id: ChallengeId = req.challenge_id.parse().map_err(|_| invalid())?;
+    let mailer = app.mailer().clone();
     app.db(move |store| {
         let tx = store.connection_mut().transaction()?;
         let (nik, nonce) = sessions::take_login_challenge(&tx, &challenge_id.to_string(), now)?
             .ok_or_else(invalid)?;
-        let device_key = accounts::active_device(&tx, &nik)?.ok_or_else(account_not_active)?;
-        proof
-            .verify(
-                &parse_device_key(&device_key)?,
-                ProofPurpose::Login,
-                &nik,
-                &nonce,
-            )
-            .map_err(|e| ApiError::localized(StatusCode::UNAUTHORIZED, &e))?;
-        let tx = check_pin(tx, &nik, &req.pin_proof, &pepper, now)?;
+        let device_key = accounts::active_device(&tx, &nik)?;
+        let key = parse_device_key(device_key.as_deref().unwrap_or(NO_ACCOUNT_KEY))?;
+        let proven = proof
+            .verify(&key, ProofPurpose::Login, &nik, &nonce)
+            .is_ok();
+        let Some(device_key) = device_key.filter(|_| proven) else {
+            // The challenge stays spent.
+            tx.commit()?;
+            return Err(login_refused());
+        };
+        let tx = check_pin(tx, &nik, &req.pin_proof, &pepper, &mailer, now)?;
         activity::log(&tx, &nik, now, ActivityKind::Login)?;
         let (session_token, expires_at) = session::create(&tx, token, &nik, &device_key, now)?;
         tx.commit()?;
@@ -350,9 +305,11 @@ pub async fn login(
     .await
 }
 
-/// Changes the PIN (Ubah PIN); wrong old PINs count towards the lock.
+/// Changes the PIN (Ubah PIN); wrong old PINs count towards the lock. Every other session of the
+/// account ends; the caller's stays.
 #[utoipa::path(post, path = "/v1/me/pin", tag = "resident", request_body = ChangePinRequest, security(("session" = [])),
-    responses((status = 204, description = "Changed"), (status = 401, description = "Wrong current PIN or no session", body = Problem), (status = 429, description = "Locked", body = Problem)))]
+    responses((status = 204, description = "Changed"), (status = 401, description = "Wrong current PIN or no session", body = Problem),
+        (status = 423, description = "Hard-locked (`account_hard_locked`)", body = Problem), (status = 429, description = "Locked", body = Problem)))]
 pub async fn change_pin(
     State(app): State<AppState>,
     session: Session,
@@ -361,16 +318,19 @@ pub async fn change_pin(
     let now = app.now();
     let salt = app.random::<16>()?;
     let pepper = app.secrets().pepper().to_vec();
+    let mailer = app.mailer().clone();
     app.db(move |store| {
         let tx = check_pin(
             store.connection_mut().transaction()?,
             &session.nik,
             &req.old_pin_proof,
             &pepper,
+            &mailer,
             now,
         )?;
         let v = PinVerifier::derive(&req.new_pin_proof, salt, &pepper);
         accounts::set_pin(&tx, &session.nik, &v)?;
+        sessions::end_others(&tx, &session.nik, &session.token_hash)?;
         activity::log(&tx, &session.nik, now, ActivityKind::PinChanged)?;
         tx.commit()?;
         Ok(StatusCode::NO_CONTENT)
@@ -379,9 +339,11 @@ pub async fn change_pin(
 }
 
 /// Releases the device (Lepas Perangkat): the account stops working on it, its credentials are
-/// revoked, and the resident may register another device.
+/// revoked, every session of the account (the caller's too) ends, and the resident may register
+/// another device.
 #[utoipa::path(post, path = "/v1/me/release-device", tag = "resident", request_body = ReleaseRequest, security(("session" = [])),
-    responses((status = 204, description = "Released"), (status = 401, description = "Wrong PIN or no session", body = Problem), (status = 429, description = "Locked", body = Problem)))]
+    responses((status = 204, description = "Released"), (status = 401, description = "Wrong PIN or no session", body = Problem),
+        (status = 423, description = "Hard-locked (`account_hard_locked`)", body = Problem), (status = 429, description = "Locked", body = Problem)))]
 pub async fn release_device(
     State(app): State<AppState>,
     session: Session,
@@ -389,12 +351,14 @@ pub async fn release_device(
 ) -> Result<StatusCode, ApiError> {
     let now = app.now();
     let pepper = app.secrets().pepper().to_vec();
+    let mailer = app.mailer().clone();
     app.db(move |store| {
         let tx = check_pin(
             store.connection_mut().transaction()?,
             &session.nik,
             &req.pin_proof,
             &pepper,
+            &mailer,
             now,
         )?;
         accounts::release(&tx, &session.nik, now)?;

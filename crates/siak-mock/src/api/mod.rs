@@ -13,6 +13,7 @@ pub mod decision;
 pub mod emailed_code;
 pub mod issuer;
 pub mod liveness;
+pub mod lockout;
 pub mod me;
 pub mod openapi;
 pub mod operator;
@@ -92,6 +93,7 @@ pub fn router(app: AppState) -> Router {
             "/v1/operator/registrations/{id}/reject",
             post(operator::reject),
         )
+        .route("/v1/operator/accounts/{nik}/unlock", post(lockout::unlock))
         .route("/operator", get(console::home))
         .route("/operator/login", post(console::login))
         .route("/operator/logout", post(console::logout))

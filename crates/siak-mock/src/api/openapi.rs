@@ -14,7 +14,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    account, issuer, liveness, me, operator, outbox, problem, recovery, registration, verify,
+    account, issuer, liveness, lockout, me, operator, outbox, problem, recovery, registration,
+    verify,
 };
 
 const DESCRIPTION: &str = "\
@@ -65,6 +66,7 @@ See docs/api.md for the flows, the proof formats and every error code.";
         operator::list,
         operator::approve,
         operator::reject,
+        lockout::unlock,
         issuer::issuer_keys,
         outbox::dev_outbox,
     ),

@@ -1,7 +1,11 @@
 //! Self-service device change and PIN reset: a fresh liveness check on the new device, the NIK
 //! and the account's email → a code mailed to that email, with a notice that the account is
 //! being moved → the code and a new PIN on the new device re-bind the account to it, revoke the
-//! old device's credentials and sessions, and mail a second notice.
+//! old device's credentials and sessions, and mail a second notice. It also ends a hard lock.
+//!
+//! The start answers one `recovery_unknown` whether the NIK has no account or the email is not the
+//! account's, and only after the liveness check, which spends the challenge either way: the pair
+//! cannot be tested without a passing selfie, within the per-NIK challenge limit.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -59,12 +63,14 @@ pub const RECOVERY_CODE: CodeKind = CodeKind {
     wrong: ("recovery_code_wrong", "Kode salah.", "Wrong code."),
 };
 
+/// The one answer to a device change whose NIK has no account or whose email is not the
+/// account's.
 fn unknown() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "recovery_unknown",
-        "Tidak ada akun KTP Digital dengan NIK dan email ini. Periksa lagi, atau daftar baru.",
-        "There is no Digital KTP account with this NIK and email. Check them, or register anew.",
+        "NIK dan email ini tidak cocok dengan akun KTP Digital mana pun. Periksa lagi (email yang dipakai saat mendaftar), atau daftar baru.",
+        "This NIK and email do not match any Digital KTP account. Check them (the email used to register), or register anew.",
     )
 }
 
@@ -84,7 +90,7 @@ pub fn email_hint(email: &str) -> String {
     responses(
         (status = 202, description = "Liveness passed; a code was mailed to the account's email", body = RecoveryView),
         (status = 400, description = "A field is not valid", body = Problem),
-        (status = 404, description = "No account with this NIK and email (`recovery_unknown`)", body = Problem),
+        (status = 404, description = "No account with this NIK and email, one answer for both (`recovery_unknown`); the challenge is spent", body = Problem),
         (status = 409, description = "Liveness challenge used, or evidence replayed", body = Problem),
         (status = 422, description = "Liveness evidence failed the re-check (`liveness_*`)", body = Problem),
     ))]
@@ -96,13 +102,6 @@ pub async fn start(
     let nik = Nik::parse(&req.nik, now.date_naive()).map_err(|e| ApiError::bad_request(&e))?;
     let email = Email::parse(&req.email).map_err(|e| ApiError::bad_request(&e))?;
     let key = parse_device_key(&req.device_public_key)?;
-    let n = nik.as_str().to_owned();
-    let account_email = app
-        .db(move |store| Ok(accounts::email(store.connection(), &n)?))
-        .await?;
-    let to = account_email
-        .filter(|e| e.eq_ignore_ascii_case(email.as_str()))
-        .ok_or_else(unknown)?;
     let (evidence, verified) = super::liveness::check(
         &app,
         Some(req.liveness),
@@ -118,13 +117,14 @@ pub async fn start(
         nik: nik.as_str().to_owned(),
         device_key: key.to_base64url(),
         challenge: super::liveness::challenge_id(&evidence)?,
-        to,
+        email: email.as_str().to_owned(),
         expires_at: now + RECOVERY_CODE_LIFETIME,
     };
     let state = app.clone();
     let (view, mail) = app
         .db(move |store| record(store, &state, &started, &verified, now))
-        .await?;
+        .await?
+        .ok_or_else(unknown)?;
     app.mailer().deliver(mail).await;
     Ok((StatusCode::ACCEPTED, Json(view)))
 }
@@ -136,24 +136,30 @@ struct Started {
     nik: String,
     device_key: String,
     challenge: ChallengeId,
-    /// The account's email.
-    to: String,
+    /// The email given, to match the account's.
+    email: String,
     expires_at: DateTime<Utc>,
 }
 
 /// Records a started device change with its liveness frames and writes the mail with the code,
-/// in one transaction.
+/// in one transaction; `None` when the NIK and email are not an account's (the frames are kept
+/// all the same, so they cannot be replayed).
 fn record(
     store: &mut Store,
     app: &AppState,
     s: &Started,
     verified: &Passed,
     now: DateTime<Utc>,
-) -> Result<(RecoveryView, Mail), ApiError> {
+) -> Result<Option<(RecoveryView, Mail)>, ApiError> {
     let tx = store.connection_mut().transaction()?;
     super::liveness::refuse_replay(&tx, verified)?;
     let (id, challenge) = (s.id.to_string(), s.challenge.to_string());
     super::liveness::store_frames(&tx, &challenge, verified)?;
+    let Some(to) = accounts::email(&tx, &s.nik)?.filter(|e| e.eq_ignore_ascii_case(&s.email))
+    else {
+        tx.commit()?;
+        return Ok(None);
+    };
     let hash = code_hash(app.secrets().pepper(), &s.code);
     let new = NewRecovery {
         id: &id,
@@ -176,15 +182,15 @@ fn record(
         expires: s.expires_at,
         links: &links,
     };
-    let mail = Mail::notice(&s.to, &s.nik, notice);
+    let mail = Mail::notice(&to, &s.nik, notice);
     app.mailer().record(&tx, &mail, now)?;
     tx.commit()?;
     let view = RecoveryView {
         recovery_id: s.id,
-        email_hint: email_hint(&s.to),
+        email_hint: email_hint(&to),
         expires_at: s.expires_at,
     };
-    Ok((view, mail))
+    Ok(Some((view, mail)))
 }
 
 /// Finishes a device change with the emailed code and a new PIN.

@@ -23,6 +23,8 @@ pub struct Session {
     pub nik: String,
     /// The bound device key (base64url).
     pub device_key: String,
+    /// SHA-256 of this session's token, as stored (to end the others and keep this one).
+    pub token_hash: Vec<u8>,
 }
 
 /// SHA-256 of a token, as stored.
@@ -62,11 +64,13 @@ impl FromRequestParts<AppState> for Session {
             .to_owned();
         let now = app.now();
         app.db(move |store| {
-            let row = sessions::find(store.connection(), &token_hash(&token), now)?;
+            let hash = token_hash(&token);
+            let row = sessions::find(store.connection(), &hash, now)?;
             let row = row.ok_or_else(ApiError::unauthorized)?;
             Ok(Session {
                 nik: row.nik,
                 device_key: row.device_key,
+                token_hash: hash,
             })
         })
         .await

@@ -57,6 +57,15 @@ pub fn end_all(conn: &Connection, nik: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Ends every session of `nik` but the one of `keep` (a token hash).
+pub fn end_others(conn: &Connection, nik: &str, keep: &[u8]) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM sessions WHERE nik = ?1 AND token_hash <> ?2",
+        params![nik, keep],
+    )?;
+    Ok(())
+}
+
 /// Deletes the login challenges expired at `now`, then stores a new one.
 pub fn add_login_challenge(
     conn: &Connection,

@@ -504,7 +504,7 @@ async fn releasing_the_device_revokes_credentials_and_allows_a_new_phone() {
     problem(
         login(&app, &device, PIN).await,
         StatusCode::UNAUTHORIZED,
-        "account_not_active",
+        "login_refused",
     )
     .await;
     // A verifier online learns the credential is revoked; offline it still verifies until it expires.

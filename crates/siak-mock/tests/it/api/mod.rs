@@ -7,6 +7,7 @@
 mod app_links;
 mod attacks_devmode;
 mod attacks_keys;
+mod attacks_lockout;
 mod attacks_operators;
 mod bad_input;
 mod bad_paths;
