@@ -23,6 +23,8 @@ use ikd_client::{App, ClientError, KeyringStore, Resident, SiakClient, StateDir}
 use ikd_core::i18n::LocalizedMessage;
 use tauri::{Emitter, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 
 /// The app state every command receives.
 pub type Ikd = App<KeyringStore>;
@@ -159,11 +161,14 @@ fn receive_links(handle: &tauri::AppHandle) {
 /// rather than crashing at launch.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
+    // `RUST_LOG` as `target=level` directives (`Targets`: no regex-based `EnvFilter` in the app).
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|directives| directives.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
         .try_init();
     let result = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
