@@ -19,5 +19,5 @@ trap 'rm -rf "$keyring_home"' EXIT
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1
 XDG_DATA_HOME="$keyring_home" xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- bash -c '
   echo -n ikd-e2e-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  exec node --test --test-reporter=spec tests/e2e/
+  exec node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 '

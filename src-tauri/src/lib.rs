@@ -9,14 +9,21 @@
 //! emulator's address of the developer's machine). Release builds accept only https.
 //! `IKD_DATA_DIR` (default: the platform's app data directory), `IKD_KEYRING_SERVICE` (default
 //! `id.ikd.resident`; tests use their own).
+//!
+//! A configuration the app must refuse (that address, an unusable data directory, no secret
+//! store) opens the window on the UI's static `startup-error.html`, which says what is wrong and
+//! what to do in both languages: the app never panics or exits at start.
 
 pub mod commands;
 
 use std::path::PathBuf;
 
 use ikd_client::{App, ClientError, KeyringStore, Resident, SiakClient, StateDir};
+use ikd_core::i18n::LocalizedMessage;
 use tauri::{Emitter, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 
 /// The app state every command receives.
 pub type Ikd = App<KeyringStore>;
@@ -121,29 +128,42 @@ fn receive_links(handle: &tauri::AppHandle) {
         .on_open_url(move |event| offer(&h, &event.urls()));
 }
 
-/// Starts the app.
+/// Starts the app. A configuration it must refuse (see [`open_app`]) never ends it: the window
+/// opens on `startup-error.html` instead ([`show_startup_error`]), so a phone shows the reason
+/// rather than crashing at launch.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
+    // `RUST_LOG` as `target=level` directives (`Targets`: no regex-based `EnvFilter` in the app).
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|directives| directives.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
         .try_init();
     let result = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_deep_link::init())
         .setup(|app| {
-            let dir = app.path().app_data_dir()?;
-            let ikd = open_app(dir).map_err(|e| {
-                tracing::error!("cannot start: {e}");
-                Box::new(e) as Box<dyn std::error::Error>
-            })?;
-            app.manage(ikd);
-            receive_links(app.handle());
-            #[cfg(target_os = "linux")]
-            if let Some(window) = app.get_webview_window("main") {
-                enable_camera(&window);
+            let opened = app
+                .path()
+                .app_data_dir()
+                .map_err(|e| ClientError::Storage(format!("no app data directory: {e}")))
+                .and_then(open_app);
+            match opened {
+                Ok(ikd) => {
+                    app.manage(ikd);
+                    receive_links(app.handle());
+                    #[cfg(target_os = "linux")]
+                    if let Some(window) = app.get_webview_window("main") {
+                        enable_camera(&window);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!("cannot start: {e}");
+                    show_startup_error(app, &e);
+                }
             }
             Ok(())
         })
@@ -151,5 +171,30 @@ pub fn run() {
     if let Err(e) = result {
         eprintln!("ikd-app: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Points the main window at the UI's static `startup-error.html` with `err`'s stable code, its
+/// messages in Bahasa Indonesia and English, and the technical detail in the query string. The
+/// app state is not managed then: a command reaching the shell answers an error, never panics.
+fn show_startup_error(app: &tauri::App, err: &ClientError) {
+    let Some(window) = app.get_webview_window("main") else {
+        tracing::error!("no main window to show the startup error in");
+        return;
+    };
+    let text = LocalizedMessage::of(err);
+    let shown = window.url().and_then(|start| {
+        let mut page = start
+            .join("startup-error.html")
+            .map_err(tauri::Error::InvalidUrl)?;
+        page.query_pairs_mut()
+            .append_pair("code", &text.code)
+            .append_pair("id", &text.message_id)
+            .append_pair("en", &text.message_en)
+            .append_pair("detail", &err.to_string());
+        window.navigate(page)
+    });
+    if let Err(e) = shown {
+        tracing::error!("cannot show the startup error: {e}");
     }
 }

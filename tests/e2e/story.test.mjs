@@ -5,82 +5,70 @@
 // server's challenge, analysed in Rust, re-checked by the server) → the operator approves the
 // scanned registration QR → the approval mail's `ikd://activate?…` link starts the app (as a desktop
 // opens a deep link) at the activation with the code filled in → activate with a PIN → KTP Digital
-// QR read out of the page and verified offline by `ikd verify` → change PIN → restart: old PIN
-// refused, 3 wrong PINs lock, unlock after the lock → Layanan & Pengaduan of the resident's office
-// → release device.
+// QR read out of the page and verified offline by `ikd verify` → Layanan & Pengaduan of the
+// resident's office → change PIN → (scripts/bench-app.sh: the release build launched offline on the
+// same account, timed to the PIN screen, unlocks and shows a valid QR) → restart: old PIN refused,
+// 3 wrong PINs lock, unlock after the lock → release device.
 //
 // Run by scripts/e2e.sh (which builds the binaries and provides Xvfb and a Secret Service).
 // Screenshots of every screen: target/e2e-screenshots/.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Session } from './webdriver.mjs';
+import { bin, freePort, launchApp as launch, root, shot, startAndWaitFor, startDriver, stopChildren } from './harness.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const bin = join(root, process.env.IKD_BIN_DIR ?? 'target/debug');
-const shots = join(root, 'target/e2e-screenshots');
 const work = mkdtempSync(join(tmpdir(), 'ikd-e2e-'));
 const db = join(work, 'siak.db');
 // `serve --dev` seeds every operator with the public development password.
 const operatorPassword = 'operator-dev';
-const children = [];
+// A release build of the app (scripts/bench-app.sh): launched on the story's activated account,
+// offline, for the startup figures and to unlock and show the KTP QR once.
+const releaseApp = process.env.IKD_E2E_RELEASE_APP ? resolve(root, process.env.IKD_E2E_RELEASE_APP) : null;
 let siak;
 let driverUrl;
-let shotNo = 0;
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-/** Starts `cmd` and resolves with the first stdout line matching `re`. */
-function startAndWaitFor(cmd, args, env, re, what) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  child.stderr.on('data', (d) => process.env.IKD_E2E_VERBOSE && process.stderr.write(d));
-  return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${what} did not start in 120 s`)), 120000);
-    child.on('exit', (code) => fail(new Error(`${what} exited with ${code}`)));
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = line.match(re);
-      if (m) {
-        clearTimeout(timer);
-        ok(m);
-      }
-    });
-  });
-}
+let appEnv;
 
 function siakMock(...args) {
   return execFileSync(join(bin, 'siak-mock'), [...args, '--db', db], { encoding: 'utf8' });
 }
 
-// Screenshots come from the X display (ImageMagick's `import`): WebKitWebDriver's own screenshot
-// command sometimes waits forever for a frame under Xvfb.
-async function shot(_session, name) {
-  shotNo += 1;
-  const file = join(shots, `${String(shotNo).padStart(2, '0')}-${name}.png`);
-  execFileSync('import', ['-window', 'root', '-crop', '390x844+0+0', '+repage', file]);
-}
-
 /** Starts the app; `args` as a desktop gives them (a deep link is the only argument). */
 async function launchApp(args = []) {
-  return Session.create(driverUrl, {
-    browserName: 'wry',
-    'tauri:options': { application: join(bin, 'ikd-app'), args },
+  return launch(driverUrl, join(bin, 'ikd-app'), args);
+}
+
+/** `ikd verify` against this siak-mock's published issuer keys: `args` after the keys, `input` on
+ * stdin (the QR text, with `-` in `args`). */
+function verifyQr(args, input) {
+  const out = execFileSync(join(bin, 'ikd'), ['verify', '--keys', `${siak}/.well-known/ikd-issuer-keys`, ...args], {
+    input: input === undefined ? undefined : `${input}\n`,
+    encoding: 'utf8',
   });
+  return JSON.parse(out);
+}
+
+/** In an app on the PIN screen with no server to reach: unlock with `pin`, open KTP Digital and
+ * check its QR (made from the cache, flagged stale) is valid and shows `nik`. */
+async function unlockAndShowQrOffline(s, pin, nik) {
+  await s.type('#unlock-pin', pin);
+  await s.click('[data-testid=unlock]');
+  await s.screen('home', 30000);
+  await s.element('[data-testid=stale-notice]');
+  await s.click('[data-testid=menu-ktp]');
+  await s.screen('ktp');
+  const text = await s.until('a QR', async () => {
+    const t = await s.attribute('[data-testid=qr]', 'data-text');
+    return t && t.startsWith('IKD1:') ? t : null;
+  });
+  await s.element('[data-testid=qr-stale]');
+  shot('release-ktp-offline');
+  const verdict = verifyQr(['-'], text);
+  assert.equal(verdict.valid, true, JSON.stringify(verdict));
+  assert.equal(JSON.stringify(verdict).includes(nik), true, 'basic shows the NIK');
 }
 
 async function operator(path, body, token) {
@@ -95,7 +83,6 @@ async function operator(path, body, token) {
 }
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
   const [, url] = await startAndWaitFor(
     join(bin, 'siak-mock'),
     ['serve', '--dev', '--bind', '127.0.0.1:0', '--db', db, '--population', '2000'],
@@ -104,40 +91,22 @@ before(async () => {
     'siak-mock',
   );
   siak = url;
-  const port = await freePort();
-  const nativePort = await freePort();
   // The app inherits tauri-driver's environment: point it at this siak-mock, a fresh data
   // directory and its own keyring entries.
-  const env = {
-    IKD_SIAK_URL: siak,
-    // The build's synthetic test camera (feature test-camera, debug only) in place of a camera.
-    IKD_TEST_CAMERA: '1',
+  appEnv = {
     IKD_DATA_DIR: join(work, 'app-data'),
     IKD_KEYRING_SERVICE: `ikd-e2e-${process.pid}`,
   };
-  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  driverUrl = await startDriver({
+    ...appEnv,
+    IKD_SIAK_URL: siak,
+    // The build's synthetic test camera (feature test-camera, debug only) in place of a camera.
+    IKD_TEST_CAMERA: '1',
   });
-  children.push(driver);
-  driver.stderr.on('data', (d) => process.env.IKD_E2E_VERBOSE && process.stderr.write(d));
-  driverUrl = `http://127.0.0.1:${port}`;
-  // Ready when its status endpoint answers.
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    try {
-      const res = await fetch(`${driverUrl}/status`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('tauri-driver did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 });
 
 after(() => {
-  for (const c of children) c.kill('SIGTERM');
+  stopChildren();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -152,7 +121,7 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
   try {
     // Welcome → the form, with live checks from the core.
     await app.screen('welcome');
-    await shot(app, 'welcome');
+    shot('welcome');
     await app.click('[data-testid=start]');
     await app.screen('register');
     await app.type('#nik', '3574');
@@ -162,7 +131,7 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     assert.match(region, /PROBOLINGGO/i);
     await app.type('#email', email);
     await app.type('#phone', phone);
-    await shot(app, 'register');
+    shot('register');
     await app.click('[data-testid=submit-registration]');
 
     // Liveness: the server's challenge; this debug build's test camera replaces the (absent)
@@ -170,7 +139,7 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     // movement was seen the evidence goes out with the registration.
     await app.screen('liveness');
     await app.element('[data-testid=liveness][data-source=test]', 30000);
-    await shot(app, 'liveness');
+    shot('liveness');
     // A live face is refused now and then (bona fide refusals about 1 in 150, docs/liveness.md):
     // a resident then presses "Ulangi" and gets a new challenge, and so does this test, twice at
     // most, saying so.
@@ -192,7 +161,7 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     await app.until('awaiting the operator', async () => (await app.attribute('[data-testid=status]', 'data-state')) === 'awaiting_operator_scan');
     const registrationQr = (await app.text('[data-testid=registration-qr-text]')).trim();
     assert.match(registrationQr, /^IKDREG1:/);
-    await shot(app, 'status-awaiting-operator');
+    shot('status-awaiting-operator');
 
     // The operator approves after scanning it; the tracker follows by itself.
     const { token } = await operator('/v1/operator/login', { username: 'operator.probolinggo', password: operatorPassword });
@@ -207,7 +176,7 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     const registrationId = mine.registration_id ?? mine.registration.registration_id;
     await operator(`/v1/operator/registrations/${registrationId}/approve`, { registration_qr: registrationQr }, token);
     await app.until('approved', async () => (await app.attribute('[data-testid=status]', 'data-state')) === 'approved', 30000);
-    await shot(app, 'status-approved');
+    shot('status-approved');
 
     // The resident taps the link in the approval mail: the desktop starts the app with it (on a
     // phone the OS hands it over); the activation opens with the mail's code filled in.
@@ -225,12 +194,12 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     assert.equal(await app.enabled('[data-testid=activate]'), false);
     await app.type('#pin', pin);
     await app.type('#pin-confirm', pin);
-    await shot(app, 'activate');
+    shot('activate');
     await app.click('[data-testid=activate]');
 
     // Home, then the KTP Digital QR, verified offline with the issuer's published keys.
     await app.screen('home', 60000);
-    await shot(app, 'home');
+    shot('home');
     await app.click('[data-testid=menu-ktp]');
     await app.screen('ktp');
     const qrText = await app.until('a QR', async () => {
@@ -238,16 +207,12 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
       return t && t.startsWith('IKD1:') ? t : null;
     });
     await app.element('[data-testid=qr-countdown]');
-    await shot(app, 'ktp');
-    const verdict = JSON.parse(
-      execFileSync(join(bin, 'ikd'), ['verify', '--keys', `${siak}/.well-known/ikd-issuer-keys`, '-'], { input: `${qrText}\n`, encoding: 'utf8' }),
-    );
+    const ktpShot = shot('ktp');
+    const verdict = verifyQr(['-'], qrText);
     assert.equal(verdict.valid, true, JSON.stringify(verdict));
     assert.equal(JSON.stringify(verdict).includes(resident.nik), true, 'basic shows the NIK');
     // And as a verifier's camera sees it: the QR decoded from the screenshot of the screen.
-    const fromImage = JSON.parse(
-      execFileSync(join(bin, 'ikd'), ['verify', '--keys', `${siak}/.well-known/ikd-issuer-keys`, '--image', join(shots, `${String(shotNo).padStart(2, '0')}-ktp.png`)], { encoding: 'utf8' }),
-    );
+    const fromImage = verifyQr(['--image', ktpShot]);
     assert.equal(fromImage.valid, true, JSON.stringify(fromImage));
     // age17 discloses no NIK.
     await app.click('[data-testid=profile-age17]');
@@ -255,9 +220,7 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
       const t = await app.attribute('[data-testid=qr]', 'data-text');
       return t && t !== qrText ? t : null;
     });
-    const ageVerdict = JSON.parse(
-      execFileSync(join(bin, 'ikd'), ['verify', '--keys', `${siak}/.well-known/ikd-issuer-keys`, '--profile', 'age17', '-'], { input: `${ageQr}\n`, encoding: 'utf8' }),
-    );
+    const ageVerdict = verifyQr(['--profile', 'age17', '-'], ageQr);
     assert.equal(ageVerdict.valid, true, JSON.stringify(ageVerdict));
     assert.equal(JSON.stringify(ageVerdict).includes(resident.nik), false, 'age17 must not show the NIK');
     await app.click('[data-testid=back]');
@@ -268,7 +231,7 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
       await app.click(`[data-testid=${menu}]`);
       await app.screen(screen);
       await app.until(`${screen} loaded`, async () => !(await app.find(`[data-screen=${screen}] .loading`)));
-      await shot(app, screen);
+      shot(screen);
       if (screen === 'biodata') assert.match(await app.text('[data-screen=biodata]'), new RegExp(resident.nik));
       if (screen === 'service') assert.match(await app.text('[data-testid=office-name]'), /Probolinggo/i);
       await app.click('[data-testid=back]');
@@ -281,37 +244,60 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     await app.type('#old-pin', pin);
     await app.type('#new-pin', newPin);
     await app.type('#new-pin-confirm', newPin);
-    await shot(app, 'change-pin');
+    shot('change-pin');
     await app.click('[data-testid=change-pin]');
     await app.element('[role=status]:not(:empty)', 30000);
   } catch (e) {
-    await shot(app, 'failure').catch(() => {});
+    try {
+      shot('failure');
+    } catch {
+      // no display left to capture
+    }
     throw e;
   } finally {
     await app.delete();
   }
 
-  // Startup: from launching the app to the PIN screen ready for input. Measured here, where an
-  // activated account exists; IKD_E2E_STARTUP_RUNS=N (scripts/bench-app.sh) repeats it and writes
-  // the figures to target/app-startup.json. Reported, never asserted.
-  const runs = Number(process.env.IKD_E2E_STARTUP_RUNS ?? 0);
+  // Startup: from launching the app to the PIN screen ready for input, on the activated account.
+  // IKD_E2E_STARTUP_RUNS=N (scripts/bench-app.sh) repeats it and writes the figures to
+  // target/app-startup.json; reported, never asserted. With IKD_E2E_RELEASE_APP the launches are
+  // of that release build on the same data directory and keyring entries, offline (an https SIAK
+  // address where nothing answers: release builds talk https only and this siak-mock is plain
+  // http), and the last one also unlocks with the PIN and shows the KTP QR out of the sealed
+  // cache, verified with the issuer's keys: the build that ships is exercised, not only started.
+  const runs = Number(process.env.IKD_E2E_STARTUP_RUNS ?? (releaseApp ? 1 : 0));
+  const measured = releaseApp ?? join(bin, 'ikd-app');
+  const startupDriver = releaseApp
+    ? await startDriver({ ...appEnv, IKD_SIAK_URL: `https://127.0.0.1:${await freePort()}` })
+    : driverUrl;
   const startups = [];
   for (let i = 0; i < runs; i += 1) {
     const t0 = performance.now();
-    const s = await launchApp();
-    await s.until('the PIN input usable', () => s.enabled('#unlock-pin'), 60000);
-    startups.push(Math.round(performance.now() - t0));
-    await s.delete();
+    const s = await launch(startupDriver, measured);
+    try {
+      await s.until('the PIN input usable', () => s.enabled('#unlock-pin'), 60000);
+      startups.push(Math.round(performance.now() - t0));
+      if (releaseApp && i === runs - 1) await unlockAndShowQrOffline(s, newPin, resident.nik);
+    } catch (e) {
+      try {
+        shot('failure-release');
+      } catch {
+        // no display left to capture
+      }
+      throw e;
+    } finally {
+      await s.delete();
+    }
   }
   if (runs > 0) {
-    writeFileSync(join(root, 'target/app-startup.json'), JSON.stringify({ binary: join(bin, 'ikd-app'), runs: startups }, null, 2));
+    writeFileSync(join(root, 'target/app-startup.json'), JSON.stringify({ binary: measured, runs: startups }, null, 2));
   }
 
   // A fresh start of the app asks for the PIN; the old one is refused, three wrong ones lock.
   app = await launchApp();
   try {
     await app.screen('unlock');
-    await shot(app, 'unlock');
+    shot('unlock');
     for (const wrong of [pin, '975310', '864200']) {
       await app.until('the PIN input usable', () => app.enabled('#unlock-pin'));
       await app.type('#unlock-pin', wrong);
@@ -323,7 +309,7 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     }
     await app.element('[data-testid=pin-countdown]');
     assert.equal(await app.enabled('#unlock-pin'), false, 'locked after 3 wrong PINs');
-    await shot(app, 'pin-locked');
+    shot('pin-locked');
     // The lock lasts 30 s; the input comes back by itself.
     await app.until('the lock to end', () => app.enabled('#unlock-pin'), 45000);
     await app.type('#unlock-pin', newPin);
@@ -336,11 +322,15 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     await app.type('#release-pin', newPin);
     await app.click('[data-testid=release]');
     await app.click('[data-testid=release-confirm]');
-    await shot(app, 'release-confirm');
+    shot('release-confirm');
     await app.screen('welcome', 30000);
-    await shot(app, 'released');
+    shot('released');
   } catch (e) {
-    await shot(app, 'failure').catch(() => {});
+    try {
+      shot('failure');
+    } catch {
+      // no display left to capture
+    }
     throw e;
   } finally {
     await app.delete();
