@@ -77,6 +77,11 @@ fn raw_ed25519(c: &mut Criterion) {
     c.bench_function("raw/ed25519_verify", |b| {
         b.iter(|| public.verify(black_box(&message), signature.as_ref()))
     });
+    // The weak-key refusal every signature check runs first (decompress, re-compress, order).
+    let key: [u8; 32] = pair.public_key().as_ref().try_into().expect("32 bytes");
+    c.bench_function("raw/public_key_check", |b| {
+        b.iter(|| ikd_core::credential::check_public_key(black_box(&key)))
+    });
 }
 
 fn presentation(c: &mut Criterion) {
