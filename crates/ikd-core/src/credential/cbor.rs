@@ -9,7 +9,7 @@ use coset::iana;
 use coset::{AsCborValue, CoseSign1, CoseSign1Builder, HeaderBuilder};
 
 use super::error::{FormatError, MalformedLayer};
-use super::keys::verify_signature;
+use super::keys::verify_with_checked_key;
 
 /// CBOR tag 18: COSE_Sign1.
 pub(crate) const COSE_SIGN1_TAG: u64 = 18;
@@ -213,11 +213,13 @@ pub(crate) fn parse_sign1(bytes: &[u8]) -> Result<CoseSign1, FormatError> {
     Ok(sign1)
 }
 
-/// Checks the Ed25519 signature of a parsed COSE_Sign1 (Sig_structure with empty external AAD).
+/// Checks the Ed25519 signature of a parsed COSE_Sign1 (Sig_structure with empty external AAD)
+/// under a key the caller has already refused if weak (the issuer key set holds no weak key; the
+/// device key is checked before its signature).
 pub(crate) fn verify_sign1(sign1: &CoseSign1, public_key: &[u8; 32]) -> bool {
     sign1
         .verify_signature(b"", |signature, data| {
-            if verify_signature(public_key, data, signature) {
+            if verify_with_checked_key(public_key, data, signature) {
                 Ok(())
             } else {
                 Err(())

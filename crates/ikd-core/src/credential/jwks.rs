@@ -139,9 +139,10 @@ impl IssuerKeySet {
         set
     }
 
-    /// Adds a key unless one with the same `kid` is present.
+    /// Adds a key unless one with the same `kid` is present. A small-order or non-canonical key
+    /// ([`check_public_key`]) is never trusted and is not added.
     pub fn insert(&mut self, key: IssuerPublicKey) {
-        if self.find(key.kid).is_none() {
+        if check_public_key(&key.public_key).is_ok() && self.find(key.kid).is_none() {
             self.keys.push(key);
         }
     }
@@ -242,6 +243,18 @@ impl<'de> Deserialize<'de> for IssuerKeySet {
 mod tests {
     use super::*;
     use crate::credential::IssuerSigningKey;
+
+    #[test]
+    fn a_key_set_never_trusts_a_small_order_key() {
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let good = IssuerPublicKey::new(IssuerSigningKey::from_seed(&[1; 32]).public_key());
+        let weak = IssuerPublicKey::new(identity);
+        let set = IssuerKeySet::new([weak, good]);
+        assert_eq!(set.keys().len(), 1);
+        assert!(set.find(weak.kid()).is_none());
+        assert!(set.find(good.kid()).is_some());
+    }
 
     fn one_key_set() -> IssuerKeySet {
         IssuerKeySet::new([IssuerPublicKey::new(
