@@ -2,7 +2,7 @@
 //! decisions.
 
 use chrono::{DateTime, Utc};
-use ikd_core::registration::{RegistrationState, RejectionReason};
+use ikd_core::registration::RegistrationState;
 use ikd_core::{ChallengeId, Localized, RegistrationId};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -99,17 +99,15 @@ fn columns(state: RegistrationState) -> (&'static str, Option<&'static str>) {
     }
 }
 
-/// Reads stored `state` and `reason` columns back into the core's type.
-pub fn stored_state(state: &str, reason: Option<&str>) -> RegistrationState {
-    let reason = reason.and_then(|r| RejectionReason::ALL.into_iter().find(|x| x.code() == r));
-    match (state, reason) {
-        ("awaiting_operator_scan", _) => RegistrationState::AwaitingOperatorScan,
-        ("approved", _) => RegistrationState::Approved,
-        ("activated", _) => RegistrationState::Activated,
-        ("rejected", Some(r)) => RegistrationState::Rejected(r),
-        ("rejected", None) => RegistrationState::Rejected(RejectionReason::DataMismatch),
-        _ => RegistrationState::Submitted,
-    }
+/// Reads the stored `state` and `reason` columns (at `idx`, `idx + 1`) back into the core's type
+/// with the core's own parser: a value this version does not know is a conversion error, never a
+/// default.
+fn stored_state(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<RegistrationState> {
+    let state: String = row.get(idx)?;
+    let reason: Option<String> = row.get(idx + 1)?;
+    RegistrationState::from_codes(&state, reason.as_deref()).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 /// The registration `id`.
@@ -118,15 +116,13 @@ pub fn get(conn: &Connection, id: &RegistrationId) -> rusqlite::Result<Option<Re
         "SELECT id, nik, email, phone, device_key, state, reason, created_at FROM registrations WHERE id = ?1",
         params![id.to_string()],
         |r| {
-            let state: String = r.get(5)?;
-            let reason: Option<String> = r.get(6)?;
             Ok(Registration {
                 id: parsed(r, 0)?,
                 nik: r.get(1)?,
                 email: r.get(2)?,
                 phone: r.get(3)?,
                 device_key: r.get(4)?,
-                state: stored_state(&state, reason.as_deref()),
+                state: stored_state(r, 5)?,
                 created_at: r.get(7)?,
             })
         },

@@ -151,3 +151,37 @@ fn samples_can_be_limited_to_a_seed_regency() {
         );
     }
 }
+
+#[test]
+fn a_stored_registration_state_this_version_does_not_know_is_an_error_not_a_default() {
+    let store = Store::open_in_memory(spec(3, 10)).expect("opens");
+    let conn = store.connection();
+    let insert = |id: &str, state: &str, reason: Option<&str>| {
+        conn.execute(
+            "INSERT INTO registrations (id, nik, email, phone, device_key, state, reason, created_at)
+             VALUES (?1, '3574011708950001', 'a@b.id', '+6281234567890', 'key', ?2, ?3, '2026-12-01T00:00:00Z')",
+            rusqlite::params![id, state, reason],
+        )
+        .expect("inserted");
+    };
+    let good = "0123456789abcdef0123456789abcdef";
+    let unknown_reason = "fedcba9876543210fedcba9876543210";
+    let no_reason = "00112233445566778899aabbccddeeff";
+    insert(good, "rejected", Some("duplicate_identity"));
+    insert(unknown_reason, "rejected", Some("felt_like_it"));
+    insert(no_reason, "rejected", None);
+    let get = |id: &str| siak_mock::store::registrations::get(conn, &id.parse().expect("an id"));
+    let read = get(good).expect("reads").expect("exists");
+    assert_eq!(
+        read.state,
+        ikd_core::RegistrationState::Rejected(ikd_core::RejectionReason::DuplicateIdentity)
+    );
+    assert!(matches!(
+        get(unknown_reason),
+        Err(rusqlite::Error::FromSqlConversionFailure(..))
+    ));
+    assert!(matches!(
+        get(no_reason),
+        Err(rusqlite::Error::FromSqlConversionFailure(..))
+    ));
+}
