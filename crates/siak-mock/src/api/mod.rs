@@ -84,6 +84,7 @@ pub fn router(app: AppState) -> Router {
         .route("/v1/me/activity", get(me::activity))
         .route("/v1/verify", post(verify::verify))
         .route("/v1/operator/login", post(operator::login))
+        .route("/v1/operator/logout", post(operator::logout))
         .route("/v1/operator/registrations", get(operator::list))
         .route(
             "/v1/operator/registrations/{id}/approve",

@@ -63,6 +63,7 @@ See docs/api.md for the flows, the proof formats and every error code.";
         me::activity,
         verify::verify,
         operator::login,
+        operator::logout,
         operator::list,
         operator::approve,
         operator::reject,

@@ -61,6 +61,8 @@ pub fn operator_login(
 pub struct Operator {
     /// User name.
     pub username: String,
+    /// SHA-256 of the session token the request came with (what logout ends).
+    pub token_hash: Vec<u8>,
 }
 
 /// The console's session token from the [`COOKIE`] cookie (an empty value is none).
@@ -106,13 +108,38 @@ impl FromRequestParts<AppState> for Operator {
     ) -> Result<Self, Self::Rejection> {
         let token = bearer_or_cookie(parts).ok_or_else(operator_unauthorized)?;
         let now = app.now();
+        let hash = token_hash(&token);
         app.db(move |store| {
-            let username = operators::session_user(store.connection(), &token_hash(&token), now)?;
+            let username = operators::session_user(store.connection(), &hash, now)?;
             let username = username.ok_or_else(operator_unauthorized)?;
-            Ok(Operator { username })
+            Ok(Operator {
+                username,
+                token_hash: hash,
+            })
         })
         .await
     }
+}
+
+/// Ends the operator's session (the bearer token, else the console's cookie): the token stops
+/// working at once.
+#[utoipa::path(post, path = "/v1/operator/logout", tag = "operator",
+    responses(
+        (status = 204, description = "The session ended"),
+        (status = 401, description = "No valid operator session", body = Problem),
+    ))]
+pub async fn logout(
+    State(app): State<AppState>,
+    operator: Operator,
+) -> Result<StatusCode, ApiError> {
+    app.db(move |store| {
+        Ok(operators::end_session(
+            store.connection(),
+            &operator.token_hash,
+        )?)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Operator login.

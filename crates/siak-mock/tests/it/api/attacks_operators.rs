@@ -285,3 +285,30 @@ async fn each_operator_gets_their_own_password_and_office_from_the_cli() {
     );
     assert!(!unknown.status.success());
 }
+
+#[tokio::test]
+async fn a_logged_out_operator_token_opens_nothing() {
+    let password = "a-long-operator-password";
+    let app = spawn_deployment(|config| config.operator_password = Some(password.into())).await;
+    let token = body(operator_login(&app, "operator.pusat", password).await).await["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let other = body(operator_login(&app, "operator.pusat", password).await).await["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let out = app
+        .post_auth("/v1/operator/logout", &token, json!({}))
+        .await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let queue = app.get("/v1/operator/registrations", Some(&token)).await;
+    problem(queue, StatusCode::UNAUTHORIZED, "operator_session_invalid").await;
+    let again = app
+        .post_auth("/v1/operator/logout", &token, json!({}))
+        .await;
+    problem(again, StatusCode::UNAUTHORIZED, "operator_session_invalid").await;
+    // Only that session ended: the operator's other session still works.
+    let queue = app.get("/v1/operator/registrations", Some(&other)).await;
+    assert_eq!(queue.status(), StatusCode::OK);
+}
