@@ -16,7 +16,7 @@ use siak_mock::{SampleReason, Store};
 
 use super::smtp::smtp_sink;
 use super::{
-    Clock, Device, TestApp, body, problem, register_and_approve, spawn_configured, spawn_with,
+    Clock, Device, TestApp, body, problem, register_and_approve, restart, spawn_configured,
     start_time, test_config,
 };
 use crate::TempDir;
@@ -28,23 +28,6 @@ pub async fn spawn_deployment(change: impl FnOnce(&mut ServerConfig)) -> TestApp
         change(config);
     })
     .await
-}
-
-/// Stops `app` and starts a server over the same database with `change` applied to its
-/// configuration (the restart pattern of `restart.rs`).
-pub async fn restart(app: TestApp, change: impl FnOnce(&mut ServerConfig)) -> TestApp {
-    let TestApp {
-        _dir,
-        mut config,
-        _server,
-        http,
-        ..
-    } = app;
-    drop(http);
-    _server.abort();
-    assert!(_server.await.is_err_and(|e| e.is_cancelled()));
-    change(&mut config);
-    spawn_with(_dir, config).await
 }
 
 /// Runs `siak-mock serve` with `args` and `env`, which must refuse to start: returns its stderr.

@@ -10,7 +10,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use siak_mock::SampleReason;
 
-use super::{Device, TestApp, activate, body, login, problem, register_and_approve, spawn_app};
+use super::{Device, TestApp, activated, body, login, problem, spawn_app};
 
 const PIN: &str = "284619";
 const WRONG: &str = "000001";
@@ -19,13 +19,7 @@ const WRONG: &str = "000001";
 async fn active(app: &TestApp, index: usize, seed: u8) -> (Device, String) {
     let residents = app.residents(SampleReason::Eligible, 4);
     let device = Device::new(seed, &residents[index]);
-    let (id, code) = register_and_approve(app, &device).await;
-    let response = activate(app, &device, &id, &code, PIN).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let token = body(response).await["session_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let token = activated(app, &device, PIN).await;
     (device, token)
 }
 

@@ -11,9 +11,10 @@ use serde_json::{Value, json};
 use siak_mock::operator_accounts::DEV_PASSWORD;
 use siak_mock::server::{ServerConfig, build_state};
 
-use super::attacks_devmode::{restart, serve_refuses, spawn_deployment};
+use super::attacks_devmode::{serve_refuses, spawn_deployment};
 use super::{
-    Clock, OPERATOR_PASSWORD, TestApp, body, problem, spawn_configured, spawn_with, test_config,
+    Clock, OPERATOR_PASSWORD, TestApp, body, problem, restart, spawn_configured, spawn_with,
+    test_config,
 };
 use crate::TempDir;
 

@@ -8,19 +8,15 @@ use reqwest::StatusCode;
 use serde_json::json;
 use siak_mock::SampleReason;
 
-use super::{Device, TestApp, activate, body, login, problem, register_and_approve, spawn_app};
+use super::{
+    Device, TestApp, activate, activated, body, login, problem, register_and_approve, spawn_app,
+};
 
 const PIN: &str = "284619";
 
 async fn active_resident(app: &TestApp, seed: u8) -> (Device, String) {
     let device = Device::new(seed, &app.resident(SampleReason::Eligible));
-    let (id, code) = register_and_approve(app, &device).await;
-    let response = activate(app, &device, &id, &code, PIN).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let token = body(response).await["session_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let token = activated(app, &device, PIN).await;
     (device, token)
 }
 

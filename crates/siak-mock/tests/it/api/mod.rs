@@ -362,6 +362,35 @@ pub async fn register_and_approve_with(
     (id, code)
 }
 
+/// Stops `app` and starts a server over the same database with `change` applied to its
+/// configuration. Aborting the task drops the state and closes the database; dropping the client
+/// closes its keep-alive connections, so no connection task keeps it alive.
+pub async fn restart(app: TestApp, change: impl FnOnce(&mut ServerConfig)) -> TestApp {
+    let TestApp {
+        _dir,
+        mut config,
+        _server,
+        http,
+        ..
+    } = app;
+    drop(http);
+    _server.abort();
+    assert!(_server.await.is_err_and(|e| e.is_cancelled()));
+    change(&mut config);
+    spawn_with(_dir, config).await
+}
+
+/// Registers `device`, has it approved, activates it with `pin` and returns the session token.
+pub async fn activated(app: &TestApp, device: &Device, pin: &str) -> String {
+    let (id, code) = register_and_approve(app, device).await;
+    let response = activate(app, device, &id, &code, pin).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    body(response).await["session_token"]
+        .as_str()
+        .expect("token")
+        .to_owned()
+}
+
 /// Activates with `pin` and returns the session token.
 pub async fn activate(app: &TestApp, device: &Device, id: &str, code: &str, pin: &str) -> Response {
     app.post(

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use siak_mock::SampleReason;
 
-use super::{Device, TestApp, activate, body, login, register_and_approve, spawn_app, spawn_with};
+use super::{Device, activate, body, login, register_and_approve, restart, spawn_app};
 
 const PIN: &str = "284619";
 
@@ -26,20 +26,7 @@ async fn a_restart_keeps_registrations_accounts_pins_and_issuer_keys() {
     )
     .await;
 
-    // Stop the first server: abort its task, which drops the state and closes the database.
-    // Dropping the client closes its keep-alive connections, so no connection task keeps it alive.
-    let TestApp {
-        _dir,
-        config,
-        _server,
-        http,
-        ..
-    } = app;
-    drop(http);
-    _server.abort();
-    assert!(_server.await.is_err_and(|e| e.is_cancelled()));
-
-    let app = spawn_with(_dir, config).await;
+    let app = restart(app, |_| {}).await;
     let status = body(app.get(&format!("/v1/registrations/{id}"), None).await).await;
     assert_eq!(status["state"], "activated");
     let again = body(
