@@ -190,19 +190,19 @@ pub async fn check(
     }
     let nik_s = nik.as_str().to_owned();
     let key = *device_key;
-    let (evidence, verdict) = tokio::task::spawn_blocking(move || {
-        let verdict = verify_evidence(
-            &evidence,
-            &actions,
-            &nik_s,
-            &key,
-            &FaceDetector::default(),
-            &Rules::default(),
-        );
-        (evidence, verdict)
-    })
-    .await
-    .map_err(|e| ApiError::internal(&e))?;
+    let (evidence, verdict) = app
+        .cpu(move || {
+            let verdict = verify_evidence(
+                &evidence,
+                &actions,
+                &nik_s,
+                &key,
+                &FaceDetector::default(),
+                &Rules::default(),
+            );
+            (evidence, verdict)
+        })
+        .await?;
     let id = challenge_id(&evidence)?.to_string();
     match verdict {
         Ok(verified) => Ok((evidence, verified)),

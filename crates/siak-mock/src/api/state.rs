@@ -1,5 +1,7 @@
 //! What every handler shares: the register, the issuer keys, the PIN pepper, the mailer and the
-//! clock. Database work runs on the blocking pool so a slow disk never stalls the async workers.
+//! clock. Database work runs on the blocking pool so a slow disk never stalls the async workers;
+//! CPU-heavy work (password hashing, liveness analysis) runs through [`AppState::cpu`], bounded to
+//! the machine's cores and never under the store lock, so a flood of it cannot starve the reads.
 
 use std::sync::{Arc, Mutex};
 
@@ -27,6 +29,7 @@ pub struct AppState {
 
 struct Inner {
     store: Mutex<Store>,
+    cpu: tokio::sync::Semaphore,
     rng: SystemRandom,
     secrets: Secrets,
     mailer: Mailer,
@@ -89,6 +92,7 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
+                cpu: tokio::sync::Semaphore::new(cpu_slots()),
                 rng: SystemRandom::new(),
                 secrets,
                 mailer,
@@ -170,6 +174,25 @@ impl AppState {
         &self.inner.rng
     }
 
+    /// Runs CPU-heavy `f` (a password hash, a liveness analysis) on the blocking pool, at most one
+    /// per core at a time; callers beyond that wait their turn without holding the store. Never
+    /// call [`db`](Self::db) from inside `f`.
+    pub async fn cpu<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let _permit = self
+            .inner
+            .cpu
+            .acquire()
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| ApiError::internal(&e))
+    }
+
     /// Runs `f` with the store on the blocking pool.
     pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
     where
@@ -188,6 +211,11 @@ impl AppState {
         .await
         .map_err(|e| ApiError::internal(&e))?
     }
+}
+
+/// How many CPU-heavy tasks run at once: the machine's cores (at least one).
+fn cpu_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 impl From<crate::StoreError> for ApiError {
