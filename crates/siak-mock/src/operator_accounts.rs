@@ -186,6 +186,13 @@ impl Office {
         }
     }
 
+    /// Whether this office may see and decide the case of a resident with this NIK: the central
+    /// (`pusat`) office covers every NIK, a regency office the NIKs whose `PPRR` is its code. The
+    /// one place the regional scope is decided.
+    pub fn covers(&self, nik: &ikd_core::Nik) -> bool {
+        self.code == NATIONAL || self.code == format!("{:04}", nik.regency_code())
+    }
+
     fn display_name(&self) -> String {
         if self.code == NATIONAL {
             "Operator Ditjen Dukcapil".into()

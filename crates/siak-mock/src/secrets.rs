@@ -12,6 +12,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, Utc};
 use ikd_core::credential::{IssuerKeySet, IssuerPublicKey, IssuerSigningKey};
+use ring::hkdf;
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::{Deserialize, Serialize};
 
@@ -166,9 +167,66 @@ impl Secrets {
         )
     }
 
-    /// The PIN pepper.
+    /// The root secret ("PIN pepper" in the file, for compatibility). Records written before
+    /// the per-purpose keys existed were keyed with it directly; new code uses [`Self::key`].
     pub fn pepper(&self) -> &[u8] {
         &self.pepper
+    }
+
+    /// The 32-byte key of one purpose, derived from the root secret with HKDF-SHA256 (the
+    /// purpose's label as `info`), so a key that leaks through one use (a CSRF token, a code
+    /// hash) says nothing about another's.
+    pub fn key(&self, purpose: Purpose) -> [u8; 32] {
+        let salt = hkdf::Salt::new(hkdf::HKDF_SHA256, b"IKD-SIAK-MOCK-KEYS-v1");
+        let info = [purpose.label().as_bytes()];
+        let mut out = [0u8; 32];
+        // HKDF-SHA256 can expand to 255 * 32 bytes; 32 always succeeds.
+        if let Ok(okm) = salt.extract(&self.pepper).expand(&info, Len32) {
+            let _ = okm.fill(&mut out);
+        }
+        out
+    }
+}
+
+/// What a derived key is for ([`Secrets::key`]); each purpose gets its own key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    /// Keys the stored PIN verifiers.
+    PinVerifier,
+    /// Keys the hashes of emailed codes (activation, device change).
+    EmailedCode,
+    /// The secret mixed into operator password hashes.
+    OperatorPassword,
+    /// Keys the console's per-session form (CSRF) tokens.
+    ConsoleForm,
+}
+
+impl Purpose {
+    /// Every purpose.
+    pub const ALL: [Purpose; 4] = [
+        Purpose::PinVerifier,
+        Purpose::EmailedCode,
+        Purpose::OperatorPassword,
+        Purpose::ConsoleForm,
+    ];
+
+    /// The HKDF `info` label; never change one (it would change the key).
+    pub fn label(self) -> &'static str {
+        match self {
+            Purpose::PinVerifier => "pin-verifier",
+            Purpose::EmailedCode => "emailed-code",
+            Purpose::OperatorPassword => "operator-password",
+            Purpose::ConsoleForm => "console-form",
+        }
+    }
+}
+
+/// ring's HKDF output length for a 32-byte key.
+struct Len32;
+
+impl hkdf::KeyType for Len32 {
+    fn len(&self) -> usize {
+        32
     }
 }
 
@@ -238,5 +296,23 @@ mod tests {
         ));
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "{not json");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn every_purpose_has_its_own_key_and_none_is_the_root() {
+        let dir = std::env::temp_dir().join(format!("siak-purposes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("secrets.json");
+        let _ = std::fs::remove_file(&path);
+        let secrets = Secrets::load_or_create(&path, Utc::now()).expect("secrets");
+        let keys: std::collections::HashSet<[u8; 32]> =
+            Purpose::ALL.iter().map(|p| secrets.key(*p)).collect();
+        assert_eq!(keys.len(), Purpose::ALL.len());
+        assert!(!keys.iter().any(|k| k.as_slice() == secrets.pepper()));
+        let again = Secrets::load_or_create(&path, Utc::now()).expect("again");
+        assert_eq!(
+            again.key(Purpose::PinVerifier),
+            secrets.key(Purpose::PinVerifier)
+        );
     }
 }

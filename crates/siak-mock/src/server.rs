@@ -134,7 +134,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     println!("listening on http://{addr}");
     tracing::info!(%addr, db = %config.db.display(), smtp = config.smtp.is_some(), dev = config.dev, "siak-mock serving");
     let purge = tokio::spawn(api::retention::run(state.clone(), config.frame_retention));
-    axum::serve(listener, api::router(state))
+    axum::serve(listener, api::service(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     purge.abort();

@@ -62,7 +62,7 @@ pub async fn start_server(name: &str) -> Server {
         .expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let task = tokio::spawn(async move {
-        axum::serve(listener, api::router(state))
+        axum::serve(listener, api::service(state))
             .await
             .expect("serve");
     });

@@ -233,9 +233,9 @@ fn main() -> anyhow::Result<()> {
     let listener = server_rt.block_on(tokio::net::TcpListener::bind(config.bind))?;
     anyhow::ensure!(listener.local_addr()?.ip().is_loopback(), "loopback only");
     let url = format!("http://{}", listener.local_addr()?);
-    let router = api::router(state.clone());
+    let service = api::service(state.clone());
     server_rt.spawn(async move {
-        let _ = axum::serve(listener, router).await;
+        let _ = axum::serve(listener, service).await;
     });
     let client_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod app_links;
+pub mod client;
 pub mod console;
 pub mod decision;
 pub mod emailed_code;
@@ -31,6 +32,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use ikd_core::credential::ISSUER_KEYS_PATH;
 
+pub use client::ClientAddr;
 pub use issuer::issuer_keys;
 pub use outbox::{OutboxQuery, dev_outbox};
 pub use problem::{ApiError, Problem};
@@ -50,6 +52,14 @@ async fn not_found() -> ApiError {
         "Alamat ini tidak ada di server SIAK.",
         "There is no such address on the SIAK server.",
     )
+}
+
+/// The application as a service that records each connection's peer address ([`ClientAddr`]):
+/// what `axum::serve` is given, in the server and in tests.
+pub fn service(
+    app: AppState,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, std::net::SocketAddr> {
+    router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()
 }
 
 /// The whole application; the `/dev/` endpoints only in development mode.

@@ -96,7 +96,7 @@ pub async fn spawn_with(dir: TempDir, config: ServerConfig) -> TestApp {
         .expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let server = tokio::spawn(async move {
-        axum::serve(listener, api::router(state))
+        axum::serve(listener, api::service(state))
             .await
             .expect("serve");
     });
