@@ -48,6 +48,8 @@ pub struct ServerConfig {
     pub frame_retention: chrono::TimeDelta,
     /// Liveness challenges one NIK may get per hour.
     pub challenges_per_nik: u32,
+    /// Per-client rate limits, the trusted proxy, timeouts, pending-registration expiry.
+    pub limits: api::Limits,
 }
 
 impl ServerConfig {
@@ -116,6 +118,7 @@ pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppSta
     Ok(AppState::new(store, secrets, mailer, clock)
         .with_app_links(config.app_links.clone())
         .with_challenges_per_nik(config.challenges_per_nik)
+        .with_limits(config.limits.clone())
         .with_dev_mode(config.dev))
 }
 
@@ -134,9 +137,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     println!("listening on http://{addr}");
     tracing::info!(%addr, db = %config.db.display(), smtp = config.smtp.is_some(), dev = config.dev, "siak-mock serving");
     let purge = tokio::spawn(api::retention::run(state.clone(), config.frame_retention));
-    axum::serve(listener, api::service(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    api::serve(listener, state, shutdown_signal()).await;
     purge.abort();
     tracing::info!("siak-mock stopped");
     Ok(())

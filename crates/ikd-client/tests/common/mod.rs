@@ -49,6 +49,7 @@ pub async fn start_server(name: &str) -> Server {
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
         challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
+        limits: Default::default(),
     };
     let state = tokio::task::spawn_blocking({
         let config = config.clone();
@@ -62,9 +63,7 @@ pub async fn start_server(name: &str) -> Server {
         .expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let task = tokio::spawn(async move {
-        axum::serve(listener, api::service(state))
-            .await
-            .expect("serve");
+        api::serve(listener, state, std::future::pending()).await;
     });
     Server {
         url,

@@ -2,8 +2,10 @@
 //!
 //! A challenge is random, single-use, bound to a NIK, a device key and a purpose, and expires
 //! after [`CHALLENGE_LIFETIME`]. The evidence is checked with `ikd_liveness::verify_evidence`
-//! (the app's own analysis and tracker, re-run on the frames sent); a frame already seen in any
-//! earlier evidence is refused as a replay. Frames and the result are kept for the operator.
+//! (the app's own analysis and tracker, re-run on the frames sent), after the cheap checks (the
+//! challenge, the frame times, a frame already seen in any earlier evidence is a replay), so a
+//! refused request costs no analysis and stores no frame. Frames and the result of evidence that
+//! passed are kept for the operator.
 
 use axum::Json;
 use axum::extract::State;
@@ -129,14 +131,14 @@ fn unknown_challenge() -> ApiError {
 /// between the challenge's issue and the submission: the server's clock counts whole seconds.
 pub const FRAME_TIME_ALLOWANCE: TimeDelta = TimeDelta::seconds(2);
 
-/// Refuses evidence whose frames claim more time than has passed since the challenge was issued
-/// (`liveness_frame_times_invalid`): such frames were recorded before the challenge existed.
+/// Refuses evidence whose frames claim more time (`last_ms`, the last frame's) than has passed
+/// since the challenge was issued (`liveness_frame_times_invalid`): such frames were recorded
+/// before the challenge existed.
 fn refuse_impossible_frame_times(
-    evidence: &LivenessEvidence,
+    last_ms: i64,
     issued_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let last_ms = evidence.frames.last().map_or(0, |f| i64::from(f.t_ms));
     let elapsed = now.signed_duration_since(issued_at) + FRAME_TIME_ALLOWANCE;
     if last_ms > elapsed.num_milliseconds() {
         return Err(liveness_error(
@@ -151,10 +153,16 @@ fn refuse_impossible_frame_times(
 
 /// The problem code of [`refuse_impossible_frame_times`].
 const FRAME_TIMES_INVALID: &str = "liveness_frame_times_invalid";
+/// The problem code of [`refuse_replay`].
+const REPLAYED: &str = "liveness_evidence_replayed";
 
-/// Checks `evidence` for `nik`, `device_key` and `purpose`: the challenge, then the analysis
-/// (off the async threads). The challenge is spent whatever the outcome. On success the caller
-/// stores the frames with [`store_frames`] in its own transaction.
+/// Checks `evidence` for `nik`, `device_key` and `purpose`, cheapest first: the challenge (for
+/// this NIK, key and purpose, unspent, not expired; spent from here on whatever the outcome), the
+/// frame times, a replay of frames seen before — and only then the analysis (in
+/// [`AppState::cpu`], off the store). Evidence refused before the analysis is never analysed and
+/// its frames are never stored. Callers run their own cheap checks (the NIK's central status)
+/// before this. On success the caller stores the frames with [`store_frames`] in its own
+/// transaction, after [`refuse_replay`] again there (another request may have sent them since).
 pub async fn check(
     app: &AppState,
     evidence: Option<LivenessEvidence>,
@@ -171,23 +179,15 @@ pub async fn check(
         )
     })?;
     let now = app.now();
-    let id = challenge_id(&evidence)?.to_string();
-    let (nik_s, key_s) = (nik.as_str().to_owned(), device_key.to_base64url());
-    let (actions, issued_at) = app
-        .db(move |store| spend(store, &id, &nik_s, &key_s, purpose, now))
-        .await?;
-    if let Err(refused) = refuse_impossible_frame_times(&evidence, issued_at, now) {
-        let id = challenge_id(&evidence)?.to_string();
-        app.db(move |store| {
-            Ok(stored::record_failure(
-                store.connection(),
-                &id,
-                FRAME_TIMES_INVALID,
-            )?)
-        })
-        .await?;
-        return Err(refused);
-    }
+    let answer = Answer {
+        challenge: challenge_id(&evidence)?.to_string(),
+        nik: nik.as_str().to_owned(),
+        device_key: device_key.to_base64url(),
+        purpose,
+        last_ms: evidence.frames.last().map_or(0, |f| i64::from(f.t_ms)),
+        sent: SentFrames::of(&evidence),
+    };
+    let actions = app.db(move |store| admit(store, &answer, now)).await?;
     let nik_s = nik.as_str().to_owned();
     let key = *device_key;
     let (evidence, verdict) = app
@@ -216,6 +216,36 @@ pub async fn check(
             ))
         }
     }
+}
+
+/// What the cheap checks of [`check`] look at: evidence as sent, before any analysis.
+struct Answer {
+    challenge: String,
+    nik: String,
+    device_key: String,
+    purpose: LivenessPurpose,
+    /// The last frame's time (ms since the capture started).
+    last_ms: i64,
+    sent: SentFrames,
+}
+
+/// The cheap checks of [`check`] in order: spends the challenge, then refuses impossible frame
+/// times and replayed frames (recording why on the challenge); answers the actions it asked.
+fn admit(
+    store: &mut crate::Store,
+    a: &Answer,
+    now: DateTime<Utc>,
+) -> Result<Vec<Action>, ApiError> {
+    let (actions, issued_at) = spend(store, &a.challenge, &a.nik, &a.device_key, a.purpose, now)?;
+    let conn = store.connection();
+    let refused = refuse_impossible_frame_times(a.last_ms, issued_at, now)
+        .map_err(|e| (FRAME_TIMES_INVALID, e))
+        .and_then(|()| refuse_replay(conn, &a.sent).map_err(|e| (REPLAYED, e)));
+    if let Err((code, refusal)) = refused {
+        stored::record_failure(conn, &a.challenge, code)?;
+        return Err(refusal);
+    }
+    Ok(actions)
 }
 
 /// Spends challenge `id` if it was issued for `nik`, `device_key` and `purpose` and is neither
@@ -257,16 +287,67 @@ fn spend(
     Ok((actions, c.issued_at))
 }
 
-/// Refuses evidence holding a frame seen before (in any earlier evidence): a replay. Callers
-/// check this before any other decision, so a replay is named as such whatever else is wrong.
-pub fn refuse_replay(
-    conn: &rusqlite::Connection,
-    verified: &VerifiedEvidence,
-) -> Result<(), ApiError> {
-    for f in &verified.frames {
+/// The frames of evidence as sent: their bytes and SHA-256, what the replay check looks at.
+/// Getting them costs a base64 decode and a hash, no image decoding: it runs before the analysis.
+#[derive(Debug, Clone, Default)]
+pub struct SentFrames {
+    /// The frames, in the order sent.
+    pub frames: Vec<SentFrame>,
+}
+
+/// One frame of [`SentFrames`].
+#[derive(Debug, Clone)]
+pub struct SentFrame {
+    /// The JPEG bytes.
+    pub jpeg: Vec<u8>,
+    /// Their SHA-256.
+    pub sha256: [u8; 32],
+}
+
+impl SentFrame {
+    fn new(jpeg: Vec<u8>) -> SentFrame {
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, &jpeg).as_ref());
+        SentFrame { jpeg, sha256 }
+    }
+}
+
+impl SentFrames {
+    /// The frames of `evidence`; a frame that is not base64url is left out (the analysis refuses
+    /// it as malformed).
+    pub fn of(evidence: &LivenessEvidence) -> SentFrames {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let frames = evidence
+            .frames
+            .iter()
+            .filter_map(|f| b64.decode(&f.jpeg).ok())
+            .map(SentFrame::new)
+            .collect();
+        SentFrames { frames }
+    }
+
+    /// The frames of evidence that passed.
+    pub fn of_verified(verified: &VerifiedEvidence) -> SentFrames {
+        let frames = verified
+            .frames
+            .iter()
+            .map(|f| SentFrame {
+                jpeg: f.jpeg.clone(),
+                sha256: f.sha256,
+            })
+            .collect();
+        SentFrames { frames }
+    }
+}
+
+/// The replay step: refuses frames seen before (in any earlier evidence). Runs before the analysis
+/// ([`check`]) and again in the transaction that stores the frames.
+pub fn refuse_replay(conn: &rusqlite::Connection, sent: &SentFrames) -> Result<(), ApiError> {
+    for f in &sent.frames {
         if stored::frame_seen(conn, &f.sha256)? {
             return Err(conflict(
-                "liveness_evidence_replayed",
+                REPLAYED,
                 "Foto swafoto ini pernah dikirim sebelumnya. Ulangi swafoto dengan kamera.",
                 "These selfie photos were sent before. Take the selfie again with the camera.",
             ));
@@ -276,7 +357,7 @@ pub fn refuse_replay(
 }
 
 /// Stores the frames of passed evidence inside the caller's transaction (after
-/// [`refuse_replay`] in the same transaction).
+/// [`refuse_replay`] of [`SentFrames::of_verified`] in the same transaction).
 pub fn store_frames(
     tx: &rusqlite::Transaction<'_>,
     challenge_id: &str,

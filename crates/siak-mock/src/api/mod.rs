@@ -13,6 +13,7 @@ pub mod console;
 pub mod decision;
 pub mod emailed_code;
 pub mod issuer;
+pub mod limits;
 pub mod liveness;
 pub mod lockout;
 pub mod me;
@@ -24,19 +25,23 @@ pub mod recovery;
 pub mod registration;
 pub mod request;
 pub mod retention;
+pub mod serve;
 pub mod session;
 pub mod state;
 pub mod verify;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
 use ikd_core::credential::ISSUER_KEYS_PATH;
+use limits::{Group, RateLimiters};
 
 pub use client::ClientAddr;
 pub use issuer::issuer_keys;
+pub use limits::{Limits, RateLimit};
 pub use outbox::{OutboxQuery, dev_outbox};
 pub use problem::{ApiError, Problem};
 pub use request::{JsonBody, parse_device_key};
+pub use serve::serve;
 pub use state::{AppState, Clock};
 
 /// Largest request body accepted (liveness evidence included).
@@ -62,13 +67,15 @@ pub fn service(
     router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()
 }
 
-/// The whole application; the `/dev/` endpoints only in development mode.
+/// The whole application; the `/dev/` endpoints only in development mode. Writes are rate limited
+/// per client address by route group ([`limits`]), every request ends within the request timeout.
 pub fn router(app: AppState) -> Router {
     let dev = if app.dev_mode() {
         Router::new().route("/dev/outbox", get(dev_outbox))
     } else {
         Router::new()
     };
+    let limit = RateLimiters::new(app.limits());
     Router::new()
         .route("/healthz", get(health))
         .route("/.well-known/assetlinks.json", get(app_links::assetlinks))
@@ -78,41 +85,80 @@ pub fn router(app: AppState) -> Router {
         )
         .route("/app/{action}", get(app_links::landing))
         .route(ISSUER_KEYS_PATH, get(issuer_keys))
-        .route("/v1/liveness/challenges", post(liveness::challenge))
-        .route("/v1/recovery", post(recovery::start))
-        .route("/v1/recovery/{id}/confirm", post(recovery::confirm))
-        .route("/v1/registrations", post(registration::register))
+        .route(
+            "/v1/liveness/challenges",
+            limit.post(Group::Challenge, liveness::challenge),
+        )
+        .route("/v1/recovery", limit.post(Group::Register, recovery::start))
+        .route(
+            "/v1/recovery/{id}/confirm",
+            limit.post(Group::Login, recovery::confirm),
+        )
+        .route(
+            "/v1/registrations",
+            limit.post(Group::Register, registration::register),
+        )
         .route("/v1/registrations/{id}", get(registration::status))
-        .route("/v1/activation", post(account::activate))
-        .route("/v1/login/challenge", post(account::challenge))
-        .route("/v1/login", post(account::login))
+        .route(
+            "/v1/activation",
+            limit.post(Group::Login, account::activate),
+        )
+        .route(
+            "/v1/login/challenge",
+            limit.post(Group::Login, account::challenge),
+        )
+        .route("/v1/login", limit.post(Group::Login, account::login))
         .route("/v1/me", get(me::biodata))
-        .route("/v1/me/pin", post(account::change_pin))
-        .route("/v1/me/release-device", post(account::release_device))
-        .route("/v1/me/credentials", post(me::credentials))
+        .route("/v1/me/pin", limit.post(Group::Login, account::change_pin))
+        .route(
+            "/v1/me/release-device",
+            limit.post(Group::Login, account::release_device),
+        )
+        .route(
+            "/v1/me/credentials",
+            limit.post(Group::Write, me::credentials),
+        )
         .route("/v1/me/family", get(me::family))
         .route("/v1/me/activity", get(me::activity))
-        .route("/v1/verify", post(verify::verify))
-        .route("/v1/operator/login", post(operator::login))
-        .route("/v1/operator/logout", post(operator::logout))
+        .route("/v1/verify", limit.post(Group::Write, verify::verify))
+        .route(
+            "/v1/operator/login",
+            limit.post(Group::OperatorLogin, operator::login),
+        )
+        .route(
+            "/v1/operator/logout",
+            limit.post(Group::Write, operator::logout),
+        )
         .route("/v1/operator/registrations", get(operator::list))
         .route(
             "/v1/operator/registrations/{id}/approve",
-            post(operator::approve),
+            limit.post(Group::Write, operator::approve),
         )
         .route(
             "/v1/operator/registrations/{id}/reject",
-            post(operator::reject),
+            limit.post(Group::Write, operator::reject),
         )
-        .route("/v1/operator/accounts/{nik}/unlock", post(lockout::unlock))
+        .route(
+            "/v1/operator/accounts/{nik}/unlock",
+            limit.post(Group::Write, lockout::unlock),
+        )
         .route("/operator", get(console::home))
-        .route("/operator/login", post(console::login))
-        .route("/operator/logout", post(console::logout))
+        .route(
+            "/operator/login",
+            limit.post(Group::OperatorLogin, console::login),
+        )
+        .route(
+            "/operator/logout",
+            limit.post(Group::Write, console::logout),
+        )
         .route(
             "/operator/registrations/{id}/approve",
-            post(console::approve),
+            limit.post(Group::Write, console::approve),
         )
-        .route("/operator/registrations/{id}/reject", post(console::reject))
+        .route(
+            "/operator/registrations/{id}/reject",
+            limit.post(Group::Write, console::reject),
+        )
         .route(
             "/operator/liveness/{challenge}/{index}",
             get(console::liveness_frame),
@@ -120,6 +166,10 @@ pub fn router(app: AppState) -> Router {
         .route("/openapi.json", get(openapi::serve))
         .merge(dev)
         .fallback(not_found)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            app.limits().request_timeout,
+        ))
         .layer(axum::middleware::from_fn(problem::language))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())

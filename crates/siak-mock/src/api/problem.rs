@@ -238,6 +238,13 @@ async fn as_problem(response: Response, lang: Lang) -> Response {
             "Isi permintaan terlalu besar.",
             "The request body is too large.",
         ),
+        // The request timeout (`api::limits`) answers an empty 503.
+        StatusCode::SERVICE_UNAVAILABLE => ApiError::new(
+            status,
+            "request_timeout",
+            "Server terlalu lama menjawab permintaan ini. Coba lagi sebentar lagi.",
+            "The server took too long to answer this request. Try again in a moment.",
+        ),
         s if s.is_server_error() => ApiError::internal(&format!("bare {s} response: {text}")),
         _ => ApiError::new(
             status,

@@ -20,7 +20,7 @@ use ikd_core::{ChallengeId, Email, Nik, RecoveryId};
 
 use super::account::{Fresh, Redemption, bind_device};
 use super::emailed_code::{CodeKind, code_hash};
-use super::liveness::Passed;
+use super::liveness::{Passed, SentFrames};
 use super::problem::{ApiError, Problem};
 use super::request::{JsonBody, parse_device_key};
 use super::state::AppState;
@@ -152,7 +152,7 @@ fn record(
     now: DateTime<Utc>,
 ) -> Result<Option<(RecoveryView, Mail)>, ApiError> {
     let tx = store.connection_mut().transaction()?;
-    super::liveness::refuse_replay(&tx, verified)?;
+    super::liveness::refuse_replay(&tx, &SentFrames::of_verified(verified))?;
     let (id, challenge) = (s.id.to_string(), s.challenge.to_string());
     super::liveness::store_frames(&tx, &challenge, verified)?;
     let Some(to) = accounts::email(&tx, &s.nik)?.filter(|e| e.eq_ignore_ascii_case(&s.email))

@@ -1,8 +1,11 @@
 //! Registration: NIK + email + phone + device key (+ liveness evidence, later) → the central
 //! checks of SIAK Terpusat → a registration waiting for an operator to scan its QR.
 //!
-//! The central checks run at once, so a resident who cannot register learns why immediately
-//! (422 with the rejection code); the attempt is still recorded for the office's statistics.
+//! The cheap checks run first, before the selfie is analysed: the central checks (a resident who
+//! cannot register learns why at once, 422 with the rejection code), a registration already
+//! waiting, then the liveness challenge and a replay of frames. A request any of them refuses
+//! costs no analysis and stores nothing (its challenge, if it got that far, is spent). The route
+//! is rate limited per client address (`api::limits`), so the reasons cannot be harvested in bulk.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -14,12 +17,12 @@ use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReas
 use ikd_core::wire::LivenessPurpose;
 use ikd_core::{ChallengeId, Email, Localized, Nik, PhoneNumber, RegistrationId, eligibility};
 
-use super::liveness::Passed;
+use super::liveness::{Passed, SentFrames};
 use super::problem::{ApiError, Problem};
 use super::request::{JsonBody, parse_device_key};
 use super::state::{AppState, conflict};
 use crate::store::accounts;
-use crate::store::activity::{self, ActivityKind, Detail};
+use crate::store::activity::{self, ActivityKind};
 use crate::store::registrations::{self, NewRegistration, Pending};
 use crate::{IdentityStatus, LifeStatus, ResidentRecord, Store};
 
@@ -122,6 +125,13 @@ pub async fn register(
     if let Some(existing) = repeat_of(&app, challenge, &applicant).await? {
         return Ok((StatusCode::OK, Json(existing)));
     }
+    let checked = applicant.clone();
+    if let Some(existing) = app
+        .db(move |store| admissible(store, &checked, now))
+        .await?
+    {
+        return Ok((StatusCode::OK, Json(existing)));
+    }
     let (evidence, verified) = super::liveness::check(
         &app,
         req.liveness,
@@ -137,6 +147,7 @@ pub async fn register(
 }
 
 /// The checked fields of a registration request.
+#[derive(Clone)]
 struct Applicant {
     nik: Nik,
     email: Email,
@@ -193,7 +204,33 @@ async fn repeat_of(
     .await
 }
 
-/// Runs the central checks and records the registration with its liveness frames.
+/// Whether `a` may register now: refuses a NIK the central checks reject and a NIK with a
+/// registration from another device waiting; answers the registration this device already has
+/// waiting, if any.
+fn admissible(
+    store: &Store,
+    a: &Applicant,
+    now: DateTime<Utc>,
+) -> Result<Option<RegistrationView>, ApiError> {
+    if let RegistrationState::Rejected(reason) = central_state(store, a, now)? {
+        return Err(rejection(reason));
+    }
+    let (conn, nik) = (store.connection(), a.nik.as_str());
+    if let Some(existing) = registrations::pending_for(conn, nik, &a.device_key.to_base64url())? {
+        return Ok(Some(pending_view(existing)));
+    }
+    if registrations::has_pending(conn, nik)? {
+        return Err(conflict(
+            "registration_pending_other_device",
+            "Sudah ada pendaftaran yang menunggu verifikasi dari perangkat lain. Tunggu keputusan petugas atau hubungi Disdukcapil.",
+            "A registration from another device is already waiting for verification. Wait for the operator's decision or contact your Disdukcapil office.",
+        ));
+    }
+    Ok(None)
+}
+
+/// Checks again (the state may have changed during the analysis) and records the registration
+/// with its liveness frames.
 fn record(
     store: &mut Store,
     a: &Applicant,
@@ -202,21 +239,12 @@ fn record(
     verified: &Passed,
     now: DateTime<Utc>,
 ) -> Result<(StatusCode, Json<RegistrationView>), ApiError> {
-    super::liveness::refuse_replay(store.connection(), verified)?;
-    let state = central_state(store, a, now)?;
+    super::liveness::refuse_replay(store.connection(), &SentFrames::of_verified(verified))?;
+    if let Some(existing) = admissible(store, a, now)? {
+        return Ok((StatusCode::OK, Json(existing)));
+    }
+    let state = RegistrationState::AwaitingOperatorScan;
     let (nik, key) = (a.nik.as_str(), a.device_key.to_base64url());
-    if let Some(existing) = registrations::pending_for(store.connection(), nik, &key)? {
-        return Ok((StatusCode::OK, Json(pending_view(existing))));
-    }
-    if state == RegistrationState::AwaitingOperatorScan
-        && registrations::has_pending(store.connection(), nik)?
-    {
-        return Err(conflict(
-            "registration_pending_other_device",
-            "Sudah ada pendaftaran yang menunggu verifikasi dari perangkat lain. Tunggu keputusan petugas atau hubungi Disdukcapil.",
-            "A registration from another device is already waiting for verification. Wait for the operator's decision or contact your Disdukcapil office.",
-        ));
-    }
     let tx = store.connection_mut().transaction()?;
     let liveness = liveness.to_string();
     let new = NewRegistration {
@@ -231,20 +259,9 @@ fn record(
     };
     registrations::insert(&tx, new)?;
     super::liveness::store_frames(&tx, &liveness, verified)?;
-    let (kind, reason) = match state {
-        RegistrationState::Rejected(r) => (ActivityKind::RegistrationRejected, Some(r.code())),
-        _ => (ActivityKind::Registered, None),
-    };
-    let detail = Detail {
-        detail: reason,
-        ..Detail::default()
-    };
-    activity::log_with(&tx, nik, now, kind, detail)?;
+    activity::log(&tx, nik, now, ActivityKind::Registered)?;
     tx.commit()?;
-    match state {
-        RegistrationState::Rejected(reason) => Err(rejection(reason)),
-        _ => Ok((StatusCode::CREATED, Json(view(id, state, now)))),
-    }
+    Ok((StatusCode::CREATED, Json(view(id, state, now))))
 }
 
 /// The state after the central checks: the population record, then the family and device rules.

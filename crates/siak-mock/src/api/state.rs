@@ -36,6 +36,7 @@ struct Inner {
     clock: Clock,
     app_links: AppLinks,
     challenges_per_nik: u32,
+    limits: super::limits::Limits,
     dev: bool,
 }
 
@@ -99,6 +100,7 @@ impl AppState {
                 clock,
                 app_links: AppLinks::default(),
                 challenges_per_nik: DEFAULT_CHALLENGES_PER_NIK,
+                limits: super::limits::Limits::default(),
                 dev: false,
             }),
         }
@@ -127,6 +129,19 @@ impl AppState {
             inner.dev = dev;
         }
         self
+    }
+
+    /// The same state with `limits` (rate limits, timeouts, pending expiry), before it is shared.
+    pub fn with_limits(mut self, limits: super::limits::Limits) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.limits = limits;
+        }
+        self
+    }
+
+    /// The request limits.
+    pub fn limits(&self) -> &super::limits::Limits {
+        &self.inner.limits
     }
 
     /// Whether the server runs in development mode.

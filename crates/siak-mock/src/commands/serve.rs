@@ -1,12 +1,14 @@
 //! `siak-mock serve`: the HTTP server, configured by flags or environment variables.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 
 use siak_mock::PopulationSpec;
+use siak_mock::api::limits::{self, Limits, RateLimit};
 use siak_mock::links::AppLinks;
 use siak_mock::mail::{SmtpConfig, SmtpSecurity};
 use siak_mock::server::{ServerConfig, serve};
@@ -89,6 +91,29 @@ pub struct ServeArgs {
           default_value_t = siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     liveness_challenges_per_hour: u32,
+    /// Per-client rate limits on writes (`normal`: the quotas in docs/api.md; `off`: none).
+    #[arg(long, env = "SIAK_MOCK_RATE_LIMIT", value_enum, default_value_t = RateLimit::Normal)]
+    rate_limit: RateLimit,
+    /// The reverse proxy in front of the server: for requests from this address only, the client
+    /// address is read from `X-Forwarded-For` (else `Forwarded`) for the rate limits.
+    #[arg(long, env = "SIAK_MOCK_TRUSTED_PROXY")]
+    trusted_proxy: Option<IpAddr>,
+    /// Seconds a request may run before it is answered 503 `request_timeout`.
+    #[arg(long, env = "SIAK_MOCK_REQUEST_TIMEOUT_SECS",
+          default_value_t = limits::DEFAULT_REQUEST_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    request_timeout_secs: u64,
+    /// Seconds a client may take to send a request's headers before its connection is closed.
+    #[arg(long, env = "SIAK_MOCK_HEADER_READ_TIMEOUT_SECS",
+          default_value_t = limits::DEFAULT_HEADER_READ_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_read_timeout_secs: u64,
+    /// Days a registration may wait for its operator before it expires (the resident is mailed
+    /// and may register again).
+    #[arg(long, env = "SIAK_MOCK_PENDING_EXPIRY_DAYS",
+          default_value_t = limits::DEFAULT_PENDING_EXPIRY.num_days() as u32,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pending_expiry_days: u32,
 }
 
 impl ServeArgs {
@@ -120,6 +145,13 @@ impl ServeArgs {
             app_links,
             frame_retention: chrono::TimeDelta::days(i64::from(self.frame_retention_days)),
             challenges_per_nik: self.liveness_challenges_per_hour,
+            limits: Limits {
+                rate_limit: self.rate_limit,
+                trusted_proxy: self.trusted_proxy,
+                request_timeout: Duration::from_secs(self.request_timeout_secs),
+                header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+                pending_expiry: chrono::TimeDelta::days(i64::from(self.pending_expiry_days)),
+            },
         })
     }
 }

@@ -164,9 +164,13 @@ async fn frames_sent_before_are_a_replay_even_under_a_new_challenge_and_key() {
 }
 
 /// A server for [`replay_by`], which draws challenges until one asks the wanted movements: no
-/// limit per NIK.
+/// limit per NIK nor per client address.
 async fn spawn_replaying() -> TestApp {
-    spawn_configured(|c| c.challenges_per_nik = 10_000).await
+    spawn_configured(|c| {
+        c.challenges_per_nik = 10_000;
+        c.limits.rate_limit = siak_mock::api::RateLimit::Off;
+    })
+    .await
 }
 
 /// `by` (another resident's modified app) re-signs the frames of `evidence`, which answered a

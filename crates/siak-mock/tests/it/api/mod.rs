@@ -6,6 +6,7 @@
 
 mod app_links;
 mod attacks_devmode;
+mod attacks_flood;
 mod attacks_keys;
 mod attacks_lockout;
 mod attacks_operators;
@@ -70,6 +71,7 @@ pub fn test_config(dir: &TempDir) -> ServerConfig {
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
         challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
+        limits: Default::default(),
     }
 }
 
@@ -96,9 +98,7 @@ pub async fn spawn_with(dir: TempDir, config: ServerConfig) -> TestApp {
         .expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let server = tokio::spawn(async move {
-        axum::serve(listener, api::service(state))
-            .await
-            .expect("serve");
+        api::serve(listener, state, std::future::pending()).await;
     });
     TestApp {
         url,
