@@ -75,12 +75,13 @@ function statusFor(state: RegistrationStateCode, lang: Lang): RegistrationStatus
     ['approved', 'Disetujui: kode aktivasi dikirim ke email', 'Approved: activation code sent by email'],
     ['activated', 'Akun aktif', 'Account active'],
   ];
-  const current = { submitted: 1, awaiting_operator_scan: 2, approved: 4, activated: 5, rejected: 2 }[state] ?? 1;
+  const current = { submitted: 1, awaiting_operator_scan: 2, approved: 4, activated: 5, rejected: 2, expired: 2 }[state] ?? 1;
   const rejected = state === 'rejected';
+  const failed = rejected || state === 'expired';
   const steps: StatusStep[] = order.map(([key, id, en], i) => ({
     key,
     label: pick(lang, id, en),
-    state: i < current ? 'done' : i === current && rejected ? 'failed' : i === current ? 'current' : 'todo',
+    state: i < current ? 'done' : i === current && failed ? 'failed' : i === current ? 'current' : 'todo',
   }));
   const next: Record<string, [string, string]> = {
     submitted: ['Data Anda sedang diperiksa. Halaman ini diperbarui sendiri.', 'Your data is being checked. This page updates by itself.'],
@@ -92,6 +93,10 @@ function statusFor(state: RegistrationStateCode, lang: Lang): RegistrationStatus
     rejected: [
       'Pendaftaran ditolak. Baca alasannya; setelah diperbaiki Anda dapat mendaftar lagi.',
       'The registration was rejected. Read the reason; once it is fixed you can register again.',
+    ],
+    expired: [
+      'Pendaftaran kedaluwarsa — daftar lagi. Tidak ada petugas yang memindai kode QR Anda dalam batas waktu.',
+      'Registration expired — register again. No officer scanned your QR code in time.',
     ],
   };
   const awaiting = state === 'awaiting_operator_scan';
@@ -283,7 +288,7 @@ export function fixtures(lang: Lang) {
     msg,
     pinRules,
     statuses: Object.fromEntries(
-      (['submitted', 'awaiting_operator_scan', 'approved', 'rejected'] as const).map((s) => [s, statusFor(s, lang)]),
+      (['submitted', 'awaiting_operator_scan', 'approved', 'rejected', 'expired'] as const).map((s) => [s, statusFor(s, lang)]),
     ) as Record<string, RegistrationStatus>,
     liveness,
     unlockOnline,
@@ -306,8 +311,9 @@ export interface Scenario {
   stage: 'new' | 'registered' | 'activated' | 'recovering';
   lang?: Lang;
   draft?: { nik: string; email: string; phone: string };
-  /** `approve`: submitted → awaiting_operator_scan → approved over polls; `reject`: rejected. */
-  registration?: 'approve' | 'reject';
+  /** `approve`: submitted → awaiting_operator_scan → approved over polls; `reject`: rejected;
+   *  `expire`: expired (no operator in time). */
+  registration?: 'approve' | 'reject' | 'expire';
   /** The registration's state when the app starts in stage `registered`. */
   regState?: string;
   /** Number of registration_status calls that fail with `offline` first. */

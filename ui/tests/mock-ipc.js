@@ -184,6 +184,7 @@ function installMock(cfg) {
         throw err('offline');
       }
       if (cfg.registration === 'reject') s.regState = 'rejected';
+      else if (cfg.registration === 'expire') s.regState = 'expired';
       else if (s.regState === 'submitted') s.regState = 'awaiting_operator_scan';
       else if (s.regState === 'awaiting_operator_scan') s.regState = 'approved';
       return statusView();

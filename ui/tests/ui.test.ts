@@ -319,6 +319,19 @@ describe('status tracker', () => {
     await back(page);
     await screen(page, 'welcome');
   });
+
+  it('shows an expired registration and registers again with the draft', async () => {
+    const draft = { nik: NIK, email: 'siti@example.id', phone: '081234567890' };
+    const page = await start({ stage: 'registered', registration: 'expire', draft });
+    await page.locator('[data-testid=status][data-state=expired]').waitFor();
+    expect(await page.locator('.next').innerText()).toContain(fx.statuses.expired.next);
+    expect(await page.locator('.step.failed').getAttribute('data-key')).toBe('operator_scan');
+    expect(await page.locator('[data-testid=registration-qr]').count()).toBe(0);
+    await shot(page, SIZES[0], 'status-expired');
+    await page.click('[data-testid=start-over]');
+    await screen(page, 'register');
+    expect(await page.inputValue('#nik')).toBe(NIK);
+  });
 });
 
 describe('activation', () => {

@@ -5,7 +5,11 @@
 //! submitted ──central check ok──▶ awaiting_operator_scan ──operator approves──▶ approved ──▶ activated
 //!     │                                   │
 //!     └──central check fails──▶ rejected ◀┘ operator rejects
+//!                                         │
+//!                                         └──no operator within the expiry──▶ expired
 //! ```
+//!
+//! An expired registration is final like a rejected one; the NIK may register again.
 //!
 //! A rejection always carries a [`RejectionReason`] with a stable code and a message the resident
 //! can act on. Transitions not in the diagram are refused with [`TransitionError`].
@@ -147,6 +151,9 @@ pub enum RegistrationState {
     Activated,
     /// Rejected; the resident was told why.
     Rejected(RejectionReason),
+    /// No operator scanned it in time (the server's pending expiry); the resident may register
+    /// again.
+    Expired,
 }
 
 /// A [`RegistrationState`] without its rejection reason: the `state` key of its JSON form, and
@@ -169,10 +176,13 @@ pub enum StateCode {
     Activated,
     /// [`RegistrationState::Rejected`], whatever the reason.
     Rejected,
+    /// [`RegistrationState::Expired`].
+    Expired,
 }
 
 impl StateCode {
-    /// Stable code (`submitted`, `awaiting_operator_scan`, `approved`, `activated`, `rejected`).
+    /// Stable code (`submitted`, `awaiting_operator_scan`, `approved`, `activated`, `rejected`,
+    /// `expired`).
     pub fn code(self) -> &'static str {
         match self {
             StateCode::Submitted => "submitted",
@@ -180,6 +190,7 @@ impl StateCode {
             StateCode::Approved => "approved",
             StateCode::Activated => "activated",
             StateCode::Rejected => "rejected",
+            StateCode::Expired => "expired",
         }
     }
 }
@@ -195,6 +206,7 @@ impl utoipa::PartialSchema for RegistrationState {
             RegistrationState::Approved,
             RegistrationState::Activated,
             RegistrationState::Rejected(RejectionReason::DataMismatch),
+            RegistrationState::Expired,
         ]
         .map(RegistrationState::code);
         let state = ObjectBuilder::new()
@@ -231,6 +243,8 @@ pub enum RegistrationEvent {
     OperatorRejected(RejectionReason),
     /// The resident activated with the emailed code.
     Activated,
+    /// No operator scanned it within the server's pending expiry.
+    Expired,
 }
 
 /// An event that cannot happen in the current state.
@@ -272,6 +286,7 @@ impl RegistrationState {
             ("awaiting_operator_scan", _) => Ok(RegistrationState::AwaitingOperatorScan),
             ("approved", _) => Ok(RegistrationState::Approved),
             ("activated", _) => Ok(RegistrationState::Activated),
+            ("expired", _) => Ok(RegistrationState::Expired),
             ("rejected", Some(reason)) => {
                 RejectionReason::from_code(reason).map(RegistrationState::Rejected)
             }
@@ -290,6 +305,7 @@ impl RegistrationState {
             RegistrationState::Approved => StateCode::Approved,
             RegistrationState::Activated => StateCode::Activated,
             RegistrationState::Rejected(_) => StateCode::Rejected,
+            RegistrationState::Expired => StateCode::Expired,
         }
     }
 
@@ -302,7 +318,9 @@ impl RegistrationState {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            RegistrationState::Activated | RegistrationState::Rejected(_)
+            RegistrationState::Activated
+                | RegistrationState::Rejected(_)
+                | RegistrationState::Expired
         )
     }
 
@@ -316,6 +334,7 @@ impl RegistrationState {
             (S::AwaitingOperatorScan, E::OperatorApproved) => Ok(S::Approved),
             (S::AwaitingOperatorScan, E::OperatorRejected(r)) => Ok(S::Rejected(r)),
             (S::Approved, E::Activated) => Ok(S::Activated),
+            (S::AwaitingOperatorScan, E::Expired) => Ok(S::Expired),
             (from, event) => Err(TransitionError {
                 from: from.code(),
                 event: event.code(),
@@ -333,6 +352,7 @@ impl RegistrationEvent {
             RegistrationEvent::OperatorApproved => "operator_approved",
             RegistrationEvent::OperatorRejected(_) => "operator_rejected",
             RegistrationEvent::Activated => "activated",
+            RegistrationEvent::Expired => "expired",
         }
     }
 }
@@ -363,6 +383,18 @@ mod tests {
             S::AwaitingOperatorScan.apply(E::OperatorRejected(RejectionReason::DataMismatch)),
             Ok(S::Rejected(RejectionReason::DataMismatch))
         );
+    }
+
+    #[test]
+    fn only_a_registration_waiting_for_its_operator_expires_and_then_nothing_moves_it() {
+        assert_eq!(S::AwaitingOperatorScan.apply(E::Expired), Ok(S::Expired));
+        assert!(S::Expired.is_final());
+        for e in [E::OperatorApproved, E::Activated, E::Expired] {
+            assert!(S::Expired.apply(e).is_err(), "{e:?}");
+        }
+        for s in [S::Submitted, S::Approved, S::Activated] {
+            assert!(s.apply(E::Expired).is_err(), "{s:?}");
+        }
     }
 
     #[test]
@@ -415,6 +447,7 @@ mod tests {
             S::AwaitingOperatorScan,
             S::Approved,
             S::Activated,
+            S::Expired,
         ];
         states.extend(RejectionReason::ALL.map(S::Rejected));
         for state in states {
@@ -448,6 +481,7 @@ mod tests {
             Just(E::OperatorApproved),
             reason.prop_map(E::OperatorRejected),
             Just(E::Activated),
+            Just(E::Expired),
         ]
     }
 

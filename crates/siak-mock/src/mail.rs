@@ -195,6 +195,11 @@ pub enum Notice<'a> {
         /// When.
         at: DateTime<Utc>,
     },
+    /// The registration waited for its operator longer than the pending expiry.
+    RegistrationExpired {
+        /// How many days it could wait.
+        days: i64,
+    },
 }
 
 impl Mail {
@@ -264,6 +269,13 @@ impl Mail {
                     ),
                 )
             }
+            Notice::RegistrationExpired { days } => (
+                "registration_expired",
+                "Pendaftaran KTP Digital kedaluwarsa / Digital KTP registration expired",
+                format!(
+                    "Pendaftaran kedaluwarsa — daftar lagi. Pendaftaran KTP Digital Anda tidak dipindai petugas Disdukcapil dalam {days} hari, sehingga dibatalkan. Anda dapat mendaftar lagi di aplikasi IKD, lalu tunjukkan kode QR kepada petugas.\nJika Anda tidak mendaftar, abaikan email ini.\n\n---\n\nRegistration expired — register again. No Disdukcapil officer scanned your Digital KTP registration within {days} days, so it was cancelled. You can register again in the IKD app, then show the QR code to an officer.\nIf you did not register, ignore this mail.\n"
+                ),
+            ),
         };
         Mail {
             to: to.to_owned(),

@@ -9,7 +9,7 @@ export type RegistrationId = string;
 
 export type ChallengeId = string;
 
-export type RegistrationStateCode = "submitted" | "awaiting_operator_scan" | "approved" | "activated" | "rejected";
+export type RegistrationStateCode = "submitted" | "awaiting_operator_scan" | "approved" | "activated" | "rejected" | "expired";
 
 export type TrackerStep = "submitted" | "central_check" | "operator_scan" | "approved" | "activated";
 

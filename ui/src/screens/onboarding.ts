@@ -152,7 +152,7 @@ const STEP_ICONS: Record<StepState, IconName> = { done: 'check', current: 'dot',
 const POLL_MS = 3000;
 const POLL_MAX_MS = 30_000;
 /** States after which nothing changes without the resident. */
-const SETTLED = new Set<RegistrationStateCode>(['approved', 'rejected', 'activated']);
+const SETTLED = new Set<RegistrationStateCode>(['approved', 'rejected', 'expired', 'activated']);
 
 export function statusScreen(ctx: Ctx): void {
   const { intents, session } = ctx;
@@ -206,7 +206,7 @@ export function statusScreen(ctx: Ctx): void {
       st.state === 'approved'
         ? button(t('to_activation'), { class: 'primary', 'data-testid': 'to-activation', onclick: () => intents.go('activate') }, 'key')
         : null,
-      st.state === 'rejected'
+      st.state === 'rejected' || st.state === 'expired'
         ? button(t('start_over'), { class: 'primary', 'data-testid': 'start-over', onclick: (ev) => void startOver(ev.currentTarget as HTMLButtonElement) }, 'refresh')
         : null,
       dl([

@@ -115,11 +115,12 @@ impl RegistrationState {
             RegistrationState::Approved => Some(TrackerStep::Activated),
             RegistrationState::Activated => None,
             RegistrationState::Rejected(reason) => Some(reason.tracker_step()),
+            RegistrationState::Expired => Some(TrackerStep::OperatorScan),
         }
     }
 
     /// Every tracker step with where it stands: those before [`RegistrationState::tracker_step`]
-    /// done, that one current (failed when rejected), the rest to do.
+    /// done, that one current (failed when rejected or expired), the rest to do.
     pub fn tracker_steps(self) -> [(TrackerStep, StepState); 5] {
         let current = self.tracker_step();
         TrackerStep::ALL.map(|step| {
@@ -127,7 +128,9 @@ impl RegistrationState {
                 None => StepState::Done,
                 Some(c) if step < c => StepState::Done,
                 Some(c) if step == c => match self {
-                    RegistrationState::Rejected(_) => StepState::Failed,
+                    RegistrationState::Rejected(_) | RegistrationState::Expired => {
+                        StepState::Failed
+                    }
                     _ => StepState::Current,
                 },
                 Some(_) => StepState::Todo,
@@ -155,6 +158,10 @@ impl RegistrationState {
             RegistrationState::Rejected(_) => (
                 "Pendaftaran ditolak. Baca alasannya; setelah diperbaiki Anda dapat mendaftar lagi.",
                 "The registration was rejected. Read the reason; once it is fixed you can register again.",
+            ),
+            RegistrationState::Expired => (
+                "Pendaftaran kedaluwarsa — daftar lagi. Tidak ada petugas yang memindai kode QR Anda dalam batas waktu.",
+                "Registration expired — register again. No officer scanned your QR code in time.",
             ),
         };
         pick(lang, id.into(), en.into())
@@ -228,6 +235,16 @@ mod tests {
             ]
         );
         assert!(steps(S::Activated).iter().all(|(_, at)| *at == "done"));
+        assert_eq!(
+            steps(S::Expired),
+            [
+                ("submitted", "done"),
+                ("central_check", "done"),
+                ("operator_scan", "failed"),
+                ("approved", "todo"),
+                ("activated", "todo"),
+            ]
+        );
         assert_eq!(S::Activated.tracker_step(), None);
         for reason in RejectionReason::ALL {
             let failed_at = if matches!(

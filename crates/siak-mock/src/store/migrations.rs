@@ -9,7 +9,9 @@
 //! activation codes, accounts, login challenges, sessions, credentials, activity log, outbox,
 //! operators and their sessions; liveness challenges and frames, recoveries); migration 5
 //! (`schema_operators.sql`) gives operators an office code and the time an administrator set
-//! their password. The functions that read and write them are this module's siblings in `store`.
+//! their password; migration "9" (the sixth here; the round's parts are numbered 6 to 10) lets a
+//! registration be `expired` (no operator within the pending expiry). The functions that read and
+//! write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
@@ -92,6 +94,17 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
     Migration {
         name: "operators: office code (regency PPRR or pusat) and when the password was set",
         sql: include_str!("schema_operators.sql"),
+    },
+    Migration {
+        // SQLite cannot alter a CHECK; widening one in place (SQLite's documented procedure for
+        // loosening constraints, "Making Other Kinds Of Table Schema Changes") keeps every column
+        // other migrations may have added, whatever their order. RESET reloads the schema.
+        name: "registrations: state `expired` (a registration no operator scanned in time)",
+        sql: r"PRAGMA writable_schema = ON;
+UPDATE sqlite_schema
+   SET sql = replace(sql, '''activated'', ''rejected'')', '''activated'', ''rejected'', ''expired'')')
+ WHERE type = 'table' AND name = 'registrations';
+PRAGMA writable_schema = RESET;",
     },
 ];
 

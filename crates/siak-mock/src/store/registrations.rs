@@ -216,6 +216,39 @@ pub fn decide(
     Ok(())
 }
 
+/// A registration that expired: who to tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expired {
+    /// Id.
+    pub id: RegistrationId,
+    /// NIK.
+    pub nik: String,
+    /// Email given.
+    pub email: String,
+}
+
+/// Marks every registration still waiting for its operator that was submitted before `cutoff`
+/// expired (decided at `now`, so its frames follow the retention), and answers them.
+pub fn expire_pending(
+    conn: &Connection,
+    cutoff: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Vec<Expired>> {
+    let mut stmt = conn.prepare(
+        "UPDATE registrations SET state = 'expired', decided_at = ?2
+         WHERE state = 'awaiting_operator_scan' AND created_at < ?1
+         RETURNING id, nik, email",
+    )?;
+    let rows = stmt.query_map(params![ts(cutoff), ts(now)], |r| {
+        Ok(Expired {
+            id: parsed(r, 0)?,
+            nik: r.get(1)?,
+            email: r.get(2)?,
+        })
+    })?;
+    rows.collect()
+}
+
 /// Marks an approved registration activated.
 pub fn mark_activated(conn: &Connection, id: &RegistrationId) -> rusqlite::Result<()> {
     conn.execute(

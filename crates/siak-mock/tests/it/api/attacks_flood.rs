@@ -1,7 +1,8 @@
 //! A flooder: many requests from one address (with forged `X-Forwarded-For` headers), requests
 //! that must be refused before the expensive selfie analysis (unknown NIK, spent challenge,
 //! replayed frames: the frames here are garbage, so an analysis would answer differently), slow
-//! requests and slow clients. Each refused request must change nothing stored.
+//! requests and slow clients, and a squatter holding a NIK with a registration nobody presents.
+//! Each refused request must change nothing stored.
 
 use std::io::{Read as _, Write as _};
 use std::time::{Duration, Instant};
@@ -11,10 +12,11 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use siak_mock::api::RateLimit;
 use siak_mock::api::limits::Group;
+use siak_mock::api::retention::expire_pending;
 use siak_mock::{SampleReason, Store};
 
 use super::bad_input::snapshot;
-use super::{Device, TestApp, problem, spawn_app, spawn_configured};
+use super::{Device, TestApp, body, problem, spawn_app, spawn_configured};
 
 /// Rows the refused requests must not touch: row counts, and which challenges are spent.
 fn stored(app: &TestApp) -> Vec<String> {
@@ -261,4 +263,86 @@ async fn a_client_that_never_finishes_its_headers_is_disconnected() {
         spawn_configured(|config| config.limits.header_read_timeout = Duration::from_secs(1)).await;
     let answer = raw_exchange(&app, b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await;
     assert!(!answer.contains("200 OK"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_registration_nobody_scans_for_14_days_expires_and_the_nik_may_register_again() {
+    let app = spawn_app().await;
+    let device = Device::new(48, &app.resident(SampleReason::Eligible));
+    let first = body(
+        app.post("/v1/registrations", device.registration(&app).await)
+            .await,
+    )
+    .await;
+    let id = first["registration_id"].as_str().expect("id").to_owned();
+
+    // A squatter's device cannot register the NIK while the registration waits.
+    let mut squatter = Device::new(49, &app.resident(SampleReason::Eligible));
+    squatter.email = "squatter@example.id".into();
+    problem(
+        app.post("/v1/registrations", squatter.registration(&app).await)
+            .await,
+        StatusCode::CONFLICT,
+        "registration_pending_other_device",
+    )
+    .await;
+
+    // 14 days after submission (less the capture time the selfie helper let pass): still waiting.
+    let submitted: chrono::DateTime<chrono::Utc> = first["created_at"]
+        .as_str()
+        .expect("time")
+        .parse()
+        .expect("rfc3339");
+    app.advance(submitted + chrono::TimeDelta::days(14) - app.clock.now());
+    assert_eq!(expire_pending(&app.state).await.expect("sweep"), 0);
+    assert_eq!(
+        registration(&app, &id).await["state"],
+        "awaiting_operator_scan"
+    );
+
+    // One second more: expired, the resident is mailed, the operator can no longer approve it.
+    app.advance(chrono::TimeDelta::seconds(1));
+    assert_eq!(expire_pending(&app.state).await.expect("sweep"), 1);
+    assert_eq!(
+        expire_pending(&app.state).await.expect("sweep"),
+        0,
+        "idempotent"
+    );
+    let expired = registration(&app, &id).await;
+    assert_eq!(expired["state"], "expired", "{expired}");
+    assert!(expired["registration_qr"].is_null());
+    let mail = app.last_mail(&device.email).await;
+    assert_eq!(mail["kind"], "registration_expired");
+    assert!(
+        mail["body"]
+            .as_str()
+            .expect("body")
+            .contains("Registration expired — register again"),
+        "{mail}"
+    );
+    let token = app.operator_token().await;
+    let approve = app
+        .post_auth(
+            &format!("/v1/operator/registrations/{id}/approve"),
+            &token,
+            serde_json::json!({"registration_qr": first["registration_qr"]}),
+        )
+        .await;
+    problem(
+        approve,
+        StatusCode::CONFLICT,
+        "registration_invalid_transition",
+    )
+    .await;
+
+    // The NIK may register again, from this device or another.
+    let again = app
+        .post("/v1/registrations", squatter.registration(&app).await)
+        .await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+}
+
+/// The resident's view of registration `id`.
+async fn registration(app: &TestApp, id: &str) -> Value {
+    body(app.get(&format!("/v1/registrations/{id}"), None).await).await
 }

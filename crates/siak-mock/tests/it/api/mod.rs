@@ -44,6 +44,8 @@ pub struct TestApp {
     pub clock: Clock,
     pub _dir: TempDir,
     pub config: ServerConfig,
+    /// The server's state (for tests that call a periodic task directly, such as a sweep).
+    pub state: api::AppState,
     _server: tokio::task::JoinHandle<()>,
 }
 
@@ -97,6 +99,7 @@ pub async fn spawn_with(dir: TempDir, config: ServerConfig) -> TestApp {
         .await
         .expect("bind loopback");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let served = state.clone();
     let server = tokio::spawn(async move {
         api::serve(listener, state, std::future::pending()).await;
     });
@@ -106,6 +109,7 @@ pub async fn spawn_with(dir: TempDir, config: ServerConfig) -> TestApp {
         clock,
         _dir: dir,
         config,
+        state: served,
         _server: server,
     }
 }
@@ -371,9 +375,11 @@ pub async fn restart(app: TestApp, change: impl FnOnce(&mut ServerConfig)) -> Te
         mut config,
         _server,
         http,
+        state,
         ..
     } = app;
     drop(http);
+    drop(state);
     _server.abort();
     assert!(_server.await.is_err_and(|e| e.is_cancelled()));
     change(&mut config);
