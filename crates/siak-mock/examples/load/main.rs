@@ -8,6 +8,11 @@
 //! cargo run --release -p siak-mock --example load -- --help
 //! ```
 //!
+//! The throughput phases run with the per-client rate limits off (one client address sends them
+//! all). `--flood` measures instead what the limits are for: registration status reads while
+//! wrong operator logins and selfies flood the server from one address, limits on
+//! ([`flood`]; `--rounds 1` is the short run, `--rounds 10 --readers 8` the long one).
+//!
 //! Loopback only, bounded by a request count and a duration per phase; the client and the server
 //! share the machine, so the figures are a floor for what the server alone could do.
 
@@ -35,6 +40,7 @@ use siak_mock::server::{ServerConfig, build_state};
 use siak_mock::{PopulationSpec, SampleReason, Store};
 
 mod drive;
+mod flood;
 use drive::drive;
 
 /// Options of the load run.
@@ -61,6 +67,16 @@ struct Args {
     /// Concurrencies to measure.
     #[arg(long, value_delimiter = ',', default_value = "16,64")]
     concurrency: Vec<usize>,
+    /// Instead of the throughput phases: status reads during floods of wrong operator logins and
+    /// liveness submissions, with the per-client rate limits on.
+    #[arg(long)]
+    flood: bool,
+    /// Flood rounds (`--flood`): 1 is the short run.
+    #[arg(long, default_value_t = 1)]
+    rounds: usize,
+    /// Tasks polling the registration status without pause (`--flood`).
+    #[arg(long, default_value_t = 4)]
+    readers: usize,
 }
 
 const PIN: &str = "284619";
@@ -217,7 +233,14 @@ fn main() -> anyhow::Result<()> {
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
         challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
-        limits: Default::default(),
+        limits: api::Limits {
+            rate_limit: if args.flood {
+                api::RateLimit::Normal
+            } else {
+                api::RateLimit::Off
+            },
+            ..api::Limits::default()
+        },
     };
     let started = Instant::now();
     let state = build_state(&config, Clock::System)?;
@@ -234,10 +257,7 @@ fn main() -> anyhow::Result<()> {
     let listener = server_rt.block_on(tokio::net::TcpListener::bind(config.bind))?;
     anyhow::ensure!(listener.local_addr()?.ip().is_loopback(), "loopback only");
     let url = format!("http://{}", listener.local_addr()?);
-    let service = api::service(state.clone());
-    server_rt.spawn(async move {
-        let _ = axum::serve(listener, service).await;
-    });
+    server_rt.spawn(api::serve(listener, state.clone(), std::future::pending()));
     let client_rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -252,7 +272,11 @@ async fn run(
     url: &str,
 ) -> anyhow::Result<()> {
     let phases = args.concurrency.len();
-    let needed = args.holders + args.in_process + phases * args.register_requests;
+    let needed = if args.flood {
+        1 + flood::SELFIES * args.rounds
+    } else {
+        args.holders + args.in_process + phases * args.register_requests
+    };
     let today = Utc::now().date_naive();
     let residents = Store::open_unpopulated(&config.db)?.sample(
         SampleReason::Eligible,
@@ -270,6 +294,9 @@ async fn run(
         .enumerate()
         .map(|(i, r)| Holder::new(i, &r.nik))
         .collect();
+    if args.flood {
+        return flood::run(url, &holders, args.rounds, args.readers).await;
+    }
     let (verifiers, rest) = holders.split_at(args.holders);
     let (in_process, for_http) = rest.split_at(args.in_process);
 
