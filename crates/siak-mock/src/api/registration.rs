@@ -109,6 +109,7 @@ pub(crate) fn not_found() -> ApiError {
         (status = 409, description = "The liveness challenge was already used, or its frames were sent before (`liveness_evidence_replayed`)", body = Problem),
         (status = 410, description = "The liveness challenge expired", body = Problem),
         (status = 422, description = "Rejected by the central checks (`code` is the reason), or the liveness evidence is missing or failed the re-check (`liveness_*`)", body = Problem),
+        (status = 429, description = "Too many registrations from this client address (`too_many_requests`, Retry-After)", body = Problem),
     ))]
 pub async fn register(
     State(app): State<AppState>,
