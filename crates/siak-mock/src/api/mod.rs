@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod app_links;
+pub mod audit;
 pub mod client;
 pub mod console;
 pub mod decision;
@@ -15,9 +16,12 @@ pub mod emailed_code;
 pub mod issuer;
 pub mod liveness;
 pub mod lockout;
+pub mod login_throttle;
 pub mod me;
 pub mod openapi;
 pub mod operator;
+pub mod operator_login;
+pub mod operator_queue;
 pub mod outbox;
 pub mod problem;
 pub mod recovery;
@@ -95,7 +99,7 @@ pub fn router(app: AppState) -> Router {
         .route("/v1/verify", post(verify::verify))
         .route("/v1/operator/login", post(operator::login))
         .route("/v1/operator/logout", post(operator::logout))
-        .route("/v1/operator/registrations", get(operator::list))
+        .route("/v1/operator/registrations", get(operator_queue::list))
         .route(
             "/v1/operator/registrations/{id}/approve",
             post(operator::approve),
@@ -105,6 +109,8 @@ pub fn router(app: AppState) -> Router {
             post(operator::reject),
         )
         .route("/v1/operator/accounts/{nik}/unlock", post(lockout::unlock))
+        .route("/v1/operator/audit", get(audit::list))
+        .route("/operator/audit", get(console::audit_page))
         .route("/operator", get(console::home))
         .route("/operator/login", post(console::login))
         .route("/operator/logout", post(console::logout))

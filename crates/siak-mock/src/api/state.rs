@@ -37,6 +37,7 @@ struct Inner {
     app_links: AppLinks,
     challenges_per_nik: u32,
     dev: bool,
+    login_addresses: super::login_throttle::AddressWindows,
 }
 
 /// Where "now" comes from: the system clock, or a clock tests set and move (code expiry, PIN
@@ -100,6 +101,7 @@ impl AppState {
                 app_links: AppLinks::default(),
                 challenges_per_nik: DEFAULT_CHALLENGES_PER_NIK,
                 dev: false,
+                login_addresses: Default::default(),
             }),
         }
     }
@@ -137,6 +139,11 @@ impl AppState {
     /// Liveness challenges allowed per NIK and hour.
     pub fn challenges_per_nik(&self) -> u32 {
         self.inner.challenges_per_nik
+    }
+
+    /// Wrong operator passwords per client address (the login throttle).
+    pub fn login_addresses(&self) -> &super::login_throttle::AddressWindows {
+        &self.inner.login_addresses
     }
 
     /// The app-link settings (the mails' links, `/.well-known/`).
