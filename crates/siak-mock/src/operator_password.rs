@@ -75,9 +75,7 @@ fn verify_phc(phc: &str, password: &str, key: &[u8]) -> bool {
     let (Ok(parsed), Ok(hasher)) = (PasswordHash::new(phc), hasher(key)) else {
         return false;
     };
-    hasher
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok()
+    hasher.verify_password(password.as_bytes(), &parsed).is_ok()
 }
 
 /// Checks `password` against a stored hash: argon2id keyed with `key`, or a PBKDF2 hash of before.

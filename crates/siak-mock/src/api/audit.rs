@@ -65,7 +65,10 @@ pub async fn page(app: &AppState, op: &Operator, q: AuditQuery) -> Result<AuditP
     let before = q
         .before
         .as_deref()
-        .map(|b| b.parse::<i64>().map_err(|_| invalid("audit_cursor_invalid")))
+        .map(|b| {
+            b.parse::<i64>()
+                .map_err(|_| invalid("audit_cursor_invalid"))
+        })
         .transpose()?;
     let limit = match q.limit.as_deref() {
         None => DEFAULT_PAGE,
@@ -109,7 +112,8 @@ pub async fn list(
     let mut response = Json(page.entries).into_response();
     if let Some(before) = page.next_before {
         let limit = limit.map(|l| format!("&limit={l}")).unwrap_or_default();
-        if let Ok(link) = format!("</v1/operator/audit?before={before}{limit}>; rel=\"next\"").parse()
+        if let Ok(link) =
+            format!("</v1/operator/audit?before={before}{limit}>; rel=\"next\"").parse()
         {
             response.headers_mut().insert(header::LINK, link);
         }

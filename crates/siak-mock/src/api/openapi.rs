@@ -14,8 +14,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    account, audit, issuer, liveness, lockout, me, operator, operator_queue, outbox, problem, recovery, registration,
-    verify,
+    account, audit, issuer, liveness, lockout, me, operator, operator_queue, outbox, problem,
+    recovery, registration, verify,
 };
 
 const DESCRIPTION: &str = "\

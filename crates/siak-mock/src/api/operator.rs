@@ -48,7 +48,11 @@ fn https(app: &AppState) -> bool {
 
 /// The name of the console's session cookie on this server ([`COOKIE_HTTPS`] or [`COOKIE_HTTP`]).
 pub fn cookie_name(app: &AppState) -> &'static str {
-    if https(app) { COOKIE_HTTPS } else { COOKIE_HTTP }
+    if https(app) {
+        COOKIE_HTTPS
+    } else {
+        COOKIE_HTTP
+    }
 }
 
 /// The `Set-Cookie` value carrying console session `token` (an empty token clears it):
@@ -165,8 +169,7 @@ impl FromRequestParts<AppState> for Operator {
         let now = app.now();
         let hash = token_hash(&token);
         app.db(move |store| {
-            let found =
-                operators::use_session(store.connection(), &hash, now, now + IDLE_TIMEOUT)?;
+            let found = operators::use_session(store.connection(), &hash, now, now + IDLE_TIMEOUT)?;
             let found = found.ok_or_else(operator_unauthorized)?;
             Ok(Operator {
                 username: found.username,

@@ -206,7 +206,11 @@ pub fn page(
             crate::store::ts(last.pending.created_at),
             last.pending.id
         );
-        let key = if filter.oldest_first { "after" } else { "before" };
+        let key = if filter.oldest_first {
+            "after"
+        } else {
+            "before"
+        };
         let region = q
             .region
             .as_deref()

@@ -264,7 +264,13 @@ pub fn queue(conn: &Connection, filter: &QueueFilter) -> rusqlite::Result<Vec<Qu
         None => (None, None),
     };
     let rows = stmt.query_map(
-        params![filter.state, filter.region, cursor_at, cursor_id, filter.limit],
+        params![
+            filter.state,
+            filter.region,
+            cursor_at,
+            cursor_id,
+            filter.limit
+        ],
         |r| {
             Ok(QueueRow {
                 pending: Pending {

@@ -243,7 +243,11 @@ fn filter_form(lang: Lang, page: &QueuePage) -> String {
     format!(
         "<form method=\"get\" action=\"/operator\" class=\"card\" data-testid=\"queue-filter\">{lang_field}<label for=\"state\">{}</label><select id=\"state\" name=\"state\">{options}</select><label for=\"region\">{}</label><input id=\"region\" name=\"region\" inputmode=\"numeric\" maxlength=\"4\" placeholder=\"PPRR\" value=\"{}\"><button type=\"submit\" class=\"secondary\">{}</button></form>",
         tr(lang, "Status", "State"),
-        tr(lang, "Wilayah (kode kabupaten/kota)", "Region (regency code)"),
+        tr(
+            lang,
+            "Wilayah (kode kabupaten/kota)",
+            "Region (regency code)"
+        ),
         escape(page.region.as_deref().unwrap_or_default()),
         tr(lang, "Tampilkan", "Show"),
     )
@@ -301,7 +305,10 @@ pub(super) fn queue_page(
                 ),
             )
         }
-        Err(e) => (e.status, format!("{banner}{}", Banner::error(&e, lang).html())),
+        Err(e) => (
+            e.status,
+            format!("{banner}{}", Banner::error(&e, lang).html()),
+        ),
     };
     let body = format!("{}{content}", heading(lang, &logout));
     page(
@@ -373,12 +380,7 @@ pub(super) fn audit_page(lang: Lang, loaded: Result<AuditPage, ApiError>) -> Res
         Err(e) => (e.status, Banner::error(&e, lang).html()),
     };
     let body = format!("{}{content}", heading(lang, &back));
-    page(
-        status,
-        lang,
-        tr(lang, "Jejak audit", "Audit trail"),
-        &body,
-    )
+    page(status, lang, tr(lang, "Jejak audit", "Audit trail"), &body)
 }
 
 /// The liveness cell: what was asked, the server's verdict and the frames kept.
