@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::operator::Operator;
-use super::operator_queue::query_invalid;
+use super::operator_queue::{page_limit, query_invalid};
 use super::problem::{ApiError, Problem};
 use super::state::AppState;
 use crate::store::audit::{self, AuditEntry};
@@ -70,14 +70,8 @@ pub async fn page(app: &AppState, op: &Operator, q: AuditQuery) -> Result<AuditP
                 .map_err(|_| invalid("audit_cursor_invalid"))
         })
         .transpose()?;
-    let limit = match q.limit.as_deref() {
-        None => DEFAULT_PAGE,
-        Some(l) => l
-            .parse()
-            .ok()
-            .filter(|l| (1..=MAX_PAGE).contains(l))
-            .ok_or_else(|| invalid("audit_limit_invalid"))?,
-    };
+    let limit = page_limit(q.limit.as_deref(), DEFAULT_PAGE, MAX_PAGE)
+        .ok_or_else(|| invalid("audit_limit_invalid"))?;
     app.db(move |store| {
         let mut entries = audit::page(store.connection(), before, limit + 1)?;
         let more = entries.len() > limit as usize;

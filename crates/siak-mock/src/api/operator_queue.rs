@@ -103,6 +103,14 @@ fn stored_state(state: &str) -> Option<&'static str> {
     }
 }
 
+/// The page size a `limit=` asks for: `default` without one, `None` unless it is 1 to `max`.
+pub fn page_limit(given: Option<&str>, default: u32, max: u32) -> Option<u32> {
+    match given {
+        None => Some(default),
+        Some(l) => l.parse().ok().filter(|l| (1..=max).contains(l)),
+    }
+}
+
 fn parse_cursor(text: &str) -> Option<(DateTime<Utc>, String)> {
     let (at, id) = text.split_once(',')?;
     let at = DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc);
@@ -163,20 +171,13 @@ fn filter(op: &Operator, q: &QueueQuery) -> Result<(QueueFilter, String), ApiErr
         .as_deref()
         .map(|c| parse_cursor(c).ok_or_else(cursor_error))
         .transpose()?;
-    let limit = match q.limit.as_deref() {
-        None => DEFAULT_PAGE,
-        Some(l) => l
-            .parse()
-            .ok()
-            .filter(|l| (1..=MAX_PAGE).contains(l))
-            .ok_or_else(|| {
-                invalid(
-                    "queue_limit_invalid",
-                    "Jumlah per halaman 1 sampai 100.",
-                    "A page holds 1 to 100 registrations.",
-                )
-            })?,
-    };
+    let limit = page_limit(q.limit.as_deref(), DEFAULT_PAGE, MAX_PAGE).ok_or_else(|| {
+        invalid(
+            "queue_limit_invalid",
+            "Jumlah per halaman 1 sampai 100.",
+            "A page holds 1 to 100 registrations.",
+        )
+    })?;
     let filter = QueueFilter {
         state: state.into(),
         region,

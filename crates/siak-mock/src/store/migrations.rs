@@ -10,7 +10,8 @@
 //! operators and their sessions; liveness challenges and frames, recoveries); migration 5
 //! (`schema_operators.sql`) gives operators an office code and the time an administrator set
 //! their password; migration 6 (`schema_operator_security.sql`) adds the operators' email, the
-//! wrong-password counts per user name, sliding operator sessions and the audit trail. The functions that read and write them are this module's siblings in `store`.
+//! wrong-password counts per user name, sliding operator sessions and the audit trail. The
+//! functions that read and write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
