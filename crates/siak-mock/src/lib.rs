@@ -23,6 +23,7 @@ pub mod api;
 pub mod links;
 pub mod mail;
 pub mod operator_accounts;
+pub mod operator_password;
 pub mod population;
 pub mod secrets;
 pub mod server;

@@ -1,5 +1,6 @@
 //! Mail to residents: the one builder of every mail the server sends (activation code,
-//! rejection, device-change code and notice, hard lock), and the mailer.
+//! rejection, device-change code and notice, hard lock; to an office: a throttled operator
+//! login), and the mailer.
 //!
 //! Every mail is written to the `outbox` table in the same transaction as the change it reports,
 //! so a mail is never lost and never sent for a change that was rolled back. When SMTP is
@@ -283,6 +284,21 @@ impl Mail {
             body,
             kind: kind.to_owned(),
             nik: Some(nik.to_owned()),
+        }
+    }
+
+    /// The mail telling an office (at `to`) that logins of its operator `username` are refused
+    /// until `until` after too many wrong passwords (kind `operator_login_throttled`).
+    pub fn operator_throttled(to: &str, username: &str, until: DateTime<Utc>) -> Mail {
+        let until = until.format("%Y-%m-%d %H:%M");
+        Mail {
+            to: to.to_owned(),
+            subject: "Login petugas diblokir sementara / Operator login throttled".into(),
+            body: format!(
+                "Kata sandi akun petugas {username} dimasukkan salah terlalu sering. Login akun ini ditolak sampai {until} UTC.\nJika bukan petugas Anda yang mencoba, seseorang sedang menebak kata sandinya: periksa jejak audit dan ganti kata sandi (`siak-mock operator passwd`).\n\n---\n\nThe password of operator account {username} was entered wrong too often. Logins of this account are refused until {until} UTC.\nIf it was not your operator, someone is guessing the password: check the audit trail and change the password (`siak-mock operator passwd`).\n"
+            ),
+            kind: "operator_login_throttled".into(),
+            nik: None,
         }
     }
 }

@@ -9,19 +9,19 @@
 //!   `SIAK_MOCK_OPERATOR_PASSWORD` at start. A row still holding the development password (or one
 //!   from before these rules) cannot log in.
 //!
-//! Every password an administrator sets obeys [`check_password`]. The hash is PBKDF2-HMAC-SHA256
-//! with a per-operator salt derived from the server's pepper ([`hash_password`], the one place
-//! that hashes); the login in `api::operator` verifies with [`verify_password`]. Changing a
-//! password ends the operator's sessions. Nothing here speaks HTTP; the store owns the SQL.
+//! Every password an administrator sets obeys [`check_password`]. The hash is argon2id keyed
+//! with the server's `OperatorPassword` key ([`crate::operator_password`], the one place that
+//! hashes); the login in `api::operator_login` verifies there too. Changing a password ends the
+//! operator's sessions. An operator may have an email address: the office is told there when the
+//! operator's login is throttled. Nothing here speaks HTTP; the store owns the SQL.
 
-use std::num::NonZeroU32;
-
-use anyhow::bail;
+use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
-use ring::pbkdf2;
+use ikd_core::Email;
 
 use crate::Store;
-use crate::store::operators::{self, NewOperator, StoredPassword};
+use crate::operator_password;
+use crate::store::operators::{self, NewOperator};
 
 /// The development password of the seeded operators (`serve --dev` only; public knowledge).
 pub const DEV_PASSWORD: &str = "operator-dev";
@@ -31,9 +31,6 @@ pub const DEFAULT_OPERATOR: &str = "operator.pusat";
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// The office code of Ditjen Dukcapil (national scope).
 pub const NATIONAL: &str = "pusat";
-
-/// Operator password hashing: PBKDF2-HMAC-SHA256.
-const PASSWORD_ITERATIONS: u32 = 100_000;
 
 /// A seeded operator: user name, display name, office, office code.
 pub struct Seed {
@@ -113,43 +110,21 @@ pub fn check_password(password: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn iterations() -> NonZeroU32 {
-    NonZeroU32::new(PASSWORD_ITERATIONS).unwrap_or(NonZeroU32::MIN)
+/// The development address of a seeded office (`serve --dev` only): `disdukcapil-PPRR@siak.test`,
+/// or `ditjen-dukcapil@siak.test` for the national office.
+pub fn seeded_email(office_code: &str) -> String {
+    if office_code == NATIONAL {
+        "ditjen-dukcapil@siak.test".into()
+    } else {
+        format!("disdukcapil-{office_code}@siak.test")
+    }
 }
 
-fn salt_for(username: &str, pepper: &[u8]) -> Vec<u8> {
-    ring::hmac::sign(
-        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, pepper),
-        username.as_bytes(),
-    )
-    .as_ref()[..16]
-        .to_vec()
-}
-
-/// The salt and hash stored for `username` with `password`.
-pub fn hash_password(username: &str, password: &str, pepper: &[u8]) -> (Vec<u8>, [u8; 32]) {
-    let salt = salt_for(username, pepper);
-    let mut hash = [0u8; 32];
-    pbkdf2::derive(
-        pbkdf2::PBKDF2_HMAC_SHA256,
-        iterations(),
-        &salt,
-        password.as_bytes(),
-        &mut hash,
-    );
-    (salt, hash)
-}
-
-/// Whether `password` matches the stored salt and hash.
-pub fn verify_password(stored: &StoredPassword, password: &str) -> bool {
-    pbkdf2::verify(
-        pbkdf2::PBKDF2_HMAC_SHA256,
-        iterations(),
-        &stored.salt,
-        password.as_bytes(),
-        &stored.hash,
-    )
-    .is_ok()
+/// Checks an operator's email address (the core's rule) and answers it normalised.
+pub fn check_email(email: &str) -> anyhow::Result<String> {
+    Email::parse(email)
+        .map(|e| e.as_str().to_owned())
+        .with_context(|| format!("{email:?} is not an email address"))
 }
 
 /// An operator's office: a regency by its `PPRR` code, or [`NATIONAL`].
@@ -202,47 +177,59 @@ impl Office {
     }
 }
 
-/// Development mode: creates the seeded operators that do not exist yet, with [`DEV_PASSWORD`].
-pub fn seed_development(store: &mut Store, pepper: &[u8]) -> rusqlite::Result<()> {
+/// Development mode: creates the seeded operators that do not exist yet, with [`DEV_PASSWORD`]
+/// and their office's development address ([`seeded_email`]). `key` is the `OperatorPassword` key.
+pub fn seed_development(store: &mut Store, key: &[u8]) -> anyhow::Result<()> {
     let tx = store.connection_mut().transaction()?;
     for s in SEEDED {
-        let (salt, hash) = hash_password(s.username, DEV_PASSWORD, pepper);
+        if operators::password(&tx, s.username)?.is_some() {
+            continue;
+        }
+        let hash = operator_password::hash(DEV_PASSWORD, key)?;
+        let email = seeded_email(s.office_code);
         let op = NewOperator {
             username: s.username,
             display_name: s.display_name,
             office: s.office,
             office_code: s.office_code,
-            salt: &salt,
-            hash: &hash,
+            salt: &[],
+            hash: hash.as_bytes(),
             password_set_at: None,
+            email: Some(&email),
         };
         operators::insert_missing(&tx, op)?;
     }
-    tx.commit()
+    tx.commit()?;
+    Ok(())
 }
 
-/// Creates operator `username` at `office` with `password` (checked); refuses an existing name.
+/// Creates operator `username` at `office` with `password` (checked) and an optional `email`
+/// (checked); refuses an existing name. `key` is the `OperatorPassword` key.
+#[allow(clippy::too_many_arguments)]
 pub fn add(
     store: &mut Store,
     username: &str,
     office: &Office,
     display_name: Option<&str>,
+    email: Option<&str>,
     password: &str,
-    pepper: &[u8],
+    key: &[u8],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     check_username(username)?;
     check_password(password)?;
-    let (salt, hash) = hash_password(username, password, pepper);
+    let email = email.map(check_email).transpose()?;
+    let hash = operator_password::hash(password, key)?;
     let display_name = display_name.map_or_else(|| office.display_name(), str::to_owned);
     let op = NewOperator {
         username,
         display_name: &display_name,
         office: &office.name,
         office_code: &office.code,
-        salt: &salt,
-        hash: &hash,
+        salt: &[],
+        hash: hash.as_bytes(),
         password_set_at: Some(now),
+        email: email.as_deref(),
     };
     if !operators::insert_missing(store.connection(), op)? {
         bail!(
@@ -265,27 +252,37 @@ fn check_username(username: &str) -> anyhow::Result<()> {
 
 /// Sets the password of existing operator `username` (checked) and ends its sessions, unless
 /// the stored password is already this one and was set by an administrator. Returns whether
-/// anything changed.
+/// anything changed. `key` is the `OperatorPassword` key.
 pub fn set_password(
     store: &mut Store,
     username: &str,
     password: &str,
-    pepper: &[u8],
+    key: &[u8],
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     check_password(password)?;
-    let tx = store.connection_mut().transaction()?;
-    let Some(stored) = operators::password(&tx, username)? else {
+    let Some(stored) = operators::password(store.connection(), username)? else {
         bail!("no operator {username} (create it with `siak-mock operator add`)");
     };
-    if stored.set_by_administrator && verify_password(&stored, password) {
+    let verdict = operator_password::verify(&stored, password, key);
+    if stored.set_by_administrator && verdict == operator_password::Verdict::Match {
         return Ok(false);
     }
-    let (salt, hash) = hash_password(username, password, pepper);
-    operators::set_password(&tx, username, &salt, &hash, now)?;
+    let hash = operator_password::hash(password, key)?;
+    let tx = store.connection_mut().transaction()?;
+    operators::set_password(&tx, username, &[], hash.as_bytes(), now)?;
     operators::end_sessions_of(&tx, username)?;
     tx.commit()?;
     Ok(true)
+}
+
+/// Sets (or, with `None`, removes) the email address of existing operator `username`.
+pub fn set_email(store: &mut Store, username: &str, email: Option<&str>) -> anyhow::Result<()> {
+    let email = email.map(check_email).transpose()?;
+    if !operators::set_email(store.connection(), username, email.as_deref())? {
+        bail!("no operator {username} (create it with `siak-mock operator add`)");
+    }
+    Ok(())
 }
 
 /// `SIAK_MOCK_OPERATOR_PASSWORD` at start: sets the password of [`DEFAULT_OPERATOR`], creating
@@ -293,7 +290,7 @@ pub fn set_password(
 pub fn set_default_password(
     store: &mut Store,
     password: &str,
-    pepper: &[u8],
+    key: &[u8],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     if operators::password(store.connection(), DEFAULT_OPERATOR)?.is_none() {
@@ -303,12 +300,13 @@ pub fn set_default_password(
             DEFAULT_OPERATOR,
             &national,
             None,
+            None,
             password,
-            pepper,
+            key,
             now,
         );
     }
-    set_password(store, DEFAULT_OPERATOR, password, pepper, now)?;
+    set_password(store, DEFAULT_OPERATOR, password, key, now)?;
     Ok(())
 }
 

@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use crate::api::{self, AppState, Clock};
 use crate::mail::{Mailer, SmtpConfig};
 use crate::operator_accounts;
-use crate::secrets::Secrets;
+use crate::secrets::{Purpose, Secrets};
 use crate::store::outbox;
 use crate::{PopulationSpec, Store};
 
@@ -83,8 +83,9 @@ pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppSta
     let mut store = Store::open_with(&config.db, config.population)
         .with_context(|| format!("opening database {}", config.db.display()))?;
     let secrets = Secrets::load_or_create(&config.secrets_path(), now)?;
+    let operator_key = secrets.key(Purpose::OperatorPassword);
     if config.dev {
-        operator_accounts::seed_development(&mut store, secrets.pepper())
+        operator_accounts::seed_development(&mut store, &operator_key)
             .context("seeding the development operators")?;
     } else {
         let emptied = outbox::forget_bodies(store.connection()).context("clearing mail bodies")?;
@@ -96,7 +97,7 @@ pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppSta
         }
     }
     if let Some(password) = &config.operator_password {
-        operator_accounts::set_default_password(&mut store, password, secrets.pepper(), now)?;
+        operator_accounts::set_default_password(&mut store, password, &operator_key, now)?;
     }
     if !config.dev && !operator_accounts::deployment_credentials_exist(&store)? {
         bail!(

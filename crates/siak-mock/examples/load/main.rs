@@ -2,7 +2,9 @@
 //! database, prepares activated residents with credentials, then measures requests/s and p50/p99
 //! latency of online verification (`POST /v1/verify`) and registration writes
 //! (`POST /v1/registrations`) at two concurrencies, beside the raw in-process cost of the same
-//! operation (the core's `verify_presentation`, and each handler called without HTTP).
+//! operation (the core's `verify_presentation`, and each handler called without HTTP); and the
+//! p99 of a registration read beside a flood of wrong operator logins from many addresses
+//! (`login_flood`).
 //!
 //! ```sh
 //! cargo run --release -p siak-mock --example load -- --help
@@ -41,6 +43,7 @@ use siak_mock::{PopulationSpec, SampleReason, Store};
 
 mod drive;
 mod flood;
+mod login_flood;
 use drive::drive;
 
 /// Options of the load run.
@@ -77,6 +80,12 @@ struct Args {
     /// Tasks polling the registration status without pause (`--flood`).
     #[arg(long, default_value_t = 4)]
     readers: usize,
+    /// Parallel wrong operator logins beside which registration reads are timed (0: skip).
+    #[arg(long, default_value_t = 40)]
+    login_flood: usize,
+    /// Run only the operator-login flood phase.
+    #[arg(long)]
+    login_flood_only: bool,
 }
 
 const PIN: &str = "284619";
@@ -275,7 +284,7 @@ async fn run(
     let needed = if args.flood {
         1 + flood::SELFIES * args.rounds
     } else {
-        args.holders + args.in_process + phases * args.register_requests
+        args.holders + args.in_process + phases * args.register_requests + 1
     };
     let today = Utc::now().date_naive();
     let residents = Store::open_unpopulated(&config.db)?.sample(
@@ -299,8 +308,26 @@ async fn run(
     }
     let (verifiers, rest) = holders.split_at(args.holders);
     let (in_process, for_http) = rest.split_at(args.in_process);
-
     let http = Client::new();
+    let limit = Duration::from_secs(args.seconds);
+    if args.login_flood > 0 {
+        let h = holders.last().context("a resident to register")?;
+        let reg = serde_json::to_value(h.registration(h.selfie(&http, url).await?))?;
+        let reg = post(&http, &format!("{url}/v1/registrations"), &reg, None).await?;
+        println!("| operation | requests | errors | requests/s | p50 | p99 |");
+        println!("|---|---|---|---|---|---|");
+        login_flood::run(
+            url,
+            &text(&reg, "registration_id")?,
+            args.login_flood,
+            limit,
+        )
+        .await?;
+        if args.login_flood_only {
+            return Ok(());
+        }
+    }
+
     let login = json!({"username": "operator.pusat", "password": OPERATOR_PASSWORD});
     let operator = text(
         &post(&http, &format!("{url}/v1/operator/login"), &login, None).await?,
@@ -335,7 +362,6 @@ async fn run(
     println!("| operation | requests | errors | requests/s | p50 | p99 |");
     println!("|---|---|---|---|---|---|");
     // Raw costs first, on an idle server, one call at a time.
-    let limit = Duration::from_secs(args.seconds);
     let keys = Arc::new(keys);
     let (k, p) = (keys.clone(), presentations.clone());
     let stats = drive(1, args.in_process.max(1000), limit, move |i| {

@@ -8,8 +8,8 @@
 //! form token (CSRF: a `SameSite=Strict` cookie plus an HMAC of the session token). No external
 //! scripts or styles: the camera scan uses the browser's `BarcodeDetector` when it has one.
 
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, State};
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
@@ -18,11 +18,15 @@ use ikd_core::{Lang, Localized, RejectionReason};
 use ring::hmac;
 use serde::Deserialize;
 
+use super::client::ClientAddr;
 use super::decision::{self, Decision};
-use super::operator::{self, COOKIE, Operator};
+use super::operator::{self, Operator, session_cookie};
+use super::operator_login::log_in;
+use super::operator_queue::{self, QueueQuery};
 use super::problem::ApiError;
 use super::session::token_hash;
 use super::state::AppState;
+use crate::store::audit::AuditAction;
 use crate::store::{liveness, operators};
 use crate::text::pick as tr;
 
@@ -42,8 +46,8 @@ fn lang_of(uri: &Uri) -> Lang {
 }
 
 /// The console session token from the cookie (the console never uses bearer tokens).
-fn session_token(headers: &HeaderMap) -> Option<String> {
-    operator::cookie_token(headers)
+fn session_token(app: &AppState, headers: &HeaderMap) -> Option<String> {
+    operator::cookie_token(app, headers)
 }
 
 fn csrf_key(app: &AppState) -> hmac::Key {
@@ -69,7 +73,7 @@ fn csrf_ok(app: &AppState, session: &str, given: &str) -> bool {
     })
 }
 
-/// Loads the queue and renders the logged-in page.
+/// Loads the queue page `query` asks for and renders the logged-in page.
 async fn queue_page(
     app: &AppState,
     op: &Operator,
@@ -77,16 +81,26 @@ async fn queue_page(
     lang: Lang,
     status: StatusCode,
     banner: Option<Banner>,
+    query: QueueQuery,
 ) -> Response {
-    let username = op.username.clone();
+    let (op, national) = (op.clone(), op.is_national());
+    let today = app.now().date_naive();
     let loaded = app
         .db(move |store| {
             let conn = store.connection();
-            let name = operators::display_name(conn, &username)?;
-            Ok((operator::queue(conn, 200)?, name.unwrap_or(username)))
+            let name = operators::display_name(conn, &op.username)?;
+            let page = operator_queue::page(conn, &op, &query, today)?;
+            Ok((page, name.unwrap_or(op.username)))
         })
         .await;
-    render::queue_page(lang, status, &csrf_token(app, session), banner, loaded)
+    render::queue_page(
+        lang,
+        status,
+        &csrf_token(app, session),
+        banner,
+        national,
+        loaded,
+    )
 }
 
 /// A logged-in operator with a console session whose form token matched, or the page to show.
@@ -97,7 +111,7 @@ async fn guard(
     csrf: &str,
     lang: Lang,
 ) -> Result<(Operator, String), Response> {
-    let (Ok(op), Some(session)) = (op, session_token(headers)) else {
+    let (Ok(op), Some(session)) = (op, session_token(app, headers)) else {
         let text = tr(
             lang,
             "Sesi Anda berakhir. Silakan masuk kembali.",
@@ -129,23 +143,27 @@ async fn guard(
             lang,
             StatusCode::FORBIDDEN,
             Some(banner),
+            QueueQuery::default(),
         )
         .await);
     }
     Ok((op, session))
 }
 
-/// `GET /operator`: the queue, or the login form when there is no session.
+/// `GET /operator`: the queue (filtered and paged by the query, as the JSON list), or the login
+/// form when there is no session.
 pub async fn home(
     State(app): State<AppState>,
     uri: Uri,
     headers: HeaderMap,
     op: Result<Operator, ApiError>,
+    query: Result<Query<QueueQuery>, QueryRejection>,
 ) -> Response {
     let lang = lang_of(&uri);
-    match (op, session_token(&headers)) {
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    match (op, session_token(&app, &headers)) {
         (Ok(op), Some(session)) => {
-            queue_page(&app, &op, &session, lang, StatusCode::OK, None).await
+            queue_page(&app, &op, &session, lang, StatusCode::OK, None, query).await
         }
         _ => login_page(lang, StatusCode::OK, None),
     }
@@ -159,58 +177,31 @@ pub struct LoginForm {
     password: String,
 }
 
-/// `POST /operator/login`: sets the session cookie and goes back to the queue.
+/// `POST /operator/login`: sets the session cookie and goes back to the queue. Throttled like
+/// the JSON login (429 with `Retry-After`).
 pub async fn login(
     State(app): State<AppState>,
     uri: Uri,
+    from: ClientAddr,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
     let lang = lang_of(&uri);
     let Form(form) = form.unwrap_or_default();
-    let now = app.now();
-    let dev = app.dev_mode();
-    let result = match app.random::<32>() {
-        Ok(token) => {
-            app.db(move |store| {
-                Ok(operator::operator_login(
-                    store.connection(),
-                    &form.username,
-                    &form.password,
-                    dev,
-                    token,
-                    now,
-                )?)
-            })
-            .await
+    match log_in(&app, &form.username, &form.password, from).await {
+        Ok(token) => (
+            [(header::SET_COOKIE, session_cookie(&app, &token))],
+            Redirect::to(&format!("/operator{}", keep(lang))),
+        )
+            .into_response(),
+        Err(e) => {
+            let retry_after = e.retry_after;
+            let mut page = login_page(lang, e.status, Some(Banner::error(&e, lang)));
+            if let Some(secs) = retry_after {
+                page.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+            }
+            page
         }
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(Some(token)) => {
-            let cookie =
-                format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=28800");
-            (
-                [(header::SET_COOKIE, cookie)],
-                Redirect::to(&format!("/operator{}", keep(lang))),
-            )
-                .into_response()
-        }
-        Ok(None) => {
-            let text = tr(
-                lang,
-                "Nama pengguna atau kata sandi salah.",
-                "Wrong user name or password.",
-            );
-            login_page(
-                lang,
-                StatusCode::UNAUTHORIZED,
-                Some(Banner {
-                    ok: false,
-                    text: text.into(),
-                }),
-            )
-        }
-        Err(e) => login_page(lang, e.status, Some(Banner::error(&e, lang))),
     }
 }
 
@@ -246,9 +237,8 @@ pub async fn logout(
     if let Err(e) = ended {
         return login_page(lang, e.status, Some(Banner::error(&e, lang)));
     }
-    let cookie = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     (
-        [(header::SET_COOKIE, cookie)],
+        [(header::SET_COOKIE, session_cookie(&app, ""))],
         Redirect::to(&format!("/operator{}", keep(lang))),
     )
         .into_response()
@@ -292,7 +282,7 @@ async fn decide_and_show(
         _ => String::new(),
     };
     let outcome = match decision {
-        Ok(decision) => decision::apply(app, &op.username, id, decision).await,
+        Ok(decision) => decision::apply(app, &op, id, decision).await,
         Err(e) => Err(e),
     };
     let (status, banner) = match outcome {
@@ -321,7 +311,8 @@ async fn decide_and_show(
         }
         Err(e) => (e.status, Banner::error(&e, lang)),
     };
-    queue_page(app, &op, &session, lang, status, Some(banner)).await
+    let query = QueueQuery::default();
+    queue_page(app, &op, &session, lang, status, Some(banner), query).await
 }
 
 /// `POST /operator/registrations/{id}/approve`: approve after the QR scan.
@@ -367,14 +358,30 @@ pub async fn reject(
 }
 
 /// `GET /operator/liveness/{challenge}/{index}`: one frame of a liveness check (JPEG), for a
-/// signed-in operator.
+/// signed-in operator whose region covers the resident (else: as a frame that does not exist).
+/// Each frame served is audited.
 pub async fn liveness_frame(
     State(app): State<AppState>,
-    _op: Operator,
+    op: Operator,
     axum::extract::Path((challenge, index)): axum::extract::Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
+    let now = app.now();
     let jpeg = app
-        .db(move |store| Ok(liveness::frame(store.connection(), &challenge, index)?))
+        .db(move |store| {
+            let tx = store.connection_mut().transaction()?;
+            let Some(nik) = liveness::challenge_nik(&tx, &challenge)?
+                .filter(|nik| op.covers(nik, now.date_naive()))
+            else {
+                return Ok(None);
+            };
+            let jpeg = liveness::frame(&tx, &challenge, index)?;
+            if jpeg.as_ref().is_some_and(|j| !j.is_empty()) {
+                let subject = format!("{challenge}/{index}");
+                op.audit(&tx, AuditAction::FrameViewed, &subject, &nik, now)?;
+                tx.commit()?;
+            }
+            Ok(jpeg)
+        })
         .await?
         .ok_or_else(|| {
             ApiError::not_found(
@@ -399,4 +406,21 @@ pub async fn liveness_frame(
         jpeg,
     )
         .into_response())
+}
+
+/// `GET /operator/audit`: the audit trail, newest first, a page at a time (`?before=<id>`); the
+/// national office only (others see a refusal banner, 403).
+pub async fn audit_page(
+    State(app): State<AppState>,
+    uri: Uri,
+    op: Result<Operator, ApiError>,
+    query: Result<Query<super::audit::AuditQuery>, QueryRejection>,
+) -> Response {
+    let lang = lang_of(&uri);
+    let Ok(op) = op else {
+        return login_page(lang, StatusCode::UNAUTHORIZED, None);
+    };
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let loaded = super::audit::page(&app, &op, query).await;
+    render::audit_page(lang, loaded)
 }

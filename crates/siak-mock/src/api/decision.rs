@@ -13,12 +13,14 @@ use ikd_core::{Localized, RegistrationId};
 use rusqlite::Connection;
 
 use super::emailed_code::code_hash;
+use super::operator::Operator;
 use super::problem::ApiError;
 use super::registration::{self, RegistrationView, view};
 use super::state::AppState;
 use crate::Store;
 use crate::mail::{Mail, Notice};
 use crate::store::activity::{self, ActivityKind, Detail};
+use crate::store::audit::AuditAction;
 use crate::store::codes;
 use crate::store::registrations::{self, Registration};
 
@@ -44,13 +46,13 @@ pub enum Decision {
 /// Applies `decision` of `operator` to registration `id` (any case), then delivers the mail.
 pub async fn apply(
     app: &AppState,
-    operator: &str,
+    operator: &Operator,
     id: &str,
     decision: Decision,
 ) -> Result<RegistrationView, ApiError> {
     let code_bytes = app.random::<32>()?;
     let id: RegistrationId = id.parse().map_err(|_| registration::not_found())?;
-    let (state, operator) = (app.clone(), operator.to_owned());
+    let (state, operator) = (app.clone(), operator.clone());
     let (view, mail) = app
         .db(move |store| decide(store, &state, id, &operator, decision, code_bytes))
         .await?;
@@ -58,24 +60,33 @@ pub async fn apply(
     Ok(view)
 }
 
-/// Applies a decision in one transaction and returns the mail to deliver.
+/// Applies a decision in one transaction (with its audit record) and returns the mail to
+/// deliver. A registration outside the operator's region answers like one that does not exist.
 pub fn decide(
     store: &mut Store,
     app: &AppState,
     id: RegistrationId,
-    operator: &str,
+    op: &Operator,
     decision: Decision,
     code_bytes: [u8; 32],
 ) -> Result<(RegistrationView, Mail), ApiError> {
     let now = app.now();
+    let operator = op.username.as_str();
     let tx = store.connection_mut().transaction()?;
-    let reg = registrations::get(&tx, &id)?.ok_or_else(registration::not_found)?;
+    let reg = registrations::get(&tx, &id)?
+        .filter(|reg| op.covers(&reg.nik, now.date_naive()))
+        .ok_or_else(registration::not_found)?;
     let (event, note) = event_of(&decision, id)?;
     let next = reg
         .state
         .apply(event)
         .map_err(|e| ApiError::localized(StatusCode::CONFLICT, &e))?;
     registrations::decide(&tx, &id, next, note, operator, now)?;
+    let action = match next {
+        RegistrationState::Rejected(_) => AuditAction::Reject,
+        _ => AuditAction::Approve,
+    };
+    op.audit(&tx, action, &id.to_string(), &reg.nik, now)?;
     let mail = match next {
         RegistrationState::Rejected(reason) => {
             let detail = Detail {

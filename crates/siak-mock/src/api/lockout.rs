@@ -2,7 +2,8 @@
 //! then a hard lock after [`ikd_core::pin::SERVER_HARD_LOCK_AFTER`] wrong PINs in a row. A hard
 //! lock ends every session of the account and mails the resident; only a completed device change
 //! (`recovery`, which re-binds the account with a new PIN) or an operator's
-//! `POST /v1/operator/accounts/{nik}/unlock` ends it.
+//! `POST /v1/operator/accounts/{nik}/unlock` ends it (an office operator only for the residents of
+//! its regency; audited).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -17,6 +18,7 @@ use super::problem::{ApiError, Problem};
 use super::state::{AppState, conflict};
 use crate::mail::{Mail, Mailer, Notice};
 use crate::store::activity::{self, ActivityKind};
+use crate::store::audit::AuditAction;
 use crate::store::{accounts, sessions};
 
 /// 423: the account is hard-locked (`account_hard_locked`), with what to do.
@@ -106,7 +108,7 @@ pub fn check_pin<'c>(
         (status = 204, description = "Unlocked"),
         (status = 400, description = "Not a NIK", body = Problem),
         (status = 401, description = "No operator session", body = Problem),
-        (status = 404, description = "No account for this NIK (`account_not_found`)", body = Problem),
+        (status = 404, description = "No account for this NIK, or one outside the operator's region (`account_not_found`)", body = Problem),
         (status = 409, description = "The account is not hard-locked (`account_not_hard_locked`)", body = Problem),
     ))]
 pub async fn unlock(
@@ -118,8 +120,9 @@ pub async fn unlock(
     let nik = Nik::parse(&nik, now.date_naive()).map_err(|e| ApiError::bad_request(&e))?;
     app.db(move |store| {
         let tx = store.connection_mut().transaction()?;
+        let in_scope = op.office.covers(&nik);
         let nik = nik.as_str();
-        if accounts::email(&tx, nik)?.is_none() {
+        if !in_scope || accounts::email(&tx, nik)?.is_none() {
             return Err(ApiError::not_found(
                 "account_not_found",
                 "Tidak ada akun KTP Digital untuk NIK ini.",
@@ -136,6 +139,7 @@ pub async fn unlock(
         }
         attempts.record_success(now);
         accounts::save_pin_attempts(&tx, nik, &attempts)?;
+        op.audit(&tx, AuditAction::Unlock, nik, nik, now)?;
         tx.commit()?;
         tracing::info!(operator = %op.username, nik, "account unlocked at the office");
         Ok(StatusCode::NO_CONTENT)

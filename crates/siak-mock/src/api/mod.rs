@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod app_links;
+pub mod audit;
 pub mod client;
 pub mod console;
 pub mod decision;
@@ -16,9 +17,12 @@ pub mod issuer;
 pub mod limits;
 pub mod liveness;
 pub mod lockout;
+pub mod login_throttle;
 pub mod me;
 pub mod openapi;
 pub mod operator;
+pub mod operator_login;
+pub mod operator_queue;
 pub mod outbox;
 pub mod problem;
 pub mod recovery;
@@ -129,7 +133,7 @@ pub fn router(app: AppState) -> Router {
             "/v1/operator/logout",
             limit.post(Group::Write, operator::logout),
         )
-        .route("/v1/operator/registrations", get(operator::list))
+        .route("/v1/operator/registrations", get(operator_queue::list))
         .route(
             "/v1/operator/registrations/{id}/approve",
             limit.post(Group::Write, operator::approve),
@@ -142,6 +146,8 @@ pub fn router(app: AppState) -> Router {
             "/v1/operator/accounts/{nik}/unlock",
             limit.post(Group::Write, lockout::unlock),
         )
+        .route("/v1/operator/audit", get(audit::list))
+        .route("/operator/audit", get(console::audit_page))
         .route("/operator", get(console::home))
         .route(
             "/operator/login",

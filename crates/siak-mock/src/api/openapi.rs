@@ -14,8 +14,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    account, issuer, liveness, lockout, me, operator, outbox, problem, recovery, registration,
-    verify,
+    account, audit, issuer, liveness, lockout, me, operator, operator_queue, outbox, problem,
+    recovery, registration, verify,
 };
 
 const DESCRIPTION: &str = "\
@@ -64,10 +64,11 @@ See docs/api.md for the flows, the proof formats and every error code.";
         verify::verify,
         operator::login,
         operator::logout,
-        operator::list,
+        operator_queue::list,
         operator::approve,
         operator::reject,
         lockout::unlock,
+        audit::list,
         issuer::issuer_keys,
         outbox::dev_outbox,
     ),
@@ -111,12 +112,14 @@ See docs/api.md for the flows, the proof formats and every error code.";
         operator::ApproveRequest,
         operator::RejectRequest,
         operator::QueueItem,
+        crate::store::audit::AuditEntry,
+        crate::store::audit::AuditAction,
         crate::store::outbox::OutboxEntry,
     )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "resident", description = "The resident's app: registration (pendaftaran), activation, login, PIN (Ubah PIN), device release (Lepas Perangkat), credentials, family card (Data Keluarga), activity history (Histori Aktivitas)."),
-        (name = "operator", description = "Disdukcapil operators: the queue of registrations, approve after scanning the resident's QR, reject with a reason."),
+        (name = "operator", description = "Disdukcapil operators: the queue of registrations of their region, approve after scanning the resident's QR, reject with a reason; the audit trail for the national office."),
         (name = "verifier", description = "Verifiers (bank teller, clinic, police): the published issuer keys for offline checks and online verification."),
         (name = "development", description = "Development aids of the mock only; a real SIAK has none of these."),
     ),
@@ -146,7 +149,7 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "An operator token from `POST /v1/operator/login` (8 hours); the console sends it as the `siak_operator` cookie instead.",
+                        "An operator token from `POST /v1/operator/login` (ends after 15 minutes without a request, 12 hours after login at the latest); the console sends it as the `__Host-ikd_operator` cookie instead (`ikd_operator` on a plain-http development server).",
                     ))
                     .build(),
             ),

@@ -1,59 +1,73 @@
-//! Operators at Disdukcapil offices: log in, see the queue of registrations waiting for a scan,
-//! and approve (after scanning the resident's registration QR) or reject with a reason. Approval
-//! mails an activation code; rejection mails the reason. JSON endpoints here; the server-rendered
-//! console in [`super::console`] calls the same functions, and both decide through
-//! [`super::decision`].
+//! Operators at Disdukcapil offices: log in ([`super::operator_login`]), see the queue of their
+//! region ([`super::operator_queue`]), and approve (after scanning the resident's registration QR)
+//! or reject with a reason. Approval mails an activation code; rejection mails the reason. JSON
+//! endpoints here, with the [`Operator`] extractor (a live session, its office and the client's
+//! address) and the console's cookie; the server-rendered console in [`super::console`] calls the
+//! same functions, and both decide through [`super::decision`].
+//!
+//! Sessions idle out after 15 minutes without a request and end 12 hours after login whatever
+//! happens. An office operator sees and acts on the residents of its regency only
+//! ([`Office::covers`]); anything else answers exactly like a registration that does not exist.
 
 use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use chrono::{DateTime, TimeDelta, Utc};
-use ikd_core::ChallengeId;
+use ikd_core::Nik;
 use ikd_core::registration::RejectionReason;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::client::ClientAddr;
 use super::decision;
+use super::operator_login::{IDLE_TIMEOUT, SESSION_CAP, log_in};
 use super::problem::{ApiError, Problem};
-use super::registration::{RegistrationView, pending_view};
+use super::registration::RegistrationView;
 use super::request::JsonBody;
 use super::session::token_hash;
 use super::state::AppState;
-use crate::operator_accounts::{DEV_PASSWORD, verify_password};
+use crate::operator_accounts::Office;
+use crate::store::audit::{self, AuditAction, NewAudit};
 use crate::store::operators;
-use crate::store::registrations::{self, QueueRow};
 
 use super::decision::Decision;
 
-/// Operator sessions last a working day.
-const OPERATOR_SESSION: TimeDelta = TimeDelta::hours(8);
-/// Name of the console's session cookie.
-pub const COOKIE: &str = "siak_operator";
+pub use super::operator_queue::{LivenessRecord, QueueItem};
 
-/// Checks a password and opens an operator session; `None` when the credentials are wrong, or
-/// when the password is the development one (or predates the password rules) and `dev` (the
-/// server's development mode) is off.
-pub fn operator_login(
-    conn: &rusqlite::Connection,
-    username: &str,
-    password: &str,
-    dev: bool,
-    token: [u8; 32],
-    now: DateTime<Utc>,
-) -> rusqlite::Result<Option<String>> {
-    let Some(stored) = operators::password(conn, username)? else {
-        return Ok(None);
-    };
-    let allowed = dev || (stored.set_by_administrator && password != DEV_PASSWORD);
-    if !allowed || !verify_password(&stored, password) {
-        return Ok(None);
+/// Name of the console's session cookie when the server's public URL is https
+/// (`--app-link-host`): the `__Host-` prefix makes the browser refuse it without `Secure`, from
+/// another host, or with a `Domain`.
+pub const COOKIE_HTTPS: &str = "__Host-ikd_operator";
+/// Name of the console's session cookie on a plain-http (development) server, without `Secure`.
+pub const COOKIE_HTTP: &str = "ikd_operator";
+
+/// Whether the server is reached over https: it publishes an https domain for its links.
+fn https(app: &AppState) -> bool {
+    app.app_links().host.is_some()
+}
+
+/// The name of the console's session cookie on this server ([`COOKIE_HTTPS`] or [`COOKIE_HTTP`]).
+pub fn cookie_name(app: &AppState) -> &'static str {
+    if https(app) {
+        COOKIE_HTTPS
+    } else {
+        COOKIE_HTTP
     }
-    let token = B64.encode(token);
-    operators::open_session(conn, &token_hash(&token), username, now + OPERATOR_SESSION)?;
-    Ok(Some(token))
+}
+
+/// The `Set-Cookie` value carrying console session `token` (an empty token clears it):
+/// `HttpOnly`, `SameSite=Strict`, `Path=/`, `Secure` on https, kept at most the session's cap.
+pub fn session_cookie(app: &AppState, token: &str) -> String {
+    let max_age = if token.is_empty() {
+        0
+    } else {
+        SESSION_CAP.num_seconds()
+    };
+    let secure = if https(app) { "; Secure" } else { "" };
+    format!(
+        "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}",
+        cookie_name(app)
+    )
 }
 
 /// A logged-in operator.
@@ -61,24 +75,66 @@ pub fn operator_login(
 pub struct Operator {
     /// User name.
     pub username: String,
+    /// Their office: what they may see and decide ([`Office::covers`]).
+    pub office: Office,
     /// SHA-256 of the session token the request came with (what logout ends).
     pub token_hash: Vec<u8>,
+    /// Where the request came from (for the audit trail).
+    pub from: ClientAddr,
 }
 
-/// The console's session token from the [`COOKIE`] cookie (an empty value is none).
-pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
+impl Operator {
+    /// Whether this operator's office covers the resident with NIK `nik` (a stored NIK that does
+    /// not parse is covered by nobody).
+    pub fn covers(&self, nik: &str, today: chrono::NaiveDate) -> bool {
+        Nik::parse(nik, today).is_ok_and(|nik| self.office.covers(&nik))
+    }
+
+    /// Whether this operator works at the national office (sees everything, reads the audit).
+    pub fn is_national(&self) -> bool {
+        self.office.code == crate::operator_accounts::NATIONAL
+    }
+
+    /// Writes an audit record of `action` by this operator on `subject` (a registration id or a
+    /// NIK) concerning resident `nik`, in the caller's transaction.
+    pub fn audit(
+        &self,
+        conn: &rusqlite::Connection,
+        action: AuditAction,
+        subject: &str,
+        nik: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> rusqlite::Result<()> {
+        audit::record(
+            conn,
+            NewAudit {
+                username: &self.username,
+                office_code: Some(&self.office.code),
+                action,
+                subject: Some(subject),
+                nik: Some(nik),
+                client_addr: &self.from.to_string(),
+                at,
+            },
+        )
+    }
+}
+
+/// The console's session token from this server's session cookie (an empty value is none).
+pub fn cookie_token(app: &AppState, headers: &HeaderMap) -> Option<String> {
+    let name = cookie_name(app);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
 }
 
 /// The bearer token, else the console's cookie.
-fn bearer_or_cookie(parts: &Parts) -> Option<String> {
+fn bearer_or_cookie(parts: &Parts, app: &AppState) -> Option<String> {
     let bearer = parts
         .headers
         .get(header::AUTHORIZATION)
@@ -86,7 +142,7 @@ fn bearer_or_cookie(parts: &Parts) -> Option<String> {
         .and_then(|v| v.strip_prefix("Bearer "));
     match bearer {
         Some(t) => Some(t.trim().to_owned()),
-        None => cookie_token(&parts.headers),
+        None => cookie_token(app, &parts.headers),
     }
 }
 
@@ -102,19 +158,27 @@ fn operator_unauthorized() -> ApiError {
 impl FromRequestParts<AppState> for Operator {
     type Rejection = ApiError;
 
+    /// The session must not have idled out ([`IDLE_TIMEOUT`]) nor reached its cap
+    /// ([`SESSION_CAP`]); using it moves its idle end.
     async fn from_request_parts(
         parts: &mut Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer_or_cookie(parts).ok_or_else(operator_unauthorized)?;
+        let from = ClientAddr::from_request_parts(parts, app).await?;
+        let token = bearer_or_cookie(parts, app).ok_or_else(operator_unauthorized)?;
         let now = app.now();
         let hash = token_hash(&token);
         app.db(move |store| {
-            let username = operators::session_user(store.connection(), &hash, now)?;
-            let username = username.ok_or_else(operator_unauthorized)?;
+            let found = operators::use_session(store.connection(), &hash, now, now + IDLE_TIMEOUT)?;
+            let found = found.ok_or_else(operator_unauthorized)?;
             Ok(Operator {
-                username,
+                username: found.username,
+                office: Office {
+                    code: found.office_code.unwrap_or_default(),
+                    name: found.office,
+                },
                 token_hash: hash,
+                from,
             })
         })
         .await
@@ -159,107 +223,22 @@ pub struct OperatorSession {
     pub token: String,
 }
 
-/// Logs an operator in.
+/// Logs an operator in. After 10 wrong passwords within 15 minutes for one user name, or from
+/// one client address, logins are refused with 429 until the window ends (the right password
+/// too).
 #[utoipa::path(post, path = "/v1/operator/login", tag = "operator", request_body = OperatorLoginRequest,
-    responses((status = 200, body = OperatorSession), (status = 401, description = "Wrong user name or password", body = Problem)))]
+    responses(
+        (status = 200, body = OperatorSession),
+        (status = 401, description = "Wrong user name or password (`operator_login_failed`)", body = Problem),
+        (status = 429, description = "Too many wrong passwords for this user name or from this address (`operator_login_throttled`, `Retry-After`)", body = Problem),
+    ))]
 pub async fn login(
     State(app): State<AppState>,
+    from: ClientAddr,
     JsonBody(req): JsonBody<OperatorLoginRequest>,
 ) -> Result<Json<OperatorSession>, ApiError> {
-    let now = app.now();
-    let token = app.random::<32>()?;
-    let dev = app.dev_mode();
-    app.db(move |store| {
-        operator_login(
-            store.connection(),
-            &req.username,
-            &req.password,
-            dev,
-            token,
-            now,
-        )?
-        .map(|token| Json(OperatorSession { token }))
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "operator_login_failed",
-                "Nama pengguna atau kata sandi salah.",
-                "Wrong user name or password.",
-            )
-        })
-    })
-    .await
-}
-
-/// A registration in the operator's queue, with the resident's register data to compare.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct QueueItem {
-    /// The registration.
-    pub registration: RegistrationView,
-    /// NIK.
-    pub nik: String,
-    /// Name in the register.
-    pub name: String,
-    /// Regency of the family card address.
-    pub regency: String,
-    /// Email given at registration.
-    pub email: String,
-    /// Phone given at registration.
-    pub phone: String,
-    /// The liveness check that came with it (every registration since liveness is required).
-    pub liveness: Option<LivenessRecord>,
-}
-
-/// The liveness check of a registration, for the operator.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct LivenessRecord {
-    /// The challenge id; the frames are at `/operator/liveness/{challenge_id}/{index}`.
-    pub challenge_id: ChallengeId,
-    /// The movements asked, in order.
-    pub actions: Vec<String>,
-    /// `passed` (the server re-ran the analysis on the frames).
-    pub result: String,
-    /// From the first to the last frame, in milliseconds.
-    pub duration_ms: u32,
-    /// How many frames were kept.
-    pub frames: u32,
-}
-
-/// Reads the pending queue, oldest first.
-pub fn queue(conn: &rusqlite::Connection, limit: u32) -> rusqlite::Result<Vec<QueueItem>> {
-    Ok(registrations::queue(conn, limit)?
-        .into_iter()
-        .map(queue_item)
-        .collect())
-}
-
-fn queue_item(row: QueueRow) -> QueueItem {
-    QueueItem {
-        registration: pending_view(row.pending),
-        nik: row.nik,
-        name: row.name,
-        regency: row.regency,
-        email: row.email,
-        phone: row.phone,
-        liveness: row.liveness.map(|l| LivenessRecord {
-            challenge_id: l.challenge_id,
-            actions: l.actions,
-            result: l.result,
-            duration_ms: l.duration_ms,
-            frames: l.frames,
-        }),
-    }
-}
-
-/// The registrations waiting for a scan.
-#[utoipa::path(get, path = "/v1/operator/registrations", tag = "operator", security(("operator" = [])),
-    responses((status = 200, body = [QueueItem]), (status = 401, body = Problem)))]
-pub async fn list(
-    State(app): State<AppState>,
-    _op: Operator,
-) -> Result<Json<Vec<QueueItem>>, ApiError> {
-    app.db(|store| Ok(Json(queue(store.connection(), 200)?)))
-        .await
+    let token = log_in(&app, &req.username, &req.password, from).await?;
+    Ok(Json(OperatorSession { token }))
 }
 
 /// Approval after scanning the resident's registration QR.
@@ -289,15 +268,13 @@ async fn apply(
     id: String,
     decision: Decision,
 ) -> Result<Json<RegistrationView>, ApiError> {
-    Ok(Json(
-        decision::apply(&app, &op.username, &id, decision).await?,
-    ))
+    Ok(Json(decision::apply(&app, &op, &id, decision).await?))
 }
 
 /// Approves a registration whose QR the operator scanned; mails the activation code.
 #[utoipa::path(post, path = "/v1/operator/registrations/{id}/approve", tag = "operator", request_body = ApproveRequest, security(("operator" = [])),
     params(("id" = String, Path, description = "Registration id")),
-    responses((status = 200, body = RegistrationView), (status = 400, description = "QR missing or of another registration", body = Problem), (status = 404, body = Problem), (status = 409, description = "Not waiting for an operator", body = Problem)))]
+    responses((status = 200, body = RegistrationView), (status = 400, description = "QR missing or of another registration", body = Problem), (status = 404, description = "No such registration, or one outside the operator's region (`registration_not_found`)", body = Problem), (status = 409, description = "Not waiting for an operator", body = Problem)))]
 pub async fn approve(
     State(app): State<AppState>,
     op: Operator,
@@ -318,7 +295,7 @@ pub async fn approve(
 /// Rejects a registration with a reason; mails the reason.
 #[utoipa::path(post, path = "/v1/operator/registrations/{id}/reject", tag = "operator", request_body = RejectRequest, security(("operator" = [])),
     params(("id" = String, Path, description = "Registration id")),
-    responses((status = 200, body = RegistrationView), (status = 404, body = Problem), (status = 409, description = "Not waiting for an operator", body = Problem)))]
+    responses((status = 200, body = RegistrationView), (status = 404, description = "No such registration, or one outside the operator's region (`registration_not_found`)", body = Problem), (status = 409, description = "Not waiting for an operator", body = Problem)))]
 pub async fn reject(
     State(app): State<AppState>,
     op: Operator,

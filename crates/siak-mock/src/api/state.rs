@@ -38,6 +38,7 @@ struct Inner {
     challenges_per_nik: u32,
     limits: super::limits::Limits,
     dev: bool,
+    login_addresses: super::login_throttle::AddressWindows,
 }
 
 /// Where "now" comes from: the system clock, or a clock tests set and move (code expiry, PIN
@@ -102,6 +103,7 @@ impl AppState {
                 challenges_per_nik: DEFAULT_CHALLENGES_PER_NIK,
                 limits: super::limits::Limits::default(),
                 dev: false,
+                login_addresses: Default::default(),
             }),
         }
     }
@@ -152,6 +154,11 @@ impl AppState {
     /// Liveness challenges allowed per NIK and hour.
     pub fn challenges_per_nik(&self) -> u32 {
         self.inner.challenges_per_nik
+    }
+
+    /// Wrong operator passwords per client address (the login throttle).
+    pub fn login_addresses(&self) -> &super::login_throttle::AddressWindows {
+        &self.inner.login_addresses
     }
 
     /// The app-link settings (the mails' links, `/.well-known/`).

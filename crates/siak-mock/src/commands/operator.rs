@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use siak_mock::Store;
 use siak_mock::operator_accounts::{self, Office};
-use siak_mock::secrets::Secrets;
+use siak_mock::secrets::{Purpose, Secrets};
 use siak_mock::store::operators;
 
 /// `siak-mock operator …`
@@ -17,7 +17,8 @@ pub enum OperatorCommand {
     /// Create an operator with its office and password (asked on the terminal, or one line of
     /// stdin with --password-stdin).
     Add(AddArgs),
-    /// Change an operator's password; its open sessions end.
+    /// Change an operator's password (and, with --email, the office's address); its open
+    /// sessions end.
     Passwd(PasswdArgs),
     /// Print every operator as JSON lines (user name, office, when the password was set; never
     /// the hash).
@@ -49,6 +50,10 @@ pub struct AddArgs {
     /// Name shown in the console (default: from the office).
     #[arg(long)]
     name: Option<String>,
+    /// The office's email address, told when this operator's login is throttled after too many
+    /// wrong passwords (without one it is only logged).
+    #[arg(long)]
+    email: Option<String>,
     /// Read the password from the first line of stdin (for scripts).
     #[arg(long)]
     password_stdin: bool,
@@ -62,6 +67,9 @@ pub struct PasswdArgs {
     /// User name.
     #[arg(long)]
     username: String,
+    /// Also set the office's email address (told when the login is throttled).
+    #[arg(long)]
+    email: Option<String>,
     /// Read the password from the first line of stdin (for scripts).
     #[arg(long)]
     password_stdin: bool,
@@ -95,22 +103,30 @@ pub fn run(command: OperatorCommand) -> anyhow::Result<()> {
                 &args.username,
                 &office,
                 args.name.as_deref(),
+                args.email.as_deref(),
                 &password,
-                secrets.pepper(),
+                &secrets.key(Purpose::OperatorPassword),
                 now,
             )?;
             eprintln!("operator {} created ({})", args.username, office.name);
         }
         OperatorCommand::Passwd(args) => {
+            if let Some(email) = &args.email {
+                operator_accounts::check_email(email)?;
+            }
             let password = read_password(args.password_stdin)?;
             let (mut store, secrets) = args.db.open()?;
             let changed = operator_accounts::set_password(
                 &mut store,
                 &args.username,
                 &password,
-                secrets.pepper(),
+                &secrets.key(Purpose::OperatorPassword),
                 now,
             )?;
+            if let Some(email) = &args.email {
+                operator_accounts::set_email(&mut store, &args.username, Some(email))?;
+                eprintln!("email of {} set", args.username);
+            }
             match changed {
                 true => eprintln!("password of {} changed; its sessions ended", args.username),
                 false => eprintln!("{} has this password already", args.username),

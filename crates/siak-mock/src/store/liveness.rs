@@ -171,6 +171,17 @@ pub fn frame(conn: &Connection, challenge_id: &str, idx: i64) -> rusqlite::Resul
     .optional()
 }
 
+/// The NIK a liveness challenge was issued for (whose frames an operator may see only within
+/// their office's scope).
+pub fn challenge_nik(conn: &Connection, challenge_id: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT nik FROM liveness_challenges WHERE id = ?1",
+        params![challenge_id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
 /// Deletes the pictures of the frames whose case ended more than `retention` before `now`;
 /// answers how many pictures were deleted. Idempotent. See `api::retention` for when a case ends.
 pub fn purge_frames(

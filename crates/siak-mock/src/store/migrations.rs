@@ -9,9 +9,10 @@
 //! activation codes, accounts, login challenges, sessions, credentials, activity log, outbox,
 //! operators and their sessions; liveness challenges and frames, recoveries); migration 5
 //! (`schema_operators.sql`) gives operators an office code and the time an administrator set
-//! their password; migration "9" (the sixth here; the round's parts are numbered 6 to 10) lets a
-//! registration be `expired` (no operator within the pending expiry). The functions that read and
-//! write them are this module's siblings in `store`.
+//! their password; migration 6 (`schema_operator_security.sql`) adds the operators' email, the
+//! wrong-password counts per user name, sliding operator sessions and the audit trail. Migration 7 lets a
+//! registration be `expired` (no operator within the pending expiry). The functions that read
+//! and write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
@@ -94,6 +95,10 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
     Migration {
         name: "operators: office code (regency PPRR or pusat) and when the password was set",
         sql: include_str!("schema_operators.sql"),
+    },
+    Migration {
+        name: "operators: email, login throttling, sliding sessions, audit trail, queue by region",
+        sql: include_str!("schema_operator_security.sql"),
     },
     Migration {
         // SQLite cannot alter a CHECK; widening one in place (SQLite's documented procedure for

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod audit;
 pub mod codes;
 pub mod credentials;
 pub mod liveness;

@@ -60,8 +60,10 @@ pub struct Pending {
 /// A queue entry: the registration, the register's data and its liveness check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueRow {
-    /// The registration.
+    /// The registration: id and submission time.
     pub pending: Pending,
+    /// Where it stands.
+    pub state: RegistrationState,
     /// NIK.
     pub nik: String,
     /// Name in the register ("" when not found).
@@ -258,41 +260,78 @@ pub fn mark_activated(conn: &Connection, id: &RegistrationId) -> rusqlite::Resul
     Ok(())
 }
 
-/// The registrations waiting for an operator, oldest first.
-pub fn queue(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<QueueRow>> {
-    let mut stmt = conn.prepare(
+/// Which registrations a queue page lists.
+#[derive(Debug, Clone)]
+pub struct QueueFilter {
+    /// The stored state (`awaiting_operator_scan`, `approved`, `activated`, `rejected`, …).
+    pub state: String,
+    /// Only NIKs of this regency (`PPRR`); `None`: every regency.
+    pub region: Option<String>,
+    /// Oldest first (the waiting queue) or newest first.
+    pub oldest_first: bool,
+    /// Continue past this `(created_at, id)` in the page's order.
+    pub cursor: Option<(DateTime<Utc>, String)>,
+    /// At most this many rows.
+    pub limit: u32,
+}
+
+/// One page of the queue: registrations in one state (and regency), by submission time then id.
+pub fn queue(conn: &Connection, filter: &QueueFilter) -> rusqlite::Result<Vec<QueueRow>> {
+    let (order, past) = if filter.oldest_first {
+        ("ASC", ">")
+    } else {
+        ("DESC", "<")
+    };
+    let mut stmt = conn.prepare(&format!(
         "SELECT g.id, g.created_at, g.nik, COALESCE(r.full_name, ''), COALESCE(f.regency, ''), g.email, g.phone,
-                c.id, c.actions, c.result, c.duration_ms, (SELECT count(*) FROM liveness_frames lf WHERE lf.challenge_id = c.id)
+                c.id, c.actions, c.result, c.duration_ms, (SELECT count(*) FROM liveness_frames lf WHERE lf.challenge_id = c.id),
+                g.state, g.reason
          FROM registrations g LEFT JOIN residents r ON r.nik = g.nik LEFT JOIN family_cards f ON f.kk = r.kk
          LEFT JOIN liveness_challenges c ON c.id = g.liveness
-         WHERE g.state = 'awaiting_operator_scan' ORDER BY g.created_at, g.id LIMIT ?1",
+         WHERE g.state = ?1 AND (?2 IS NULL OR substr(g.nik, 1, 4) = ?2)
+           AND (?3 IS NULL OR (g.created_at, g.id) {past} (?3, ?4))
+         ORDER BY g.created_at {order}, g.id {order} LIMIT ?5"
+    ))?;
+    let (cursor_at, cursor_id) = match &filter.cursor {
+        Some((at, id)) => (Some(ts(*at)), Some(id.as_str())),
+        None => (None, None),
+    };
+    let rows = stmt.query_map(
+        params![
+            filter.state,
+            filter.region,
+            cursor_at,
+            cursor_id,
+            filter.limit
+        ],
+        |r| {
+            Ok(QueueRow {
+                pending: Pending {
+                    id: parsed(r, 0)?,
+                    created_at: r.get(1)?,
+                },
+                state: stored_state(r, 12)?,
+                nik: r.get(2)?,
+                name: r.get(3)?,
+                regency: r.get(4)?,
+                email: r.get(5)?,
+                phone: r.get(6)?,
+                liveness: match r.get::<_, Option<String>>(7)? {
+                    Some(_) => Some(LivenessRow {
+                        challenge_id: parsed(r, 7)?,
+                        actions: r
+                            .get::<_, String>(8)?
+                            .split(',')
+                            .map(str::to_owned)
+                            .collect(),
+                        result: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                        duration_ms: r.get::<_, Option<u32>>(10)?.unwrap_or_default(),
+                        frames: r.get(11)?,
+                    }),
+                    None => None,
+                },
+            })
+        },
     )?;
-    let rows = stmt.query_map(params![limit], |r| {
-        Ok(QueueRow {
-            pending: Pending {
-                id: parsed(r, 0)?,
-                created_at: r.get(1)?,
-            },
-            nik: r.get(2)?,
-            name: r.get(3)?,
-            regency: r.get(4)?,
-            email: r.get(5)?,
-            phone: r.get(6)?,
-            liveness: match r.get::<_, Option<String>>(7)? {
-                Some(_) => Some(LivenessRow {
-                    challenge_id: parsed(r, 7)?,
-                    actions: r
-                        .get::<_, String>(8)?
-                        .split(',')
-                        .map(str::to_owned)
-                        .collect(),
-                    result: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-                    duration_ms: r.get::<_, Option<u32>>(10)?.unwrap_or_default(),
-                    frames: r.get(11)?,
-                }),
-                None => None,
-            },
-        })
-    })?;
     rows.collect()
 }

@@ -1,5 +1,6 @@
 //! HTML of the operator console: the page shell with its security headers, the login form, the
-//! queue table with the approve and reject forms. Pure functions of their inputs; every value
+//! queue table with the approve and reject forms, its filter form and next-page link, and the
+//! audit trail (national office). Pure functions of their inputs; every value
 //! that did not come from this file goes through [`escape`].
 
 use axum::http::{StatusCode, header};
@@ -8,7 +9,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use ikd_core::{Lang, Localized, RejectionReason};
 
+use crate::api::audit::AuditPage;
 use crate::api::operator::QueueItem;
+use crate::api::operator_queue::QueuePage;
 use crate::api::problem::ApiError;
 use crate::text::{escape, pick as tr};
 
@@ -123,6 +126,12 @@ fn hidden_csrf(csrf: &str) -> String {
 
 fn actions(item: &QueueItem, lang: Lang, csrf: &str) -> String {
     let id = escape(&item.registration.registration_id.to_string());
+    if item.registration.registration_qr.is_none() {
+        return escape(&serde_json::to_value(item.registration.state).map_or_else(
+            |_| String::new(),
+            |v| v["state"].as_str().unwrap_or_default().to_owned(),
+        ));
+    }
     let reasons: String = RejectionReason::ALL
         .iter()
         .map(|r| {
@@ -165,8 +174,8 @@ fn queue_table(queue: &[QueueItem], lang: Lang, csrf: &str) -> String {
             "<p data-testid=\"queue-empty\">{}</p>",
             tr(
                 lang,
-                "Tidak ada pendaftaran yang menunggu.",
-                "No registrations are waiting."
+                "Tidak ada pendaftaran di sini.",
+                "No registrations here."
             )
         );
     }
@@ -212,37 +221,94 @@ fn queue_table(queue: &[QueueItem], lang: Lang, csrf: &str) -> String {
     format!("<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 }
 
-/// The logged-in page: header with logout, the banner, the queue (or the error loading it).
+/// The filter form (GET): the state and the region of the queue.
+fn filter_form(lang: Lang, page: &QueuePage) -> String {
+    let states = [
+        ("waiting", tr(lang, "Menunggu", "Waiting")),
+        ("approved", tr(lang, "Disetujui", "Approved")),
+        ("activated", tr(lang, "Diaktifkan", "Activated")),
+        ("rejected", tr(lang, "Ditolak", "Rejected")),
+    ];
+    let options: String = states
+        .iter()
+        .map(|(code, label)| {
+            let selected = if *code == page.state { " selected" } else { "" };
+            format!("<option value=\"{code}\"{selected}>{label}</option>")
+        })
+        .collect();
+    let lang_field = match lang {
+        Lang::En => "<input type=\"hidden\" name=\"lang\" value=\"en\">",
+        _ => "",
+    };
+    format!(
+        "<form method=\"get\" action=\"/operator\" class=\"card\" data-testid=\"queue-filter\">{lang_field}<label for=\"state\">{}</label><select id=\"state\" name=\"state\">{options}</select><label for=\"region\">{}</label><input id=\"region\" name=\"region\" inputmode=\"numeric\" maxlength=\"4\" placeholder=\"PPRR\" value=\"{}\"><button type=\"submit\" class=\"secondary\">{}</button></form>",
+        tr(lang, "Status", "State"),
+        tr(
+            lang,
+            "Wilayah (kode kabupaten/kota)",
+            "Region (regency code)"
+        ),
+        escape(page.region.as_deref().unwrap_or_default()),
+        tr(lang, "Tampilkan", "Show"),
+    )
+}
+
+/// The logged-in page: header with logout (and the audit link for the national office), the
+/// banner, the filter form, the queue page and its next-page link (or the error loading it).
 pub(super) fn queue_page(
     lang: Lang,
     status: StatusCode,
     csrf: &str,
     banner: Option<Banner>,
-    loaded: Result<(Vec<QueueItem>, String), ApiError>,
+    national: bool,
+    loaded: Result<(QueuePage, String), ApiError>,
 ) -> Response {
+    let audit = if national {
+        format!(
+            "<a href=\"/operator/audit{}\" data-testid=\"audit-link\">{}</a> ",
+            keep(lang),
+            tr(lang, "Jejak audit", "Audit trail")
+        )
+    } else {
+        String::new()
+    };
     let logout = format!(
-        "<form method=\"post\" action=\"/operator/logout{}\">{}<button type=\"submit\" class=\"secondary\">{}</button></form>",
+        "{audit}<form method=\"post\" action=\"/operator/logout{}\">{}<button type=\"submit\" class=\"secondary\">{}</button></form>",
         keep(lang),
         hidden_csrf(csrf),
         tr(lang, "Keluar", "Log out")
     );
     let banner = banner.map(|b| b.html()).unwrap_or_default();
     let (status, content) = match loaded {
-        Ok((queue, name)) => (
-            status,
-            format!(
-                "{banner}<p>{} <strong>{}</strong></p><h2>{}</h2>{}",
-                tr(lang, "Masuk sebagai", "Logged in as"),
-                escape(&name),
-                tr(
-                    lang,
-                    "Pendaftaran menunggu pemindaian QR",
-                    "Registrations waiting for a QR scan"
+        Ok((page, name)) => {
+            let next = page
+                .next
+                .as_deref()
+                .map(|q| {
+                    let lang_q = tr(lang, "", "&lang=en");
+                    format!(
+                        "<p><a href=\"/operator?{}{lang_q}\" rel=\"next\" data-testid=\"next-page\">{}</a></p>",
+                        escape(q),
+                        tr(lang, "Halaman berikutnya →", "Next page →")
+                    )
+                })
+                .unwrap_or_default();
+            (
+                status,
+                format!(
+                    "{banner}<p>{} <strong>{}</strong></p>{}<h2>{}</h2>{}{next}",
+                    tr(lang, "Masuk sebagai", "Logged in as"),
+                    escape(&name),
+                    filter_form(lang, &page),
+                    tr(lang, "Pendaftaran", "Registrations"),
+                    queue_table(&page.items, lang, csrf)
                 ),
-                queue_table(&queue, lang, csrf)
-            ),
+            )
+        }
+        Err(e) => (
+            e.status,
+            format!("{banner}{}", Banner::error(&e, lang).html()),
         ),
-        Err(e) => (e.status, Banner::error(&e, lang).html()),
     };
     let body = format!("{}{content}", heading(lang, &logout));
     page(
@@ -251,6 +317,70 @@ pub(super) fn queue_page(
         tr(lang, "Antrean pendaftaran", "Registration queue"),
         &body,
     )
+}
+
+/// The audit trail page (national office), newest first, with its next-page link.
+pub(super) fn audit_page(lang: Lang, loaded: Result<AuditPage, ApiError>) -> Response {
+    let back = format!(
+        "<a href=\"/operator{}\">{}</a>",
+        keep(lang),
+        tr(lang, "← Antrean", "← Queue")
+    );
+    let (status, content) = match loaded {
+        Ok(audit) => {
+            let labels = [
+                tr(lang, "Waktu", "Time"),
+                tr(lang, "Petugas", "Operator"),
+                tr(lang, "Kantor", "Office"),
+                tr(lang, "Tindakan", "Action"),
+                tr(lang, "Objek", "Subject"),
+                "NIK",
+                tr(lang, "Dari", "From"),
+            ];
+            let head: String = labels.iter().map(|l| format!("<th>{l}</th>")).collect();
+            let rows: String = audit
+                .entries
+                .iter()
+                .map(|e| {
+                    let cells = [
+                        e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                        escape(&e.username),
+                        escape(e.office_code.as_deref().unwrap_or("—")),
+                        e.action.code().to_owned(),
+                        escape(e.subject.as_deref().unwrap_or("—")),
+                        escape(e.nik.as_deref().unwrap_or("—")),
+                        escape(&e.client_addr),
+                    ];
+                    let cells: String = labels
+                        .iter()
+                        .zip(cells)
+                        .map(|(label, cell)| format!("<td data-label=\"{label}\">{cell}</td>"))
+                        .collect();
+                    format!("<tr data-testid=\"audit-{}\">{cells}</tr>", e.id)
+                })
+                .collect();
+            let next = audit
+                .next_before
+                .map(|before| {
+                    format!(
+                        "<p><a href=\"/operator/audit?before={before}{}\" rel=\"next\" data-testid=\"next-page\">{}</a></p>",
+                        tr(lang, "", "&lang=en"),
+                        tr(lang, "Halaman berikutnya →", "Next page →")
+                    )
+                })
+                .unwrap_or_default();
+            (
+                StatusCode::OK,
+                format!(
+                    "<h2>{}</h2><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{next}",
+                    tr(lang, "Jejak audit petugas", "Operators' audit trail")
+                ),
+            )
+        }
+        Err(e) => (e.status, Banner::error(&e, lang).html()),
+    };
+    let body = format!("{}{content}", heading(lang, &back));
+    page(status, lang, tr(lang, "Jejak audit", "Audit trail"), &body)
 }
 
 /// The liveness cell: what was asked, the server's verdict and the frames kept.

@@ -12,7 +12,7 @@ use siak_mock::SampleReason;
 
 use super::{Device, TestApp, activated, body, login, problem, spawn_app};
 
-const PIN: &str = "284619";
+pub(super) const PIN: &str = "284619";
 const WRONG: &str = "000001";
 
 /// An activated resident (the `index`-th eligible one) and the session of the activation.
@@ -155,7 +155,7 @@ async fn a_device_change_with_a_wrong_email_or_an_unknown_nik_answers_the_same_a
 }
 
 /// Twelve wrong PINs, waiting out each lock: the last answer.
-async fn guess_twelve_times(app: &TestApp, device: &Device) -> Response {
+pub(super) async fn guess_twelve_times(app: &TestApp, device: &Device) -> Response {
     let mut last = None;
     for _ in 0..12 {
         let response = login(app, device, WRONG).await;

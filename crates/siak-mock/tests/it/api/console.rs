@@ -67,8 +67,10 @@ async fn console_login(app: &TestApp) -> String {
             "{set_cookie} has {attribute}"
         );
     }
+    // A plain-http (development) server: the plain name, without `Secure`.
+    assert!(!set_cookie.contains("Secure"), "{set_cookie}");
     let cookie = set_cookie.split(';').next().expect("name=value").to_owned();
-    assert!(cookie.starts_with("siak_operator=") && cookie.len() > "siak_operator=".len());
+    assert!(cookie.starts_with("ikd_operator=") && cookie.len() > "ikd_operator=".len());
     cookie
 }
 

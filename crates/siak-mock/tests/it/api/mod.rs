@@ -10,6 +10,7 @@ mod attacks_flood;
 mod attacks_keys;
 mod attacks_lockout;
 mod attacks_operators;
+mod attacks_scope;
 mod bad_input;
 mod bad_paths;
 mod console;
