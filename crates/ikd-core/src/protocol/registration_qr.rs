@@ -325,20 +325,62 @@ mod tests {
             (String::new(), RegistrationQrError::NotRegistrationQr),
             ("IKD1:ABCD".into(), RegistrationQrError::NotRegistrationQr),
             (good.to_lowercase(), RegistrationQrError::NotRegistrationQr),
-            (format!("IKDREG3:{hex}.1.{sig}"), RegistrationQrError::NotRegistrationQr),
-            (format!("IKDREG2:{hex}.1"), RegistrationQrError::NotRegistrationQr),
-            (format!("IKDREG2:{hex}.1.{sig}.x"), RegistrationQrError::NotRegistrationQr),
-            (format!("IKDREG2:{}.1.{sig}", "G".repeat(32)), RegistrationQrError::BadId),
-            (format!("IKDREG2:{}.1.{sig}", "A".repeat(31)), RegistrationQrError::BadId),
-            (format!("IKDREG2:{hex}..{sig}"), RegistrationQrError::BadWindow),
-            (format!("IKDREG2:{hex}.01.{sig}"), RegistrationQrError::BadWindow),
-            (format!("IKDREG2:{hex}.+1.{sig}"), RegistrationQrError::BadWindow),
-            (format!("IKDREG2:{hex}.-1.{sig}"), RegistrationQrError::BadWindow),
-            (format!("IKDREG2:{hex}.99999999999999999999.{sig}"), RegistrationQrError::BadWindow),
-            (format!("IKDREG2:{hex}.1.{}", &sig[1..]), RegistrationQrError::BadSignature),
-            (format!("IKDREG2:{hex}.1.{sig}=="), RegistrationQrError::BadSignature),
-            (format!("IKDREG2:{hex}.1.{}", sig.replace(['-', '_'], "+")), RegistrationQrError::BadSignature),
-            (format!("IKDREG2:{hex}.1."), RegistrationQrError::BadSignature),
+            (
+                format!("IKDREG3:{hex}.1.{sig}"),
+                RegistrationQrError::NotRegistrationQr,
+            ),
+            (
+                format!("IKDREG2:{hex}.1"),
+                RegistrationQrError::NotRegistrationQr,
+            ),
+            (
+                format!("IKDREG2:{hex}.1.{sig}.x"),
+                RegistrationQrError::NotRegistrationQr,
+            ),
+            (
+                format!("IKDREG2:{}.1.{sig}", "G".repeat(32)),
+                RegistrationQrError::BadId,
+            ),
+            (
+                format!("IKDREG2:{}.1.{sig}", "A".repeat(31)),
+                RegistrationQrError::BadId,
+            ),
+            (
+                format!("IKDREG2:{hex}..{sig}"),
+                RegistrationQrError::BadWindow,
+            ),
+            (
+                format!("IKDREG2:{hex}.01.{sig}"),
+                RegistrationQrError::BadWindow,
+            ),
+            (
+                format!("IKDREG2:{hex}.+1.{sig}"),
+                RegistrationQrError::BadWindow,
+            ),
+            (
+                format!("IKDREG2:{hex}.-1.{sig}"),
+                RegistrationQrError::BadWindow,
+            ),
+            (
+                format!("IKDREG2:{hex}.99999999999999999999.{sig}"),
+                RegistrationQrError::BadWindow,
+            ),
+            (
+                format!("IKDREG2:{hex}.1.{}", &sig[1..]),
+                RegistrationQrError::BadSignature,
+            ),
+            (
+                format!("IKDREG2:{hex}.1.{sig}=="),
+                RegistrationQrError::BadSignature,
+            ),
+            (
+                format!("IKDREG2:{hex}.1.{}", sig.replace(['-', '_'], "+")),
+                RegistrationQrError::BadSignature,
+            ),
+            (
+                format!("IKDREG2:{hex}.1."),
+                RegistrationQrError::BadSignature,
+            ),
         ];
         for (text, error) in cases {
             assert_eq!(RegistrationQr::parse(&text), Err(error), "{text}");

@@ -19,6 +19,7 @@ pub mod me;
 pub mod openapi;
 pub mod operator;
 pub mod outbox;
+pub mod presence;
 pub mod problem;
 pub mod recovery;
 pub mod registration;

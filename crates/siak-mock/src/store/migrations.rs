@@ -93,6 +93,14 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
         name: "operators: office code (regency PPRR or pusat) and when the password was set",
         sql: include_str!("schema_operators.sql"),
     },
+    Migration {
+        name: "registration QR: wrong scans per registration and the approval lock",
+        sql: "CREATE TABLE IF NOT EXISTS registration_scans (
+                  registration_id TEXT PRIMARY KEY NOT NULL,
+                  wrong INTEGER NOT NULL DEFAULT 0,
+                  locked_until TEXT
+              );",
+    },
 ];
 
 /// The schema version this binary writes.
