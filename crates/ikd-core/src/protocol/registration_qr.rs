@@ -299,6 +299,10 @@ mod tests {
         assert_eq!(RegistrationQr::parse(&lower_id), Ok(qr));
         assert_eq!(qr.registration_id(), id());
         assert_eq!(qr.window(), 60_000_000);
+        // 136 characters: a version-8 symbol (49 × 49 modules) at level M.
+        assert_eq!(text.len(), 136);
+        let image = crate::qr::QrImage::any_text(&text).expect("encodes");
+        assert!(image.version() <= 8, "{}", image.version());
     }
 
     #[test]
