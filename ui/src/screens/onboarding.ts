@@ -175,6 +175,7 @@ function registrationQr(ctx: Ctx): { figure: HTMLElement; start(): void; stop():
   let qr: RegistrationQrView | null = null;
   let receivedAt = 0;
   let inFlight = false;
+  let running = false;
   let timer: ReturnType<typeof setInterval> | undefined;
 
   function tick(): void {
@@ -189,13 +190,15 @@ function registrationQr(ctx: Ctx): { figure: HTMLElement; start(): void; stop():
     inFlight = true;
     try {
       const view = await commands.registrationQr();
-      if (!ctx.alive() || timer === undefined) return;
+      if (!ctx.alive() || !running) return;
       qr = view;
       receivedAt = performance.now();
       qrBox.dataset.text = view.text;
       fill(qrBox, svgFromMarkup(view.svg, t('reg_qr_alt')));
       text.textContent = view.text;
       tick();
+      clearInterval(timer);
+      timer = setInterval(tick, 1000);
     } catch (err) {
       if (ctx.alive()) ctx.error(err);
     } finally {
@@ -206,13 +209,13 @@ function registrationQr(ctx: Ctx): { figure: HTMLElement; start(): void; stop():
   return {
     figure,
     start() {
-      if (timer !== undefined) return;
-      timer = setInterval(tick, 1000);
+      if (running) return;
+      running = true;
       void make();
     },
     stop() {
+      running = false;
       clearInterval(timer);
-      timer = undefined;
     },
   };
 }
