@@ -308,3 +308,37 @@ async fn the_phones_own_qr_approves_in_its_window_and_the_next() {
     assert_eq!(body(approved).await["state"], "approved");
     assert!(!app.activation_code(&device.email).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_registration_locked_by_wrong_scans_can_still_be_rejected() {
+    let app = spawn_app().await;
+    let (device, id) = waiting(&app, 109).await;
+    let token = app.operator_token().await;
+    let registration: RegistrationId = id.parse().expect("id");
+    let forger = DeviceSigningKey::from_seed(&[0xdd; 32]);
+    for _ in 0..5 {
+        let guess = RegistrationQr::make(&forger, &device.nik, registration, app.clock.now());
+        problem(
+            approve(&app, &token, &id, &guess.to_string()).await,
+            StatusCode::BAD_REQUEST,
+            "registration_qr_invalid",
+        )
+        .await;
+    }
+    let honest = device.registration_qr(&app, &id);
+    problem(
+        approve(&app, &token, &id, &honest).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "registration_qr_locked",
+    )
+    .await;
+    let rejected = app
+        .post_auth(
+            &format!("/v1/operator/registrations/{id}/reject"),
+            &token,
+            json!({"reason": "data_mismatch"}),
+        )
+        .await;
+    assert_eq!(rejected.status(), StatusCode::OK);
+    assert_eq!(state(&app, &id).await, "rejected");
+}
