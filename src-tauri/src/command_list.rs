@@ -60,6 +60,9 @@ commands! {
     /// The registration's state for the status tracker.
     async fn registration_status(app) -> Result<RegistrationStatus> { app.registration_status().await }
 
+    /// The registration QR for the operator, made on the phone for the current 30-second window.
+    fn registration_qr(app) -> Result<RegistrationQrView> { app.registration_qr(Utc::now()) }
+
     /// Back to the form after a rejection, with what was typed.
     fn start_over(app) -> Result<AppInfo> { app.start_over() }
 

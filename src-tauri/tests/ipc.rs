@@ -177,10 +177,12 @@ fn the_ui_reaches_the_commands_and_nothing_else() {
     assert_eq!(result["purpose"], "register");
     let status = result["status"].clone();
     assert_eq!(status["state"], "awaiting_operator_scan");
+    let qr = invoke(&window, "registration_qr", json!({})).expect("registration_qr");
+    assert!(qr["svg"].as_str().is_some_and(|s| s.contains("<svg")));
     assert!(
-        status["qr_svg"]
+        qr["text"]
             .as_str()
-            .is_some_and(|s| s.contains("<svg"))
+            .is_some_and(|s| s.starts_with("IKDREG2:"))
     );
     let info = invoke(&window, "app_info", json!({})).expect("app_info");
     assert_eq!(info["stage"], "registered");

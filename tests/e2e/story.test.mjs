@@ -159,8 +159,11 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     // The status tracker shows the registration QR the operator scans.
     await app.screen('status', 90000);
     await app.until('awaiting the operator', async () => (await app.attribute('[data-testid=status]', 'data-state')) === 'awaiting_operator_scan');
-    const registrationQr = (await app.text('[data-testid=registration-qr-text]')).trim();
-    assert.match(registrationQr, /^IKDREG1:/);
+    // The phone makes it from its device key for the current 30-second window (and remakes it
+    // when the window turns): read it right before the operator approves, as a scan would.
+    const shownQr = async () => (await app.text('[data-testid=registration-qr-text]')).trim();
+    await app.until('the registration QR', async () => /^IKDREG2:/.test(await shownQr()));
+    assert.match(await shownQr(), /^IKDREG2:[0-9A-F]{32}\.\d+\.[A-Za-z0-9_-]{86}$/);
     shot('status-awaiting-operator');
 
     // The operator approves after scanning it; the tracker follows by itself.
@@ -174,6 +177,8 @@ test('a resident walks the whole story in the real app', { timeout: 600000 }, as
     const frame = await fetch(`${siak}/operator/liveness/${mine.liveness.challenge_id}/0`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(frame.headers.get('content-type'), 'image/jpeg');
     const registrationId = mine.registration_id ?? mine.registration.registration_id;
+    assert.ok(!JSON.stringify(registrations).includes('IKDREG'), 'the queue shows no registration QR');
+    const registrationQr = await shownQr();
     await operator(`/v1/operator/registrations/${registrationId}/approve`, { registration_qr: registrationQr }, token);
     await app.until('approved', async () => (await app.attribute('[data-testid=status]', 'data-state')) === 'approved', 30000);
     shot('status-approved');

@@ -10,6 +10,7 @@ import type {
   ProfileOption,
   QrView,
   RegistrationStateCode,
+  RegistrationQrView,
   RegistrationStatus,
   StatusStep,
   TrackerStep,
@@ -60,7 +61,9 @@ export function qrSvg(text: string, modules = 29, px = 4): string {
 }
 
 export const REGISTRATION_ID = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
-export const REGISTRATION_QR = `IKDREG1:${'0F1E2D3C4B5A69788796A5B4C3D2E1F0'}`;
+/** The registration QR the phone shows in one 30-second window, and in the next one. */
+export const REGISTRATION_QR = `IKDREG2:${'0F1E2D3C4B5A69788796A5B4C3D2E1F0'}.58800000.q3vN7m2Xw9Lk4Ta0bYc8RfHd1Ue5Sg6Jp3Vi7Zo2Kn0Mx9Qw4Er8Ty1Ui5Op6As2Df3Gh7Jk0Lz4Xc8Vb9Nm1Q`;
+export const REGISTRATION_QR_NEXT = `IKDREG2:${'0F1E2D3C4B5A69788796A5B4C3D2E1F0'}.58800001.Zx8Cv3Bn7Mq1Wa5Se9Dr2Ft6Gy0Hu4Ji8Ko3Lp7Qz1Xs5Dc9Fv2Gb6Hn0Jm4Kl8Pq3Wo7Ei1Ru5Ty9Ui2Op6Aw`;
 export const NIK = '3201014506900002';
 export const NIK_YOUNG = '3201015005120003';
 export const ACTIVATION_CODE = 'K7QM2XPA';
@@ -99,7 +102,6 @@ function statusFor(state: RegistrationStateCode, lang: Lang): RegistrationStatus
       'Registration expired — register again. No officer scanned your QR code in time.',
     ],
   };
-  const awaiting = state === 'awaiting_operator_scan';
   return {
     registration_id: REGISTRATION_ID,
     state,
@@ -115,9 +117,17 @@ function statusFor(state: RegistrationStateCode, lang: Lang): RegistrationStatus
           ),
         }
       : null,
-    qr_text: awaiting ? REGISTRATION_QR : null,
-    qr_svg: awaiting ? qrSvg(REGISTRATION_QR, 25, 6) : null,
     submitted_at: '2025-03-04T05:06:07Z',
+  };
+}
+
+/** The registration QR of a window that ends `secondsLeft` from now. */
+function registrationQrFor(text: string, secondsLeft: number): RegistrationQrView {
+  return {
+    text,
+    svg: qrSvg(text, 37, 6),
+    seconds_left: secondsLeft,
+    expires_at: '2025-11-22T08:00:30Z',
   };
 }
 
@@ -287,6 +297,8 @@ export function fixtures(lang: Lang) {
     nikYoung,
     msg,
     pinRules,
+    /** What registration_qr answers: the first call, then every later one (the next window). */
+    registrationQrs: [registrationQrFor(REGISTRATION_QR, 5), registrationQrFor(REGISTRATION_QR_NEXT, 30)],
     statuses: Object.fromEntries(
       (['submitted', 'awaiting_operator_scan', 'approved', 'rejected', 'expired'] as const).map((s) => [s, statusFor(s, lang)]),
     ) as Record<string, RegistrationStatus>,
@@ -312,8 +324,9 @@ export interface Scenario {
   lang?: Lang;
   draft?: { nik: string; email: string; phone: string };
   /** `approve`: submitted → awaiting_operator_scan → approved over polls; `reject`: rejected;
-   *  `expire`: expired (no operator in time). */
-  registration?: 'approve' | 'reject' | 'expire';
+   *  `expire`: expired (no operator in time); `wait`: submitted → awaiting_operator_scan, then it
+   *  stays waiting. */
+  registration?: 'approve' | 'reject' | 'expire' | 'wait';
   /** The registration's state when the app starts in stage `registered`. */
   regState?: string;
   /** Number of registration_status calls that fail with `offline` first. */

@@ -24,6 +24,7 @@ function installMock(cfg) {
       online: !cfg.offline,
       wrong: 0,
       qrCount: 0,
+      regQrCount: 0,
       pin: cfg.pin,
       calls: [],
       // Liveness: the attempt under way, how many were started, and every frame received.
@@ -186,8 +187,14 @@ function installMock(cfg) {
       if (cfg.registration === 'reject') s.regState = 'rejected';
       else if (cfg.registration === 'expire') s.regState = 'expired';
       else if (s.regState === 'submitted') s.regState = 'awaiting_operator_scan';
-      else if (s.regState === 'awaiting_operator_scan') s.regState = 'approved';
+      else if (s.regState === 'awaiting_operator_scan' && cfg.registration !== 'wait') s.regState = 'approved';
       return statusView();
+    },
+    registration_qr: () => {
+      if (!s.registrationId) throw err('not_registered');
+      const qrs = fx().registrationQrs;
+      s.regQrCount += 1;
+      return qrs[Math.min(s.regQrCount, qrs.length) - 1];
     },
     start_over: () => {
       s.stage = 'new';

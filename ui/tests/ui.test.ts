@@ -2,7 +2,7 @@
 // horizontal scroll, labelled inputs, 44 px targets, a screenshot each) and the behaviours.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ACTIVATION_CODE, NIK, NIK_YOUNG, PIN, RECOVERY_EMAIL, REGISTRATION_QR, fixtures } from './fixtures';
+import { ACTIVATION_CODE, NIK, NIK_YOUNG, PIN, RECOVERY_EMAIL, REGISTRATION_QR, REGISTRATION_QR_NEXT, fixtures } from './fixtures';
 import { RECOVERY_CODE } from './fixtures-liveness';
 import {
   SIZES,
@@ -283,13 +283,37 @@ describe('status tracker', () => {
     await page.clock.runFor(3000);
     await page.locator('[data-testid=status][data-state=approved]').waitFor();
     await page.locator('[data-testid=to-activation]').waitFor();
+    expect(await page.locator('[data-testid=registration-qr]').count()).toBe(0);
     const polls = await count(page, 'registration_status');
+    const qrs = await count(page, 'registration_qr');
     await page.clock.runFor(30_000);
     expect(await count(page, 'registration_status')).toBe(polls);
+    expect(await count(page, 'registration_qr')).toBe(qrs);
     await page.click('[data-testid=to-activation]');
     await screen(page, 'activate');
     await back(page);
     await screen(page, 'status');
+  });
+
+  it('remakes the registration QR on the phone when its 30-second window turns, showing the seconds left', async () => {
+    const page = await start({ stage: 'registered', registration: 'wait' }, SIZES[0], { clock: true });
+    await screen(page, 'status');
+    const text = page.locator('[data-testid=registration-qr-text]');
+    const countdown = page.locator('[data-testid=registration-qr-countdown]');
+    await page.locator('[data-testid=registration-qr] svg').waitFor();
+    expect(await text.innerText()).toBe(REGISTRATION_QR);
+    expect(await page.getAttribute('[data-testid=registration-qr]', 'data-text')).toBe(REGISTRATION_QR);
+    expect(await countdown.getAttribute('data-seconds-left')).toBe('5');
+    expect(await countdown.innerText()).toContain('0:05');
+    await page.clock.runFor(2000);
+    expect(await countdown.getAttribute('data-seconds-left')).toBe('3');
+    expect(await count(page, 'registration_qr')).toBe(1);
+    await page.clock.runFor(3000);
+    await waitText(page, '[data-testid=registration-qr-text]', REGISTRATION_QR_NEXT);
+    expect(await page.getAttribute('[data-testid=registration-qr]', 'data-text')).toBe(REGISTRATION_QR_NEXT);
+    expect(await countdown.getAttribute('data-seconds-left')).toBe('30');
+    expect(await count(page, 'registration_qr')).toBe(2);
+    expect(await page.locator('[data-testid=status]').getAttribute('data-state')).toBe('awaiting_operator_scan');
   });
 
   it('shows a polling error and backs off (6 s, 12 s) until it works again', async () => {

@@ -413,7 +413,7 @@ mod tests {
             ikd_core::activity::ActivityKind::DeviceChanged
         );
         let id = "0123456789abcdef0123456789abcdef";
-        let state = r#"{"registration_id":"ID","state":"paused","reason":null,"reason_message_id":null,"reason_message_en":null,"registration_qr":null,"created_at":"2026-01-02T03:04:05Z"}"#;
+        let state = r#"{"registration_id":"ID","state":"paused","reason":null,"reason_message_id":null,"reason_message_en":null,"created_at":"2026-01-02T03:04:05Z"}"#;
         let client = answering(state.replace("ID", id).leak()).await;
         let err = client
             .registration(&id.parse().expect("id"))

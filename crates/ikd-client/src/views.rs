@@ -190,12 +190,22 @@ pub struct RegistrationStatus {
     pub next: String,
     /// Why it was rejected.
     pub reason: Option<Message>,
-    /// The QR text the operator scans (while awaiting the operator).
-    pub qr_text: Option<String>,
-    /// That QR as SVG.
-    pub qr_svg: Option<String>,
     /// When it was submitted (RFC 3339).
     pub submitted_at: String,
+}
+
+/// The registration QR the operator scans while the registration waits for them: made on the
+/// phone for the current 30-second window, remade when the window turns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RegistrationQrView {
+    /// The QR text (`IKDREG2:…`), shown under the QR for reading aloud or pasting.
+    pub text: String,
+    /// The QR as SVG.
+    pub svg: String,
+    /// Seconds until the window turns and the QR must be remade (1–30).
+    pub seconds_left: u32,
+    /// When the window turns (RFC 3339).
+    pub expires_at: String,
 }
 
 /// What an unlock achieved.
@@ -391,6 +401,7 @@ pub fn typescript_declarations() -> String {
         PinCheck::decl(&cfg),
         StatusStep::decl(&cfg),
         RegistrationStatus::decl(&cfg),
+        RegistrationQrView::decl(&cfg),
         UnlockView::decl(&cfg),
         CardField::decl(&cfg),
         CardView::decl(&cfg),

@@ -126,23 +126,25 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
             StepState::Todo
         ]
     );
-    assert!(
-        status
-            .qr_svg
-            .as_deref()
-            .is_some_and(|svg| svg.contains("<svg"))
-    );
     assert_eq!(app.info().expect("info").stage, Stage::Registered);
 
-    let code = operator_approves(
-        &server,
-        &status.registration_id.to_string(),
-        status.qr_text.as_deref().expect("qr"),
-    )
-    .await;
+    // The QR for the operator is made on the phone (no server call) for the current 30-second
+    // window, the same until the window turns, another after.
+    let shown_at = server_clock().now();
+    let qr = app.registration_qr(shown_at).expect("registration QR");
+    assert!(qr.svg.contains("<svg") && qr.text.starts_with("IKDREG2:"));
+    assert!((1..=30).contains(&qr.seconds_left), "{}", qr.seconds_left);
+    let turn = shown_at + chrono::TimeDelta::seconds(i64::from(qr.seconds_left));
+    let same = app.registration_qr(turn - chrono::TimeDelta::seconds(1));
+    assert_eq!(same.expect("same window").text, qr.text);
+    let next = app.registration_qr(turn).expect("next window");
+    assert_ne!(next.text, qr.text);
+    assert_eq!(next.seconds_left, 30);
+
+    // The operator scans the QR the phone shows: approved.
+    let code = operator_approves(&server, &status.registration_id.to_string(), &qr.text).await;
     let approved = app.registration_status().await.expect("status");
     assert_eq!(approved.state, StateCode::Approved);
-    assert!(approved.qr_svg.is_none(), "no QR to scan once approved");
 
     // Nothing personal is shown before the PIN.
     assert_eq!(app.card(now).await.expect_err("locked").code, "locked");
@@ -160,6 +162,8 @@ async fn from_the_form_to_a_verified_qr_through_the_screens_views() {
     assert!(unlocked.online && !unlocked.stale && unlocked.notice.is_none());
     assert_eq!(app.info().expect("info").stage, Stage::Activated);
     assert_eq!(app.info().expect("info").draft, Draft::default());
+    let done = app.registration_qr(now).expect_err("no QR once activated");
+    assert_eq!(done.code, "already_activated");
 
     let card = app.card(now).await.expect("card");
     assert_eq!(card.nik, resident.nik);

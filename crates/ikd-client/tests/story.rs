@@ -42,7 +42,9 @@ async fn the_whole_story_online_and_offline() {
     let code = operator_approves(
         &server,
         &registration.registration_id.to_string(),
-        registration.registration_qr.as_deref().expect("qr"),
+        &app.registration_qr(server_clock().now())
+            .expect("registration QR")
+            .to_string(),
     )
     .await;
     assert_eq!(
@@ -158,7 +160,9 @@ async fn releasing_the_device_forgets_everything_and_a_rejection_is_explained() 
     let code = operator_approves(
         &server,
         &registration.registration_id.to_string(),
-        registration.registration_qr.as_deref().expect("qr"),
+        &app.registration_qr(server_clock().now())
+            .expect("registration QR")
+            .to_string(),
     )
     .await;
     app.activate(&code, "284619", now).await.expect("activated");

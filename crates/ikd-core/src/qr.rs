@@ -1,9 +1,10 @@
 //! Rendering a presentation as a QR code (ISO/IEC 18004), as SVG or as a grey-level matrix.
 //!
-//! The whole text is encoded as one alphanumeric-mode segment at error-correction level M, in the
+//! A presentation is encoded as one alphanumeric-mode segment at error-correction level M, in the
 //! smallest version that holds it, so the symbol size is predictable from the text length alone
-//! ([`alphanumeric_version`]). This module must never encode anything but QR-alphanumeric text
-//! (`0-9 A-Z space $ % * + - . / :`): a presentation always is, and anything else is a bug.
+//! ([`alphanumeric_version`]); [`QrImage::new`] never encodes anything but QR-alphanumeric text
+//! (`0-9 A-Z space $ % * + - . / :`): a presentation always is, and anything else is a bug. The
+//! registration QR, whose base64url signature has lower case, goes through [`QrImage::any_text`].
 
 use qrcode::bits::Bits;
 use qrcode::render::svg;
@@ -139,6 +140,16 @@ impl QrImage {
             .and_then(|()| bits.push_terminator(EcLevel::M))
             .map_err(|_| QrError::Encoder)?;
         let code = QrCode::with_bits(bits, EcLevel::M).map_err(|_| QrError::Encoder)?;
+        Ok(QrImage { code, version })
+    }
+
+    /// Encodes a short text of any characters (the registration QR) at error-correction level
+    /// M, the encoder choosing the segments, in the smallest version that holds it.
+    pub fn any_text(text: &str) -> Result<QrImage, QrError> {
+        let chars = text.len();
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+            .map_err(|_| QrError::TooLong { chars })?;
+        let (Version::Normal(version) | Version::Micro(version)) = code.version();
         Ok(QrImage { code, version })
     }
 

@@ -190,8 +190,6 @@ pub struct RegistrationView {
     pub reason_message_id: Option<String>,
     /// Rejection message in English.
     pub reason_message_en: Option<String>,
-    /// Text of the QR the operator scans (while awaiting the operator).
-    pub registration_qr: Option<String>,
     /// When it was submitted.
     pub created_at: DateTime<Utc>,
 }

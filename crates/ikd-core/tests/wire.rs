@@ -17,7 +17,6 @@ fn view(state: RegistrationState) -> RegistrationView {
         state,
         reason_message_id: None,
         reason_message_en: None,
-        registration_qr: None,
         created_at: Utc
             .with_ymd_and_hms(2026, 1, 2, 3, 4, 5)
             .single()
@@ -38,6 +37,8 @@ fn a_registration_keeps_its_state_and_reason_keys() {
         serde_json::to_value(view(RegistrationState::AwaitingOperatorScan)).expect("json");
     assert_eq!(waiting["state"], "awaiting_operator_scan");
     assert_eq!(waiting.get("reason"), None);
+    // The registration QR is made on the phone only: the server's view has nothing to make it.
+    assert_eq!(waiting.get("registration_qr"), None);
     // The form of earlier servers, with `"reason": null`, reads the same.
     let mut old = waiting.clone();
     old["reason"] = Value::Null;

@@ -18,6 +18,7 @@ import type {
   ProfileOption,
   QrView,
   RegistrationCheck,
+  RegistrationQrView,
   RegistrationStatus,
   UnlockView,
 } from './types';
@@ -66,6 +67,9 @@ export const recoveryConfirm = (code: string, pin: string): Promise<UnlockView> 
 
 /** The registration's state for the status tracker. */
 export const registrationStatus = (): Promise<RegistrationStatus> => call('registration_status');
+
+/** The registration QR for the operator, made on the phone for the current 30-second window. */
+export const registrationQr = (): Promise<RegistrationQrView> => call('registration_qr');
 
 /** Back to the form after a rejection, with what was typed. */
 export const startOver = (): Promise<AppInfo> => call('start_over');

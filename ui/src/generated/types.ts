@@ -223,17 +223,27 @@ next: string,
  */
 reason: Message | null, 
 /**
- * The QR text the operator scans (while awaiting the operator).
- */
-qr_text: string | null, 
-/**
- * That QR as SVG.
- */
-qr_svg: string | null, 
-/**
  * When it was submitted (RFC 3339).
  */
 submitted_at: string, };
+
+export type RegistrationQrView = { 
+/**
+ * The QR text (`IKDREG2:…`), shown under the QR for reading aloud or pasting.
+ */
+text: string, 
+/**
+ * The QR as SVG.
+ */
+svg: string, 
+/**
+ * Seconds until the window turns and the QR must be remade (1–30).
+ */
+seconds_left: number, 
+/**
+ * When the window turns (RFC 3339).
+ */
+expires_at: string, };
 
 export type UnlockView = { 
 /**

@@ -2,8 +2,8 @@
 import * as commands from '../generated/commands';
 import type { Ctx } from '../screen';
 import { busy, debounce, fill, h, svgFromMarkup } from '../dom';
-import { formatDate, formatDateTime } from '../format';
-import type { PinCheck, RegistrationCheck, RegistrationStateCode, RegistrationStatus, StepState } from '../generated/types';
+import { formatCountdown, formatDate, formatDateTime, secondsLeft } from '../format';
+import type { PinCheck, RegistrationCheck, RegistrationQrView, RegistrationStateCode, RegistrationStatus, StepState } from '../generated/types';
 import { currentLang, t, tAny, type Key } from '../i18n';
 import { icon, type IconName } from '../icons';
 import { button, dl, field, loadingLine, pinAttrs, showCheck } from '../ui';
@@ -154,6 +154,72 @@ const POLL_MAX_MS = 30_000;
 /** States after which nothing changes without the resident. */
 const SETTLED = new Set<RegistrationStateCode>(['approved', 'rejected', 'expired', 'activated']);
 
+/**
+ * The registration QR the officer scans: made on the phone (no server call, so it works offline)
+ * for the current 30-second window and remade when the window turns, like the KTP QR; the
+ * seconds left are shown. `start` while the registration waits for the officer, `stop` after.
+ */
+function registrationQr(ctx: Ctx): { figure: HTMLElement; start(): void; stop(): void } {
+  const qrBox = h('div', { class: 'qr', 'data-testid': 'registration-qr', 'data-text': '' }, loadingLine(t('loading')));
+  const countdown = h('p', { class: 'countdown', 'data-testid': 'registration-qr-countdown' });
+  const text = h('code', { class: 'qr-text', 'data-testid': 'registration-qr-text' });
+  const figure = h(
+    'figure',
+    { class: 'qr-figure' },
+    h('h2', null, t('reg_qr_title')),
+    qrBox,
+    countdown,
+    h('p', { class: 'hint' }, icon('sun'), h('span', null, t('brightness_hint'))),
+    h('figcaption', null, h('span', { class: 'qr-text-label' }, t('reg_qr_text_label')), text),
+  );
+  let qr: RegistrationQrView | null = null;
+  let receivedAt = 0;
+  let inFlight = false;
+  let running = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  function tick(): void {
+    if (!qr) return;
+    const left = secondsLeft(qr.seconds_left, performance.now() - receivedAt);
+    countdown.dataset.secondsLeft = String(left);
+    fill(countdown, icon('clock'), h('span', null, t('reg_qr_changes_in', { time: formatCountdown(left) })));
+    if (left <= 0 && !inFlight) void make();
+  }
+
+  async function make(): Promise<void> {
+    inFlight = true;
+    try {
+      const view = await commands.registrationQr();
+      if (!ctx.alive() || !running) return;
+      qr = view;
+      receivedAt = performance.now();
+      qrBox.dataset.text = view.text;
+      fill(qrBox, svgFromMarkup(view.svg, t('reg_qr_alt')));
+      text.textContent = view.text;
+      tick();
+      clearInterval(timer);
+      timer = setInterval(tick, 1000);
+    } catch (err) {
+      if (ctx.alive()) ctx.error(err);
+    } finally {
+      inFlight = false;
+    }
+  }
+
+  return {
+    figure,
+    start() {
+      if (running) return;
+      running = true;
+      void make();
+    },
+    stop() {
+      running = false;
+      clearInterval(timer);
+    },
+  };
+}
+
 export function statusScreen(ctx: Ctx): void {
   const { intents, session } = ctx;
   ctx.title(t('status_title'));
@@ -162,6 +228,8 @@ export function statusScreen(ctx: Ctx): void {
   // Announces what to do when the state changes (the tracker itself is redrawn).
   const live = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
   ctx.root.append(live, box, retryLine);
+  const qr = registrationQr(ctx);
+  ctx.onLeave(() => qr.stop());
   let shown = '';
   let shownState = '';
 
@@ -172,7 +240,9 @@ export function statusScreen(ctx: Ctx): void {
     if (shownState && shownState !== st.state) live.textContent = st.next;
     shownState = st.state;
     box.dataset.state = st.state;
-    const qr = st.qr_svg ? svgFromMarkup(st.qr_svg, t('reg_qr_alt')) : null;
+    const waiting = st.state === 'awaiting_operator_scan';
+    if (waiting) qr.start();
+    else qr.stop();
     fill(
       box,
       h(
@@ -191,18 +261,7 @@ export function statusScreen(ctx: Ctx): void {
       st.reason
         ? h('div', { class: 'banner warn', 'data-testid': 'rejection' }, icon('alert'), h('div', null, h('h2', null, t('reason_title')), h('p', { 'data-code': st.reason.code }, st.reason.message)))
         : null,
-      qr || st.qr_text
-        ? h(
-            'figure',
-            { class: 'qr-figure' },
-            h('h2', null, t('reg_qr_title')),
-            qr ? h('div', { class: 'qr', 'data-testid': 'registration-qr', 'data-text': st.qr_text ?? '' }, qr) : null,
-            h('p', { class: 'hint' }, icon('sun'), h('span', null, t('brightness_hint'))),
-            st.qr_text
-              ? h('figcaption', null, h('span', { class: 'qr-text-label' }, t('reg_qr_text_label')), h('code', { class: 'qr-text', 'data-testid': 'registration-qr-text' }, st.qr_text))
-              : null,
-          )
-        : null,
+      waiting ? qr.figure : null,
       st.state === 'approved'
         ? button(t('to_activation'), { class: 'primary', 'data-testid': 'to-activation', onclick: () => intents.go('activate') }, 'key')
         : null,

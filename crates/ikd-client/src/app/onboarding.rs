@@ -1,11 +1,11 @@
 //! The onboarding screens: the registration form checked as the resident types (kept as a
-//! draft), the new PIN typed twice, the status tracker, "register again" after a rejection, and
-//! the activation with the emailed code.
+//! draft), the new PIN typed twice, the status tracker and its registration QR, "register again"
+//! after a rejection, and the activation with the emailed code.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ikd_core::Localized;
 use ikd_core::i18n::{Lang, pin_rules};
-use ikd_core::protocol::RegistrationQr;
+use ikd_core::protocol::registration_qr::seconds_left;
 use ikd_core::qr::QrImage;
 use ikd_core::registration::RegistrationState;
 use ikd_core::wire::RegistrationView;
@@ -14,10 +14,11 @@ use ikd_core::{Email, Nik, PhoneNumber, Pin};
 use super::form::{check_field, field_empty, field_err, field_ok, message, nik_unknown};
 use super::refusal::PIN_MISMATCH;
 use super::{App, rfc3339};
+use crate::error::ClientError;
 use crate::storage::SecretStore;
 use crate::views::{
-    AppInfo, Draft, Message, NikCheck, PinCheck, RegistrationCheck, RegistrationStatus, StatusStep,
-    UiError, UnlockView,
+    AppInfo, Draft, Message, NikCheck, PinCheck, RegistrationCheck, RegistrationQrView,
+    RegistrationStatus, StatusStep, UiError, UnlockView,
 };
 
 /// What a valid NIK says about its holder on `today`, with the warnings (an old region code,
@@ -144,20 +145,12 @@ impl<S: SecretStore> App<S> {
             }),
             _ => None,
         };
-        let qr_svg = view
-            .registration_qr
-            .as_deref()
-            .filter(|text| RegistrationQr::parse(text).is_ok())
-            .and_then(|text| QrImage::new(text).ok())
-            .map(|qr| qr.to_svg(6));
         Ok(RegistrationStatus {
             registration_id: view.registration_id,
             state: state.state_code(),
             steps,
             next: state.describe(lang),
             reason,
-            qr_text: view.registration_qr,
-            qr_svg,
             submitted_at: rfc3339(view.created_at),
         })
     }
@@ -170,6 +163,25 @@ impl<S: SecretStore> App<S> {
             .await
             .map_err(|e| self.err(e))?;
         self.status_view(view)
+    }
+
+    /// The registration QR for the operator at `now`, made on the phone (works offline); the
+    /// screen shows it while the registration waits for the operator and asks again when
+    /// `seconds_left` ran out.
+    pub fn registration_qr(&self, now: DateTime<Utc>) -> Result<RegistrationQrView, UiError> {
+        let qr = self
+            .resident
+            .registration_qr(now)
+            .map_err(|e| self.err(e))?;
+        let text = qr.to_string();
+        let image = QrImage::any_text(&text).map_err(|e| self.err(ClientError::invalid(&e)))?;
+        let left = seconds_left(now);
+        Ok(RegistrationQrView {
+            svg: image.to_svg(6),
+            text,
+            seconds_left: left,
+            expires_at: rfc3339(now + chrono::TimeDelta::seconds(i64::from(left))),
+        })
     }
 
     /// After a rejection: back to the form, with what was typed.

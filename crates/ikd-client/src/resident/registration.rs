@@ -1,10 +1,11 @@
 //! Registering: the liveness challenge for the selfie, its signed evidence, the registration
-//! itself and the status the tracker polls.
+//! itself, the status the tracker polls and the registration QR the operator scans (made here,
+//! with the device key, for the current 30-second window: no server call).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use ikd_core::ChallengeId;
 use ikd_core::liveness::LivenessEvidence;
-use ikd_core::protocol::{DeviceProof, ProofPurpose};
+use ikd_core::protocol::{DeviceProof, ProofPurpose, RegistrationQr};
 use ikd_core::wire::{
     LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose, RegisterRequest,
     RegistrationView,
@@ -115,6 +116,20 @@ impl<S: SecretStore> Resident<S> {
             .registration_id
             .ok_or(ClientError::NotReady("not_registered"))?;
         self.siak.registration(&id).await
+    }
+
+    /// The registration QR to show at `now`: the device key signs the registration id and the
+    /// current window, proving to the operator that this phone is present. Made on the phone (it
+    /// works offline); `not_registered` without a registration, `already_activated` after it.
+    pub fn registration_qr(&self, now: DateTime<Utc>) -> Result<RegistrationQr, ClientError> {
+        let state = self.state()?;
+        if state.activated {
+            return Err(ClientError::NotReady("already_activated"));
+        }
+        let (Some(id), Some(nik)) = (state.registration_id, state.nik) else {
+            return Err(ClientError::NotReady("not_registered"));
+        };
+        Ok(RegistrationQr::make(&self.device_key()?, &nik, id, now))
     }
 
     /// Drops a finished (rejected) registration so the resident can register again; what was

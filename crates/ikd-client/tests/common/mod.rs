@@ -241,12 +241,10 @@ pub async fn approved_with_selfie<S: ikd_client::SecretStore>(
     let status = register_with_selfie(app, nik, email, phone, now)
         .await
         .expect("registered");
-    operator_approves(
-        server,
-        &status.registration_id.to_string(),
-        status.qr_text.as_deref().expect("qr"),
-    )
-    .await
+    let qr = app
+        .registration_qr(server_clock().now())
+        .expect("registration QR");
+    operator_approves(server, &status.registration_id.to_string(), &qr.text).await
 }
 
 /// The code of the newest device-change mail.

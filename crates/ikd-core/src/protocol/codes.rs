@@ -1,5 +1,5 @@
-//! Short codes people and operators handle: the emailed **activation code** (typed by the
-//! resident) and the **registration QR** (shown on the resident's phone, scanned by the operator).
+//! The emailed **activation code** the resident types (the registration QR the operator scans is
+//! in [`super::registration_qr`]).
 
 use std::fmt;
 
@@ -28,7 +28,7 @@ impl fmt::Display for ActivationCode {
     }
 }
 
-/// Why a typed code or a scanned QR is refused.
+/// Why a typed activation code is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CodeError {
     /// Not 8 characters after removing spaces and dashes.
@@ -40,9 +40,6 @@ pub enum CodeError {
     /// A character that never appears in a code.
     #[error("activation code cannot contain {0:?}")]
     ActivationBadCharacter(char),
-    /// Not a registration QR of this app.
-    #[error("not an IKD registration QR")]
-    RegistrationQrMalformed,
 }
 
 impl Localized for CodeError {
@@ -50,7 +47,6 @@ impl Localized for CodeError {
         match self {
             CodeError::ActivationWrongLength { .. } => "activation_code_wrong_length",
             CodeError::ActivationBadCharacter(_) => "activation_code_bad_character",
-            CodeError::RegistrationQrMalformed => "registration_qr_malformed",
         }
     }
 
@@ -71,11 +67,6 @@ impl Localized for CodeError {
                 format!(
                     "Activation codes never contain \"{c}\". Copy the code exactly from the email."
                 ),
-            ),
-            CodeError::RegistrationQrMalformed => pick(
-                lang,
-                "Ini bukan kode QR pendaftaran IKD.".into(),
-                "This is not an IKD registration QR code.".into(),
             ),
         }
     }
@@ -122,55 +113,6 @@ impl ActivationCode {
     }
 }
 
-/// The QR code the app shows after registering, for the operator to scan: `IKDREG1:` followed by
-/// the 16-byte registration id in upper-case hex (QR alphanumeric mode).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RegistrationQr {
-    /// The registration id.
-    pub registration_id: [u8; 16],
-}
-
-impl RegistrationQr {
-    /// Prefix of the QR text.
-    pub const PREFIX: &'static str = "IKDREG1:";
-
-    /// Parses a scanned or pasted text (surrounding whitespace ignored, hex case-insensitive).
-    pub fn parse(text: &str) -> Result<Self, CodeError> {
-        let hex = text
-            .trim()
-            .strip_prefix(Self::PREFIX)
-            .ok_or(CodeError::RegistrationQrMalformed)?;
-        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(CodeError::RegistrationQrMalformed);
-        }
-        let mut id = [0u8; 16];
-        for (i, byte) in id.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)
-                .map_err(|_| CodeError::RegistrationQrMalformed)?;
-        }
-        Ok(RegistrationQr {
-            registration_id: id,
-        })
-    }
-
-    /// The registration id as lower-case hex (its form in URLs).
-    pub fn id_hex(&self) -> String {
-        self.registration_id
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-}
-
-impl fmt::Display for RegistrationQr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(Self::PREFIX)?;
-        self.registration_id
-            .iter()
-            .try_for_each(|b| write!(f, "{b:02X}"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -212,36 +154,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn registration_qr_round_trips_and_refuses_other_codes() {
-        let qr = RegistrationQr {
-            registration_id: [0xab; 16],
-        };
-        let text = qr.to_string();
-        assert_eq!(text, format!("IKDREG1:{}", "AB".repeat(16)));
-        assert_eq!(
-            RegistrationQr::parse(&format!(
-                " {} ",
-                text.to_lowercase().replace("ikdreg1:", "IKDREG1:")
-            )),
-            Ok(qr)
-        );
-        assert_eq!(qr.id_hex(), "ab".repeat(16));
-        for bad in [
-            "",
-            "IKDREG1:",
-            "IKD1:ABCD",
-            &format!("IKDREG1:{}", "G".repeat(32)),
-            &format!("IKDREG1:{}", "A".repeat(31)),
-        ] {
-            assert_eq!(
-                RegistrationQr::parse(bad),
-                Err(CodeError::RegistrationQrMalformed),
-                "{bad}"
-            );
-        }
-    }
-
     proptest! {
         #[test]
         fn parsed_codes_reparse_to_themselves(s in "\\PC{0,20}") {
@@ -255,11 +167,6 @@ mod tests {
             if let Some(code) = ActivationCode::from_random(&bytes) {
                 prop_assert_eq!(ActivationCode::parse(code.as_str()), Ok(code));
             }
-        }
-
-        #[test]
-        fn arbitrary_registration_qr_text_never_panics(s in "\\PC{0,60}") {
-            let _ = RegistrationQr::parse(&s);
         }
     }
 }

@@ -25,6 +25,9 @@ pub enum ProofPurpose {
     Login,
     /// Signing liveness evidence (the challenge is the evidence digest).
     Liveness,
+    /// The registration QR: the phone is present (the challenge is the registration id and the
+    /// 30-second window, [`super::registration_qr::presence_challenge`]).
+    Presence,
 }
 
 impl ProofPurpose {
@@ -34,6 +37,7 @@ impl ProofPurpose {
             ProofPurpose::Activate => b"activate",
             ProofPurpose::Login => b"login",
             ProofPurpose::Liveness => b"liveness",
+            ProofPurpose::Presence => b"presence",
         }
     }
 }

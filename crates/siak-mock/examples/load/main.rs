@@ -30,7 +30,7 @@ use ikd_core::credential::{
     Credential, DeviceSigningKey, IssuerKeySet, VerifyOptions, make_presentation,
     verify_presentation,
 };
-use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
+use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose, RegistrationQr};
 use ikd_core::wire::{RegisterRequest, VerifyRequest};
 use ikd_core::{Nik, Pin};
 use ikd_liveness::{Action, LivenessEvidence, synthetic};
@@ -184,7 +184,9 @@ async fn activate(
     let reg = serde_json::to_value(h.registration(h.selfie(http, url).await?))?;
     let reg = post(http, &format!("{url}/v1/registrations"), &reg, None).await?;
     let id = text(&reg, "registration_id")?;
-    let qr = json!({"registration_qr": text(&reg, "registration_qr")?});
+    // The QR the phone shows now: the device key signs the id and the current window.
+    let qr = RegistrationQr::make(&h.key, &h.nik, id.parse()?, Utc::now());
+    let qr = json!({"registration_qr": qr.to_string()});
     post(
         http,
         &format!("{url}/v1/operator/registrations/{id}/approve"),

@@ -1,5 +1,5 @@
 //! An operator's decision on a registration: approve after scanning the resident's registration
-//! QR, or reject with a reason. One function for the JSON endpoints ([`super::operator`]) and the
+//! QR (a proof of the phone's presence, checked by [`super::presence`]), or reject with a reason. One function for the JSON endpoints ([`super::operator`]) and the
 //! console ([`super::console`]): the transition is the core's, the registration, the activation
 //! code, the activity entry and the mail are written in one transaction, and the mail is
 //! delivered after it committed.
@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
 use ikd_core::link::Link;
-use ikd_core::protocol::{ActivationCode, RegistrationQr};
+use ikd_core::protocol::ActivationCode;
 use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReason};
 use ikd_core::{Localized, RegistrationId};
 use rusqlite::Connection;
@@ -72,11 +72,20 @@ pub fn decide(
 ) -> Result<(RegistrationView, Mail), ApiError> {
     let now = app.now();
     let operator = op.username.as_str();
+    if let Decision::Approve { scanned_qr } = &decision {
+        // Outside the decision's transaction: a refused scan is counted, not rolled back. Out of
+        // the operator's region it is not found, and nothing is counted.
+        let conn = store.connection();
+        let reg = registrations::get(conn, &id)?
+            .filter(|reg| op.covers(&reg.nik, now.date_naive()))
+            .ok_or_else(registration::not_found)?;
+        super::presence::check_scan(conn, &reg, scanned_qr, now)?;
+    }
     let tx = store.connection_mut().transaction()?;
     let reg = registrations::get(&tx, &id)?
         .filter(|reg| op.covers(&reg.nik, now.date_naive()))
         .ok_or_else(registration::not_found)?;
-    let (event, note) = event_of(&decision, id)?;
+    let (event, note) = event_of(&decision)?;
     let next = reg
         .state
         .apply(event)
@@ -110,25 +119,11 @@ pub fn decide(
     Ok((view(id, next, reg.created_at), mail))
 }
 
-/// The event a decision means for registration `id`, and the note to keep, after checking what
-/// the operator sent: the scanned QR must be this registration's, a note at most 500 characters.
-fn event_of(
-    decision: &Decision,
-    id: RegistrationId,
-) -> Result<(RegistrationEvent, Option<&str>), ApiError> {
+/// The event a decision means, and the note to keep, after checking the note (at most 500
+/// characters); the scanned QR of an approval was checked before.
+fn event_of(decision: &Decision) -> Result<(RegistrationEvent, Option<&str>), ApiError> {
     match decision {
-        Decision::Approve { scanned_qr } => {
-            let qr = RegistrationQr::parse(scanned_qr).map_err(|e| ApiError::bad_request(&e))?;
-            if qr.registration_id != id.bytes() {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "registration_qr_mismatch",
-                    "Kode QR yang dipindai milik pendaftaran lain. Pindai QR di layar HP penduduk ini.",
-                    "The scanned QR belongs to another registration. Scan the QR on this resident's phone.",
-                ));
-            }
-            Ok((RegistrationEvent::OperatorApproved, None))
-        }
+        Decision::Approve { .. } => Ok((RegistrationEvent::OperatorApproved, None)),
         Decision::Reject { reason, note } => {
             if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
                 return Err(ApiError::new(

@@ -24,6 +24,7 @@ pub mod operator;
 pub mod operator_login;
 pub mod operator_queue;
 pub mod outbox;
+pub mod presence;
 pub mod problem;
 pub mod recovery;
 pub mod registration;

@@ -245,7 +245,8 @@ pub async fn login(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApproveRequest {
-    /// The text of the scanned (or pasted) registration QR: `IKDREG1:…`.
+    /// The text of the scanned (or pasted) registration QR on the resident's phone: `IKDREG2:…`
+    /// (made by the phone's device key for the current 30-second window).
     pub registration_qr: String,
 }
 
@@ -274,7 +275,7 @@ async fn apply(
 /// Approves a registration whose QR the operator scanned; mails the activation code.
 #[utoipa::path(post, path = "/v1/operator/registrations/{id}/approve", tag = "operator", request_body = ApproveRequest, security(("operator" = [])),
     params(("id" = String, Path, description = "Registration id")),
-    responses((status = 200, body = RegistrationView), (status = 400, description = "QR missing or of another registration", body = Problem), (status = 404, description = "No such registration, or one outside the operator's region (`registration_not_found`)", body = Problem), (status = 409, description = "Not waiting for an operator", body = Problem)))]
+    responses((status = 200, body = RegistrationView), (status = 400, description = "The QR is not this registration's phone's QR of now: `registration_qr_malformed`, `_outdated`, `_mismatch`, `_expired`, `_clock_ahead`, `_invalid`", body = Problem), (status = 404, description = "No such registration, or one outside the operator's region (`registration_not_found`)", body = Problem), (status = 409, description = "Not waiting for an operator", body = Problem), (status = 429, description = "`registration_qr_locked`: 5 wrong scans in a row lock this registration's approval for 15 minutes", body = Problem)))]
 pub async fn approve(
     State(app): State<AppState>,
     op: Operator,

@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use ikd_core::credential::DevicePublicKey;
-use ikd_core::protocol::{DeviceProof, ProofPurpose, RegistrationQr};
+use ikd_core::protocol::{DeviceProof, ProofPurpose};
 use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReason};
 use ikd_core::wire::LivenessPurpose;
 use ikd_core::{ChallengeId, Email, Localized, Nik, PhoneNumber, RegistrationId, eligibility};
@@ -69,18 +69,11 @@ pub(crate) fn view(
         RegistrationState::Rejected(r) => Some(r),
         _ => None,
     };
-    let qr = (state == RegistrationState::AwaitingOperatorScan).then(|| {
-        RegistrationQr {
-            registration_id: id.bytes(),
-        }
-        .to_string()
-    });
     RegistrationView {
         registration_id: id,
         state,
         reason_message_id: reason.map(|r| r.message(ikd_core::Lang::Id)),
         reason_message_en: reason.map(|r| r.message(ikd_core::Lang::En)),
-        registration_qr: qr,
         created_at,
     }
 }

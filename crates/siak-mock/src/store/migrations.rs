@@ -11,8 +11,8 @@
 //! (`schema_operators.sql`) gives operators an office code and the time an administrator set
 //! their password; migration 6 (`schema_operator_security.sql`) adds the operators' email, the
 //! wrong-password counts per user name, sliding operator sessions and the audit trail. Migration 7 lets a
-//! registration be `expired` (no operator within the pending expiry). The functions that read
-//! and write them are this module's siblings in `store`.
+//! registration be `expired` (no operator within the pending expiry); migration 8 counts wrong
+//! registration-QR scans. The functions that read and write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
@@ -110,6 +110,14 @@ UPDATE sqlite_schema
    SET sql = replace(sql, '''activated'', ''rejected'')', '''activated'', ''rejected'', ''expired'')')
  WHERE type = 'table' AND name = 'registrations';
 PRAGMA writable_schema = RESET;",
+    },
+    Migration {
+        name: "registration QR: wrong scans per registration and the approval lock",
+        sql: "CREATE TABLE IF NOT EXISTS registration_scans (
+                  registration_id TEXT PRIMARY KEY NOT NULL,
+                  wrong INTEGER NOT NULL DEFAULT 0,
+                  locked_until TEXT
+              );",
     },
 ];
 

@@ -21,6 +21,7 @@ pub mod outbox;
 mod population;
 pub mod recoveries;
 pub mod registrations;
+pub mod scans;
 pub mod sessions;
 
 use std::path::Path;

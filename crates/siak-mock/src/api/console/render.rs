@@ -7,7 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use ikd_core::{Lang, Localized, RejectionReason};
+use ikd_core::{Lang, Localized, RegistrationState, RejectionReason};
 
 use crate::api::audit::AuditPage;
 use crate::api::operator::QueueItem;
@@ -17,7 +17,7 @@ use crate::text::{escape, pick as tr};
 
 const STYLE: &str = "*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1b1b1b;background:#f3f5f7}main{max-width:75rem;margin:0 auto;padding:1rem}header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}h1{font-size:1.4rem;margin:.25rem 0}.sub{color:#555;font-size:.85rem;margin:0}a{color:#0b5cad}.banner{padding:.75rem 1rem;border-radius:.5rem;margin:1rem 0}.ok{background:#e3f6e8;border:1px solid #2e7d32}.err{background:#fdecea;border:1px solid #c62828}table{width:100%;border-collapse:collapse;background:#fff}th,td{padding:.5rem;border-bottom:1px solid #dde;text-align:left;vertical-align:top;overflow-wrap:anywhere}label{display:block;font-weight:600;margin:.6rem 0 .25rem}input,select,textarea,button{font:inherit;width:100%;min-height:2.75rem;padding:.5rem;border:1px solid #889;border-radius:.4rem;background:#fff}button{background:#0b5cad;color:#fff;border:0;font-weight:600;margin-top:.6rem;cursor:pointer}button.danger{background:#b3261e}button.secondary{background:#fff;color:#0b5cad;border:1px solid #0b5cad}header form button{width:auto;padding:.5rem 1.25rem;margin:0}summary{min-height:2.75rem;padding:.5rem 0;cursor:pointer;font-weight:600;color:#0b5cad}.card{background:#fff;padding:1rem;border-radius:.5rem;max-width:28rem}video{width:100%;margin-top:.5rem}@media(max-width:50rem){thead{display:none}tr,td{display:block}tr{border:1px solid #dde;border-radius:.5rem;margin:.75rem 0;background:#fff}td{border:0;padding:.25rem .75rem}td::before{content:attr(data-label);display:block;font-size:.8rem;color:#555}}";
 
-const SCRIPT: &str = "(()=>{if(!('BarcodeDetector' in window)||!navigator.mediaDevices)return;const det=new BarcodeDetector({formats:['qr_code']});document.querySelectorAll('button.scan').forEach(b=>{b.hidden=false;b.onclick=async()=>{const input=document.getElementById(b.dataset.target);const s=await navigator.mediaDevices.getUserMedia({video:{facingMode:'environment'}}).catch(()=>null);if(!s){b.textContent=b.dataset.fail;return}const v=document.createElement('video');v.muted=true;v.playsInline=true;v.srcObject=s;b.after(v);const stop=()=>{s.getTracks().forEach(t=>t.stop());v.remove()};v.onclick=stop;await v.play();const tick=async()=>{if(!v.isConnected)return;try{const q=(await det.detect(v)).find(c=>c.rawValue.startsWith('IKDREG1:'));if(q){input.value=q.rawValue;stop();input.focus();return}}catch(e){}requestAnimationFrame(tick)};tick()}})})();";
+const SCRIPT: &str = "(()=>{if(!('BarcodeDetector' in window)||!navigator.mediaDevices)return;const det=new BarcodeDetector({formats:['qr_code']});document.querySelectorAll('button.scan').forEach(b=>{b.hidden=false;b.onclick=async()=>{const input=document.getElementById(b.dataset.target);const s=await navigator.mediaDevices.getUserMedia({video:{facingMode:'environment'}}).catch(()=>null);if(!s){b.textContent=b.dataset.fail;return}const v=document.createElement('video');v.muted=true;v.playsInline=true;v.srcObject=s;b.after(v);const stop=()=>{s.getTracks().forEach(t=>t.stop());v.remove()};v.onclick=stop;await v.play();const tick=async()=>{if(!v.isConnected)return;try{const q=(await det.detect(v)).find(c=>c.rawValue.startsWith('IKDREG'));if(q){input.value=q.rawValue;stop();input.focus();return}}catch(e){}requestAnimationFrame(tick)};tick()}})})();";
 
 /// The query that keeps the language across links and forms.
 pub(super) fn keep(lang: Lang) -> &'static str {
@@ -126,11 +126,8 @@ fn hidden_csrf(csrf: &str) -> String {
 
 fn actions(item: &QueueItem, lang: Lang, csrf: &str) -> String {
     let id = escape(&item.registration.registration_id.to_string());
-    if item.registration.registration_qr.is_none() {
-        return escape(&serde_json::to_value(item.registration.state).map_or_else(
-            |_| String::new(),
-            |v| v["state"].as_str().unwrap_or_default().to_owned(),
-        ));
+    if item.registration.state != RegistrationState::AwaitingOperatorScan {
+        return escape(item.registration.state.code());
     }
     let reasons: String = RejectionReason::ALL
         .iter()
@@ -144,7 +141,7 @@ fn actions(item: &QueueItem, lang: Lang, csrf: &str) -> String {
         .collect();
     format!(
         "<details><summary>{}</summary>\
-         <form method=\"post\" action=\"/operator/registrations/{id}/approve{q}\">{csrf}<label for=\"qr-{id}\">{}</label><input id=\"qr-{id}\" name=\"registration_qr\" placeholder=\"IKDREG1:…\" autocomplete=\"off\" autocapitalize=\"none\" required><button type=\"button\" class=\"scan secondary\" data-target=\"qr-{id}\" data-fail=\"{}\" hidden>{}</button><button type=\"submit\">{}</button></form>\
+         <form method=\"post\" action=\"/operator/registrations/{id}/approve{q}\">{csrf}<label for=\"qr-{id}\">{}</label><input id=\"qr-{id}\" name=\"registration_qr\" placeholder=\"IKDREG2:…\" autocomplete=\"off\" autocapitalize=\"none\" required><button type=\"button\" class=\"scan secondary\" data-target=\"qr-{id}\" data-fail=\"{}\" hidden>{}</button><button type=\"submit\">{}</button></form>\
          <form method=\"post\" action=\"/operator/registrations/{id}/reject{q}\">{csrf}<label for=\"reason-{id}\">{}</label><select id=\"reason-{id}\" name=\"reason\" required><option value=\"\">{}</option>{reasons}</select><label for=\"note-{id}\">{}</label><textarea id=\"note-{id}\" name=\"note\" maxlength=\"500\" rows=\"2\"></textarea><button type=\"submit\" class=\"danger\">{}</button></form></details>",
         tr(lang, "Setujui / Tolak", "Approve / Reject"),
         tr(

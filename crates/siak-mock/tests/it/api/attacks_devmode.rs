@@ -115,7 +115,7 @@ async fn without_dev_the_stored_outbox_holds_no_code_even_when_smtp_delivers_it(
         .post_auth(
             &format!("/v1/operator/registrations/{id}/approve"),
             &token,
-            json!({"registration_qr": registration["registration_qr"]}),
+            json!({"registration_qr": device.registration_qr(&app, id)}),
         )
         .await;
     assert_eq!(approved.status(), StatusCode::OK);

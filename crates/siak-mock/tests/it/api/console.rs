@@ -16,7 +16,7 @@ fn browser() -> Client {
         .expect("client")
 }
 
-async fn html(response: Response) -> String {
+pub(super) async fn html(response: Response) -> String {
     assert!(
         response.headers()[header::CONTENT_TYPE]
             .to_str()
@@ -27,7 +27,7 @@ async fn html(response: Response) -> String {
     response.text().await.expect("body")
 }
 
-async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Response {
+pub(super) async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Response {
     let mut request = browser().get(format!("{}{path}", app.url));
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
@@ -35,7 +35,7 @@ async fn get_page(app: &TestApp, path: &str, cookie: Option<&str>) -> Response {
     request.send().await.expect("request")
 }
 
-async fn post_form(
+pub(super) async fn post_form(
     app: &TestApp,
     path: &str,
     cookie: Option<&str>,
@@ -49,7 +49,7 @@ async fn post_form(
 }
 
 /// Logs the national operator in through the form; returns the `name=value` cookie.
-async fn console_login(app: &TestApp) -> String {
+pub(super) async fn console_login(app: &TestApp) -> String {
     let form = [
         ("username", "operator.pusat"),
         ("password", OPERATOR_PASSWORD),
@@ -75,7 +75,7 @@ async fn console_login(app: &TestApp) -> String {
 }
 
 /// The form token the page embeds in its forms.
-fn csrf(page: &str) -> String {
+pub(super) fn csrf(page: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = page.find(marker).expect("the page has a form token") + marker.len();
     let end = start + page[start..].find('"').expect("closing quote");
@@ -89,8 +89,12 @@ async fn register(app: &TestApp, device: &Device) -> (String, String) {
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let registration = body(response).await;
-    let text = |key: &str| registration[key].as_str().expect(key).to_owned();
-    (text("registration_id"), text("registration_qr"))
+    let id = registration["registration_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let qr = device.registration_qr(app, &id);
+    (id, qr)
 }
 
 /// An eligible resident whose register name is set to `name` (as a hostile record would be).

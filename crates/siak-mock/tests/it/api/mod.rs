@@ -10,6 +10,7 @@ mod attacks_flood;
 mod attacks_keys;
 mod attacks_lockout;
 mod attacks_operators;
+mod attacks_presence;
 mod attacks_scope;
 mod bad_input;
 mod bad_paths;
@@ -23,7 +24,7 @@ mod smtp;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use ikd_core::credential::DeviceSigningKey;
-use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
+use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose, RegistrationQr};
 use ikd_core::{Nik, Pin};
 use ikd_liveness::{Action, synthetic};
 use reqwest::{Client, Response, StatusCode};
@@ -329,6 +330,13 @@ impl Device {
     pub fn proof(&self, purpose: ProofPurpose, challenge: &[u8]) -> String {
         DeviceProof::sign(&self.key, purpose, &self.nik, challenge).to_string()
     }
+
+    /// The registration QR this phone shows for registration `id` at `app`'s time (what the
+    /// operator scans).
+    pub fn registration_qr(&self, app: &TestApp, id: &str) -> String {
+        let id = id.parse().expect("registration id");
+        RegistrationQr::make(&self.key, &self.nik, id, app.clock.now()).to_string()
+    }
 }
 
 /// Registers `device`, has the operator approve it, and returns (registration id, activation code).
@@ -350,10 +358,7 @@ pub async fn register_and_approve_with(
         .as_str()
         .expect("id")
         .to_owned();
-    let qr = registration["registration_qr"]
-        .as_str()
-        .expect("qr")
-        .to_owned();
+    let qr = device.registration_qr(app, &id);
     let token = app.operator_token().await;
     let response = app
         .post_auth(
