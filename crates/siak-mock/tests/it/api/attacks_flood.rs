@@ -325,7 +325,7 @@ async fn a_registration_nobody_scans_for_14_days_expires_and_the_nik_may_registe
         .post_auth(
             &format!("/v1/operator/registrations/{id}/approve"),
             &token,
-            serde_json::json!({"registration_qr": first["registration_qr"]}),
+            serde_json::json!({"registration_qr": device.registration_qr(&app, &id)}),
         )
         .await;
     problem(

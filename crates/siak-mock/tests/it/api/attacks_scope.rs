@@ -78,7 +78,7 @@ async fn a_probolinggo_operator_can_neither_see_nor_decide_nor_view_a_denpasar_r
     let device = Device::new(91, resident);
     let registration = register(&app, &device).await;
     let id = registration["registration_id"].as_str().expect("id");
-    let qr = registration["registration_qr"].as_str().expect("qr");
+    let qr = device.registration_qr(&app, id);
     let unknown = "0123456789abcdef0123456789abcdef";
     let probolinggo = office_token(&app, PROBOLINGGO).await;
 
@@ -173,7 +173,7 @@ async fn a_probolinggo_operator_can_neither_see_nor_decide_nor_view_a_denpasar_r
         .post_auth(
             &format!("/v1/operator/registrations/{id}/approve"),
             &denpasar,
-            json!({"registration_qr": qr}),
+            json!({"registration_qr": device.registration_qr(&app, id)}),
         )
         .await;
     assert_eq!(approved.status(), StatusCode::OK);
@@ -372,10 +372,7 @@ async fn the_queue_pages_oldest_first_and_filters_by_state_and_region() {
                 .as_str()
                 .expect("id")
                 .to_owned(),
-            registration["registration_qr"]
-                .as_str()
-                .expect("qr")
-                .to_owned(),
+            device,
         ));
         app.advance(chrono::TimeDelta::minutes(1));
     }
@@ -413,12 +410,12 @@ async fn the_queue_pages_oldest_first_and_filters_by_state_and_region() {
             .len(),
         4
     );
-    let (first, qr) = &registered[0];
+    let (first, device) = &registered[0];
     let approve = app
         .post_auth(
             &format!("/v1/operator/registrations/{first}/approve"),
             &pusat,
-            json!({"registration_qr": qr}),
+            json!({"registration_qr": device.registration_qr(&app, first)}),
         )
         .await;
     assert_eq!(approve.status(), StatusCode::OK);

@@ -213,7 +213,11 @@ pub async fn body(response: Response) -> Value {
 
 /// Asserts a problem+json error with `status` and `code`, and returns it.
 pub async fn problem(response: Response, status: StatusCode, code: &str) -> Value {
-    assert_eq!(response.status(), status, "status");
+    let actual = response.status();
+    if actual != status {
+        let text = response.text().await.unwrap_or_default();
+        panic!("status {actual}, expected {status} ({code}): {text}");
+    }
     assert_eq!(
         response.headers()["content-type"],
         "application/problem+json",
