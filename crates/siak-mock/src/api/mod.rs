@@ -3,8 +3,9 @@
 //! parse with `ikd-core`, run one transaction on the store, answer or return an [`ApiError`].
 //!
 //! Every SQL statement lives in [`crate::store`]; the mails are written by [`crate::mail`]. Within
-//! `api`, [`state`], [`problem`] and [`request`] are the base every handler module uses; they use
-//! no handler module, and no handler module uses this file (it only declares and routes them).
+//! `api`, [`state`], [`problem`] and [`request`] (and [`replay`], the state's set of recent
+//! request proofs) are the base every handler module uses; they use no handler module, and no
+//! handler module uses this file (it only declares and routes them).
 
 pub mod account;
 pub mod app_links;
@@ -22,6 +23,7 @@ pub mod outbox;
 pub mod problem;
 pub mod recovery;
 pub mod registration;
+pub mod replay;
 pub mod request;
 pub mod retention;
 pub mod session;
@@ -62,6 +64,22 @@ pub fn service(
     router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()
 }
 
+/// The routes of a logged-in resident: each request needs the session's device signature
+/// ([`session::require_proof`]), and only these may take a [`session::Session`].
+fn resident_routes(app: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/v1/me", get(me::biodata))
+        .route("/v1/me/pin", post(account::change_pin))
+        .route("/v1/me/release-device", post(account::release_device))
+        .route("/v1/me/credentials", post(me::credentials))
+        .route("/v1/me/family", get(me::family))
+        .route("/v1/me/activity", get(me::activity))
+        .route_layer(axum::middleware::from_fn_with_state(
+            app,
+            session::require_proof,
+        ))
+}
+
 /// The whole application; the `/dev/` endpoints only in development mode.
 pub fn router(app: AppState) -> Router {
     let dev = if app.dev_mode() {
@@ -86,12 +104,6 @@ pub fn router(app: AppState) -> Router {
         .route("/v1/activation", post(account::activate))
         .route("/v1/login/challenge", post(account::challenge))
         .route("/v1/login", post(account::login))
-        .route("/v1/me", get(me::biodata))
-        .route("/v1/me/pin", post(account::change_pin))
-        .route("/v1/me/release-device", post(account::release_device))
-        .route("/v1/me/credentials", post(me::credentials))
-        .route("/v1/me/family", get(me::family))
-        .route("/v1/me/activity", get(me::activity))
         .route("/v1/verify", post(verify::verify))
         .route("/v1/operator/login", post(operator::login))
         .route("/v1/operator/logout", post(operator::logout))
@@ -118,6 +130,7 @@ pub fn router(app: AppState) -> Router {
             get(console::liveness_frame),
         )
         .route("/openapi.json", get(openapi::serve))
+        .merge(resident_routes(app.clone()))
         .merge(dev)
         .fallback(not_found)
         .layer(axum::middleware::from_fn(problem::language))

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use ring::rand::{SecureRandom, SystemRandom};
 
 use super::problem::ApiError;
+use super::replay::SeenProofs;
 use crate::Store;
 use crate::links::AppLinks;
 use crate::mail::Mailer;
@@ -37,6 +38,7 @@ struct Inner {
     app_links: AppLinks,
     challenges_per_nik: u32,
     dev: bool,
+    seen_proofs: SeenProofs,
 }
 
 /// Where "now" comes from: the system clock, or a clock tests set and move (code expiry, PIN
@@ -100,6 +102,7 @@ impl AppState {
                 app_links: AppLinks::default(),
                 challenges_per_nik: DEFAULT_CHALLENGES_PER_NIK,
                 dev: false,
+                seen_proofs: SeenProofs::default(),
             }),
         }
     }
@@ -147,6 +150,11 @@ impl AppState {
     /// The current instant.
     pub fn now(&self) -> DateTime<Utc> {
         self.inner.clock.now()
+    }
+
+    /// The request proofs of resident requests seen lately (replay refusal).
+    pub fn seen_proofs(&self) -> &SeenProofs {
+        &self.inner.seen_proofs
     }
 
     /// Outgoing mail.
