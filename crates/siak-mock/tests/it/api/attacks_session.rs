@@ -4,6 +4,7 @@
 //! Each is refused with 401 and leaves every stored row as it was; the honest device goes on.
 
 use chrono::TimeDelta;
+use ikd_core::protocol::REQUEST_PROOF_HEADER;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use siak_mock::SampleReason;
@@ -268,6 +269,23 @@ async fn a_proof_more_than_a_minute_off_the_servers_clock_is_refused() {
         );
         refused(r, "request_proof_stale").await;
     }
+    // In English too, the refusal keeps the server's time.
+    let proof = device.request_proof(&Method::GET, "/v1/me", &[], &token, now.timestamp() - 61);
+    let r = app
+        .http
+        .get(format!("{}/v1/me", app.url))
+        .bearer_auth(&token)
+        .header(REQUEST_PROOF_HEADER, proof)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        r.headers()["date"].to_str().ok().map(str::to_owned),
+        Some(now.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+    );
+    let p = refused(r, "request_proof_stale").await;
+    assert_eq!(p["detail"], p["message_en"]);
     assert_eq!(snapshot(&app), before);
     for off in [-60, 60] {
         let t = now.timestamp() + off;
