@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ikd_core::credential::{ISSUER_KEYS_PATH, IssuerKeySet};
-use ikd_core::protocol::{REQUEST_PROOF_HEADER, RequestProofError};
+use ikd_core::protocol::REQUEST_PROOF_HEADER;
 use ikd_core::wire::{
     ActivateRequest, ActivityEntry, ChallengeRequest, ChallengeView, ChangePinRequest, FamilyView,
     IssuedCredential, LivenessChallengeRequest, LivenessChallengeView, LoginRequest, Problem,
@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
-use crate::signing::{ProofClock, SessionAuth};
+use crate::signing::{ProofClock, SessionAuth, is_stale, path_and_query};
 use ikd_core::{Lang, Localized};
 
 /// Waits between tries of an idempotent call.
@@ -374,19 +374,6 @@ impl SiakClient {
         let json: serde_json::Value = self.get(ISSUER_KEYS_PATH, None).await?;
         IssuerKeySet::from_json(&json.to_string()).map_err(|e| ClientError::invalid(&e))
     }
-}
-
-/// The path and query of `url`, as the server sees them (what a request proof signs).
-fn path_and_query(url: &reqwest::Url) -> String {
-    match url.query() {
-        Some(query) => format!("{}?{query}", url.path()),
-        None => url.path().to_owned(),
-    }
-}
-
-/// Whether a call was refused because its proof's time was off the server's clock.
-fn is_stale<T>(outcome: &Result<T, ClientError>) -> bool {
-    matches!(outcome, Err(ClientError::Refused(p)) if p.code == RequestProofError::Stale.code())
 }
 
 #[cfg(test)]

@@ -12,8 +12,11 @@ use std::fmt;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+use ikd_core::Localized;
 use ikd_core::credential::DeviceSigningKey;
-use ikd_core::protocol::{RequestProof, SignedRequest};
+use ikd_core::protocol::{RequestProof, RequestProofError, SignedRequest};
+
+use crate::error::ClientError;
 
 /// An open session as requests use it: the token and the device key that signs each request.
 pub struct SessionAuth {
@@ -84,12 +87,33 @@ impl ProofClock {
     }
 }
 
+/// The path and query of `url`, as the server sees them (what a request proof signs).
+pub(crate) fn path_and_query(url: &reqwest::Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
+/// Whether a call was refused because its proof's time was off the server's clock.
+pub(crate) fn is_stale<T>(outcome: &Result<T, ClientError>) -> bool {
+    matches!(outcome, Err(ClientError::Refused(p)) if p.code == RequestProofError::Stale.code())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn at(t: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(t, 0).expect("time")
+    }
+
+    #[test]
+    fn the_signed_path_is_the_one_on_the_request_line() {
+        let url = |u: &str| reqwest::Url::parse(u).expect("url");
+        assert_eq!(path_and_query(&url("http://h:1/v1/me")), "/v1/me");
+        assert_eq!(path_and_query(&url("https://h/v1/x?a=1&b")), "/v1/x?a=1&b");
+        assert_eq!(path_and_query(&url("https://h/v1/a b")), "/v1/a%20b");
     }
 
     #[test]
