@@ -1,7 +1,8 @@
 //! `ikd-client`: everything the resident's app does, without a screen.
 //!
 //! * [`siak`]: the typed HTTP client of the central SIAK (timeouts, retries for idempotent calls,
-//!   clear errors for offline / server down / refused).
+//!   clear errors for offline / server down / refused), and [`signing`]: the device's signature
+//!   on every call made on a session.
 //! * [`storage`]: secrets behind the [`SecretStore`] trait (device private key, local PIN
 //!   verifier) and non-secret state written atomically to the app's data directory.
 //! * [`resident`]: the flows — register, follow the status, activate, unlock, show the QR, change
@@ -18,6 +19,7 @@ pub mod error;
 pub mod keyring;
 pub mod resident;
 pub mod siak;
+pub mod signing;
 pub mod storage;
 pub mod views;
 
@@ -26,4 +28,5 @@ pub use error::ClientError;
 pub use keyring::{KeyringStore, PLATFORM_STORE};
 pub use resident::{Applicant, Resident, UnlockOutcome};
 pub use siak::SiakClient;
+pub use signing::SessionAuth;
 pub use storage::{MemoryStore, SecretStore, StateDir};

@@ -1,11 +1,15 @@
 //! The typed HTTP client of the central SIAK. Every call has a timeout; idempotent reads are
 //! retried with backoff on network failures and 5xx (weak networks are the norm for our
 //! residents), writes are not retried blindly. Errors say which of offline / timeout / server
-//! down / refused happened.
+//! down / refused happened. Every call on a session is signed by the device key
+//! ([`crate::signing`]), each attempt afresh; a proof refused as stale is sent again once, signed
+//! at the server's time.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ikd_core::credential::{ISSUER_KEYS_PATH, IssuerKeySet};
+use ikd_core::protocol::REQUEST_PROOF_HEADER;
 use ikd_core::wire::{
     ActivateRequest, ActivityEntry, ChallengeRequest, ChallengeView, ChangePinRequest, FamilyView,
     IssuedCredential, LivenessChallengeRequest, LivenessChallengeView, LoginRequest, Problem,
@@ -18,6 +22,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
+use crate::signing::{ProofClock, SessionAuth, is_stale, path_and_query};
 use ikd_core::{Lang, Localized};
 
 /// Waits between tries of an idempotent call.
@@ -34,6 +39,8 @@ pub struct SiakClient {
     /// See [`SiakClient::app_link_host`].
     app_link_host: Option<String>,
     http: reqwest::Client,
+    /// The time request proofs claim.
+    proof_clock: Arc<ProofClock>,
 }
 
 fn transport(e: &reqwest::Error) -> ClientError {
@@ -117,6 +124,7 @@ impl SiakClient {
             base: base.trim().trim_end_matches('/').to_owned(),
             app_link_host,
             http,
+            proof_clock: Arc::default(),
         })
     }
 
@@ -135,24 +143,50 @@ impl SiakClient {
         &self,
         method: Method,
         path: &str,
-        token: Option<&str>,
+        auth: Option<&SessionAuth>,
         body: Option<&B>,
         idempotent: bool,
     ) -> Result<Option<T>, ClientError> {
+        let url = reqwest::Url::parse(&format!("{}{path}", self.base))
+            .map_err(|e| ClientError::Offline(e.to_string()))?;
+        let payload = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| ClientError::Storage(e.to_string()))?
+            .unwrap_or_default();
         let mut attempt = 0;
+        let mut resynced = false;
         loop {
-            let mut request = self
-                .http
-                .request(method.clone(), format!("{}{path}", self.base));
-            if let Some(token) = token {
-                request = request.bearer_auth(token);
+            let mut request = self.http.request(method.clone(), url.clone());
+            if let Some(auth) = auth {
+                let t = self.proof_clock.next(chrono::Utc::now());
+                let proof = auth.proof(method.as_str(), &path_and_query(&url), &payload, t);
+                request = request
+                    .bearer_auth(auth.token())
+                    .header(REQUEST_PROOF_HEADER, proof);
             }
-            if let Some(body) = body {
-                request = request.json(body);
+            if body.is_some() {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(payload.clone());
             }
             let outcome = match request.send().await {
                 Err(e) => Err(transport(&e)),
-                Ok(response) => Self::read(response).await,
+                Ok(response) => {
+                    let date = response.headers().get(reqwest::header::DATE).cloned();
+                    let outcome = Self::read(response).await;
+                    // Refused before anything happened: safe to send again, at the server's time.
+                    if !resynced
+                        && auth.is_some()
+                        && is_stale(&outcome)
+                        && let Some(date) = date.as_ref().and_then(|d| d.to_str().ok())
+                        && self.proof_clock.learn(date, chrono::Utc::now())
+                    {
+                        resynced = true;
+                        continue;
+                    }
+                    outcome
+                }
             };
             let retryable = matches!(
                 outcome,
@@ -204,10 +238,10 @@ impl SiakClient {
     async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
-        token: Option<&str>,
+        auth: Option<&SessionAuth>,
         body: &B,
     ) -> Result<T, ClientError> {
-        self.call(Method::POST, path, token, Some(body), false)
+        self.call(Method::POST, path, auth, Some(body), false)
             .await?
             .ok_or(ClientError::ServerDown { status: 204 })
     }
@@ -215,9 +249,9 @@ impl SiakClient {
     async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
-        token: Option<&str>,
+        auth: Option<&SessionAuth>,
     ) -> Result<T, ClientError> {
-        self.call::<(), T>(Method::GET, path, token, None, true)
+        self.call::<(), T>(Method::GET, path, auth, None, true)
             .await?
             .ok_or(ClientError::ServerDown { status: 204 })
     }
@@ -284,20 +318,23 @@ impl SiakClient {
     }
 
     /// `POST /v1/me/credentials`.
-    pub async fn credentials(&self, token: &str) -> Result<Vec<IssuedCredential>, ClientError> {
-        self.post("/v1/me/credentials", Some(token), &()).await
+    pub async fn credentials(
+        &self,
+        auth: &SessionAuth,
+    ) -> Result<Vec<IssuedCredential>, ClientError> {
+        self.post("/v1/me/credentials", Some(auth), &()).await
     }
 
     /// `POST /v1/me/pin`.
     pub async fn change_pin(
         &self,
-        token: &str,
+        auth: &SessionAuth,
         request: &ChangePinRequest,
     ) -> Result<(), ClientError> {
         self.call::<_, serde_json::Value>(
             Method::POST,
             "/v1/me/pin",
-            Some(token),
+            Some(auth),
             Some(request),
             false,
         )
@@ -308,13 +345,13 @@ impl SiakClient {
     /// `POST /v1/me/release-device`.
     pub async fn release_device(
         &self,
-        token: &str,
+        auth: &SessionAuth,
         request: &ReleaseRequest,
     ) -> Result<(), ClientError> {
         self.call::<_, serde_json::Value>(
             Method::POST,
             "/v1/me/release-device",
-            Some(token),
+            Some(auth),
             Some(request),
             false,
         )
@@ -323,13 +360,13 @@ impl SiakClient {
     }
 
     /// `GET /v1/me/family`.
-    pub async fn family(&self, token: &str) -> Result<FamilyView, ClientError> {
-        self.get("/v1/me/family", Some(token)).await
+    pub async fn family(&self, auth: &SessionAuth) -> Result<FamilyView, ClientError> {
+        self.get("/v1/me/family", Some(auth)).await
     }
 
     /// `GET /v1/me/activity`.
-    pub async fn activity(&self, token: &str) -> Result<Vec<ActivityEntry>, ClientError> {
-        self.get("/v1/me/activity", Some(token)).await
+    pub async fn activity(&self, auth: &SessionAuth) -> Result<Vec<ActivityEntry>, ClientError> {
+        self.get("/v1/me/activity", Some(auth)).await
     }
 
     /// The published issuer key set.
@@ -402,7 +439,10 @@ mod tests {
         let entry = r#"[{"at":"2026-01-02T03:04:05Z","kind":"moon_landing","profile":null,"verifier":null,"detail":null}]"#;
         let err = answering(entry)
             .await
-            .activity("token")
+            .activity(&SessionAuth::new(
+                "token".into(),
+                ikd_core::credential::DeviceSigningKey::from_seed(&[1; 32]),
+            ))
             .await
             .expect_err("an unknown activity kind");
         assert_eq!(err.code(), "server_down");

@@ -33,7 +33,7 @@ impl<S: SecretStore> Resident<S> {
         .await?;
         self.siak
             .change_pin(
-                &self.token().await?,
+                &self.session_auth().await?,
                 &ChangePinRequest {
                     old_pin_proof: old_proof,
                     new_pin_proof: new_proof.clone(),
@@ -49,7 +49,7 @@ impl<S: SecretStore> Resident<S> {
         self.login(&sign_in).await?;
         self.siak
             .release_device(
-                &self.token().await?,
+                &self.session_auth().await?,
                 &ReleaseRequest {
                     pin_proof: sign_in.proof,
                 },
@@ -66,11 +66,11 @@ impl<S: SecretStore> Resident<S> {
 
     /// Data Keluarga (needs an unlocked, online session).
     pub async fn family(&self) -> Result<FamilyView, ClientError> {
-        self.siak.family(&self.token().await?).await
+        self.siak.family(&self.session_auth().await?).await
     }
 
     /// Histori Aktivitas (needs an unlocked, online session).
     pub async fn activity(&self) -> Result<Vec<ActivityEntry>, ClientError> {
-        self.siak.activity(&self.token().await?).await
+        self.siak.activity(&self.session_auth().await?).await
     }
 }

@@ -27,7 +27,7 @@ impl CachedCredential {
 impl<S: SecretStore> Resident<S> {
     /// Fetches fresh credentials for every profile and caches them sealed.
     pub async fn refresh_credentials(&self) -> Result<(), ClientError> {
-        let issued = self.siak.credentials(&self.token().await?).await?;
+        let issued = self.siak.credentials(&self.session_auth().await?).await?;
         let cached: Vec<CachedCredential> = issued
             .into_iter()
             .map(|c| CachedCredential {

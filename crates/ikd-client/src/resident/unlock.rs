@@ -12,6 +12,7 @@ use ikd_core::{LockoutPolicy, Nik, Pin, PinGate};
 
 use super::{LOCAL_PEPPER, LOCAL_PIN, Resident, UnlockOutcome};
 use crate::error::ClientError;
+use crate::signing::SessionAuth;
 use crate::storage::SecretStore;
 
 /// What signs in to the server: the account's NIK and the proof of its PIN.
@@ -146,13 +147,16 @@ impl<S: SecretStore> Resident<S> {
         Ok(())
     }
 
-    /// The open session's token (`locked` without one).
-    pub(super) async fn token(&self) -> Result<String, ClientError> {
-        self.session
+    /// The open session (`locked` without one) with the device key that signs each request on
+    /// it: the one place a request on a session gets the device key.
+    pub(super) async fn session_auth(&self) -> Result<SessionAuth, ClientError> {
+        let token = self
+            .session
             .lock()
             .await
             .as_ref()
             .map(|(t, _)| t.clone())
-            .ok_or(ClientError::NotReady("locked"))
+            .ok_or(ClientError::NotReady("locked"))?;
+        Ok(SessionAuth::new(token, self.device_key()?))
     }
 }

@@ -30,7 +30,10 @@ use ikd_core::credential::{
     Credential, DeviceSigningKey, IssuerKeySet, VerifyOptions, make_presentation,
     verify_presentation,
 };
-use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose, RegistrationQr};
+use ikd_core::protocol::{
+    DeviceProof, PinProof, ProofPurpose, REQUEST_PROOF_HEADER, RegistrationQr, RequestProof,
+    SignedRequest,
+};
 use ikd_core::wire::{RegisterRequest, VerifyRequest};
 use ikd_core::{Nik, Pin};
 use ikd_liveness::{Action, LivenessEvidence, synthetic};
@@ -211,13 +214,27 @@ async fn activate(
         "device_proof": device_proof.to_string(), "pin_proof": pin_proof});
     let session = post(http, &format!("{url}/v1/activation"), &activation, None).await?;
     let token = text(&session, "session_token")?;
-    let issued = post(
-        http,
-        &format!("{url}/v1/me/credentials"),
-        &Value::Null,
-        Some(&token),
-    )
-    .await?;
+    // A resident request carries the device's signature over it (IKD-Proof).
+    let path = "/v1/me/credentials";
+    let payload = serde_json::to_vec(&Value::Null)?;
+    let signed = SignedRequest {
+        method: "POST",
+        path_and_query: path,
+        body: &payload,
+        token: &token,
+    };
+    let proof = RequestProof::sign(&h.key, &signed, Utc::now().timestamp());
+    let response = http
+        .post(format!("{url}{path}"))
+        .bearer_auth(&token)
+        .header(REQUEST_PROOF_HEADER, proof.to_string())
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(payload)
+        .send()
+        .await?;
+    let status = response.status();
+    let issued: Value = response.json().await?;
+    anyhow::ensure!(status.is_success(), "{path}: {status} {issued}");
     let basic = issued
         .as_array()
         .and_then(|list| list.iter().find(|c| c["profile"] == "basic"))

@@ -307,8 +307,8 @@ pub async fn login(
 
 /// Changes the PIN (Ubah PIN); wrong old PINs count towards the lock. Every other session of the
 /// account ends; the caller's stays.
-#[utoipa::path(post, path = "/v1/me/pin", tag = "resident", request_body = ChangePinRequest, security(("session" = [])),
-    responses((status = 204, description = "Changed"), (status = 401, description = "Wrong current PIN or no session", body = Problem),
+#[utoipa::path(post, path = "/v1/me/pin", tag = "resident", request_body = ChangePinRequest, security(("session" = [], "request_proof" = [])),
+    responses((status = 204, description = "Changed"), (status = 401, description = "Wrong current PIN, no session, or no valid request proof (`request_proof_*`)", body = Problem),
         (status = 423, description = "Hard-locked (`account_hard_locked`)", body = Problem), (status = 429, description = "Locked", body = Problem)))]
 pub async fn change_pin(
     State(app): State<AppState>,
@@ -341,8 +341,8 @@ pub async fn change_pin(
 /// Releases the device (Lepas Perangkat): the account stops working on it, its credentials are
 /// revoked, every session of the account (the caller's too) ends, and the resident may register
 /// another device.
-#[utoipa::path(post, path = "/v1/me/release-device", tag = "resident", request_body = ReleaseRequest, security(("session" = [])),
-    responses((status = 204, description = "Released"), (status = 401, description = "Wrong PIN or no session", body = Problem),
+#[utoipa::path(post, path = "/v1/me/release-device", tag = "resident", request_body = ReleaseRequest, security(("session" = [], "request_proof" = [])),
+    responses((status = 204, description = "Released"), (status = 401, description = "Wrong PIN, no session, or no valid request proof (`request_proof_*`)", body = Problem),
         (status = 423, description = "Hard-locked (`account_hard_locked`)", body = Problem), (status = 429, description = "Locked", body = Problem)))]
 pub async fn release_device(
     State(app): State<AppState>,

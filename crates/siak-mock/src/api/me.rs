@@ -51,8 +51,8 @@ pub fn ktp_record(record: &ResidentRecord) -> KtpRecord {
 }
 
 /// Issues a fresh credential for every profile, bound to the session's device.
-#[utoipa::path(post, path = "/v1/me/credentials", tag = "resident", security(("session" = [])),
-    responses((status = 200, body = [IssuedCredential]), (status = 401, body = Problem)))]
+#[utoipa::path(post, path = "/v1/me/credentials", tag = "resident", security(("session" = [], "request_proof" = [])),
+    responses((status = 200, body = [IssuedCredential]), (status = 401, description = "No session, or no valid request proof (`request_proof_*`)", body = Problem)))]
 pub async fn credentials(
     State(app): State<AppState>,
     session: Session,
@@ -120,8 +120,8 @@ fn issue_all(
 }
 
 /// Biodata: the resident's KTP-el record.
-#[utoipa::path(get, path = "/v1/me", tag = "resident", security(("session" = [])),
-    responses((status = 200, body = Object), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/v1/me", tag = "resident", security(("session" = [], "request_proof" = [])),
+    responses((status = 200, body = Object), (status = 401, description = "No session, or no valid request proof (`request_proof_*`)", body = Problem)))]
 pub async fn biodata(
     State(app): State<AppState>,
     session: Session,
@@ -136,8 +136,8 @@ pub async fn biodata(
 }
 
 /// Data Keluarga: the members of the resident's family card.
-#[utoipa::path(get, path = "/v1/me/family", tag = "resident", security(("session" = [])),
-    responses((status = 200, body = FamilyView), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/v1/me/family", tag = "resident", security(("session" = [], "request_proof" = [])),
+    responses((status = 200, body = FamilyView), (status = 401, description = "No session, or no valid request proof (`request_proof_*`)", body = Problem)))]
 pub async fn family(
     State(app): State<AppState>,
     session: Session,
@@ -171,8 +171,8 @@ pub async fn family(
 }
 
 /// Histori Aktivitas, newest first (at most 200).
-#[utoipa::path(get, path = "/v1/me/activity", tag = "resident", security(("session" = [])),
-    responses((status = 200, body = [ActivityEntry]), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/v1/me/activity", tag = "resident", security(("session" = [], "request_proof" = [])),
+    responses((status = 200, body = [ActivityEntry]), (status = 401, description = "No session, or no valid request proof (`request_proof_*`)", body = Problem)))]
 pub async fn activity(
     State(app): State<AppState>,
     session: Session,

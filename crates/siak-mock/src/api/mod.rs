@@ -3,8 +3,9 @@
 //! parse with `ikd-core`, run one transaction on the store, answer or return an [`ApiError`].
 //!
 //! Every SQL statement lives in [`crate::store`]; the mails are written by [`crate::mail`]. Within
-//! `api`, [`state`], [`problem`] and [`request`] are the base every handler module uses; they use
-//! no handler module, and no handler module uses this file (it only declares and routes them).
+//! `api`, [`state`], [`problem`] and [`request`] (and [`replay`], the state's set of recent
+//! request proofs) are the base every handler module uses; they use no handler module, and no
+//! handler module uses this file (it only declares and routes them).
 
 pub mod account;
 pub mod app_links;
@@ -28,6 +29,7 @@ pub mod presence;
 pub mod problem;
 pub mod recovery;
 pub mod registration;
+pub mod replay;
 pub mod request;
 pub mod retention;
 pub mod serve;
@@ -72,6 +74,28 @@ pub fn service(
     router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()
 }
 
+/// The routes of a logged-in resident: each request needs the session's device signature
+/// ([`session::require_proof`]), and only these may take a [`session::Session`].
+fn resident_routes(app: AppState, limit: &RateLimiters) -> Router<AppState> {
+    Router::new()
+        .route("/v1/me", get(me::biodata))
+        .route("/v1/me/pin", limit.post(Group::Login, account::change_pin))
+        .route(
+            "/v1/me/release-device",
+            limit.post(Group::Login, account::release_device),
+        )
+        .route(
+            "/v1/me/credentials",
+            limit.post(Group::Write, me::credentials),
+        )
+        .route("/v1/me/family", get(me::family))
+        .route("/v1/me/activity", get(me::activity))
+        .route_layer(axum::middleware::from_fn_with_state(
+            app,
+            session::require_proof,
+        ))
+}
+
 /// The whole application; the `/dev/` endpoints only in development mode. Writes are rate limited
 /// per client address by route group ([`limits`]), every request ends within the request timeout.
 pub fn router(app: AppState) -> Router {
@@ -113,18 +137,6 @@ pub fn router(app: AppState) -> Router {
             limit.post(Group::Login, account::challenge),
         )
         .route("/v1/login", limit.post(Group::Login, account::login))
-        .route("/v1/me", get(me::biodata))
-        .route("/v1/me/pin", limit.post(Group::Login, account::change_pin))
-        .route(
-            "/v1/me/release-device",
-            limit.post(Group::Login, account::release_device),
-        )
-        .route(
-            "/v1/me/credentials",
-            limit.post(Group::Write, me::credentials),
-        )
-        .route("/v1/me/family", get(me::family))
-        .route("/v1/me/activity", get(me::activity))
         .route("/v1/verify", limit.post(Group::Write, verify::verify))
         .route(
             "/v1/operator/login",
@@ -171,6 +183,7 @@ pub fn router(app: AppState) -> Router {
             get(console::liveness_frame),
         )
         .route("/openapi.json", get(openapi::serve))
+        .merge(resident_routes(app.clone(), &limit))
         .merge(dev)
         .fallback(not_found)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use axum::Json;
 use axum::http::header;
 use axum::response::IntoResponse;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
@@ -126,7 +126,8 @@ See docs/api.md for the flows, the proof formats and every error code.";
 )]
 pub struct ApiDoc;
 
-/// Adds the two bearer schemes the handlers name in `security(...)`.
+/// Adds the schemes the handlers name in `security(...)`: the two bearer tokens and the
+/// request proof that goes with a resident session.
 struct SecuritySchemes;
 
 impl Modify for SecuritySchemes {
@@ -142,6 +143,13 @@ impl Modify for SecuritySchemes {
                     ))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "request_proof",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "IKD-Proof",
+                "With every session request: `t=<unix seconds>, sig=<base64url>`, the device key's Ed25519 signature over method, path and query, time, body and session token (docs/api.md, Proofs).",
+            ))),
         );
         components.add_security_scheme(
             "operator",

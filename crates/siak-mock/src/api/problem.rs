@@ -184,7 +184,14 @@ pub async fn language(request: axum::extract::Request, next: axum::middleware::N
         .unwrap_or_default();
     let response = next.run(request).await;
     match response.extensions().get::<ApiError>() {
-        Some(err) if lang != Lang::Id => err.clone().render(lang),
+        Some(err) if lang != Lang::Id => {
+            let mut rendered = err.clone().render(lang);
+            // A `Date` set by a handler (the server's clock, for a stale request proof) stays.
+            if let Some(date) = response.headers().get(header::DATE) {
+                rendered.headers_mut().insert(header::DATE, date.clone());
+            }
+            rendered
+        }
         Some(_) => response,
         None if is_bare_error(&response) => as_problem(response, lang).await,
         None => response,

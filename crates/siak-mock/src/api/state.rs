@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use ring::rand::{SecureRandom, SystemRandom};
 
 use super::problem::ApiError;
+use super::replay::SeenProofs;
 use crate::Store;
 use crate::links::AppLinks;
 use crate::mail::Mailer;
@@ -39,6 +40,7 @@ struct Inner {
     limits: super::limits::Limits,
     dev: bool,
     login_addresses: super::login_throttle::AddressWindows,
+    seen_proofs: SeenProofs,
 }
 
 /// Where "now" comes from: the system clock, or a clock tests set and move (code expiry, PIN
@@ -104,6 +106,7 @@ impl AppState {
                 limits: super::limits::Limits::default(),
                 dev: false,
                 login_addresses: Default::default(),
+                seen_proofs: SeenProofs::default(),
             }),
         }
     }
@@ -169,6 +172,11 @@ impl AppState {
     /// The current instant.
     pub fn now(&self) -> DateTime<Utc> {
         self.inner.clock.now()
+    }
+
+    /// The request proofs of resident requests seen lately (replay refusal).
+    pub fn seen_proofs(&self) -> &SeenProofs {
+        &self.inner.seen_proofs
     }
 
     /// Outgoing mail.

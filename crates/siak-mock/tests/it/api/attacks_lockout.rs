@@ -196,7 +196,7 @@ async fn twelve_wrong_pins_hard_lock_the_account_until_an_operator_unlocks_it() 
             .contains("Disdukcapil")
     );
     problem(
-        app.get("/v1/me", Some(&session)).await,
+        app.me_get("/v1/me", &session, &device).await,
         StatusCode::UNAUTHORIZED,
         "session_invalid",
     )
@@ -306,25 +306,22 @@ async fn a_pin_change_ends_every_other_session_and_keeps_the_callers() {
     let (device, mine) = active(&app, 0, 140).await;
     let stolen = session_of(login(&app, &device, PIN).await).await;
     assert_eq!(
-        app.get("/v1/me", Some(&stolen)).await.status(),
+        app.me_get("/v1/me", &stolen, &device).await.status(),
         StatusCode::OK
     );
     let changed = app
-        .post_auth(
-            "/v1/me/pin",
-            &mine,
-            json!({"old_pin_proof": device.pin_proof(PIN), "new_pin_proof": device.pin_proof("502718")}),
+        .me_post("/v1/me/pin", &mine, &device, json!({"old_pin_proof": device.pin_proof(PIN), "new_pin_proof": device.pin_proof("502718")}),
         )
         .await;
     assert_eq!(changed.status(), StatusCode::NO_CONTENT);
     problem(
-        app.get("/v1/me", Some(&stolen)).await,
+        app.me_get("/v1/me", &stolen, &device).await,
         StatusCode::UNAUTHORIZED,
         "session_invalid",
     )
     .await;
     assert_eq!(
-        app.get("/v1/me", Some(&mine)).await.status(),
+        app.me_get("/v1/me", &mine, &device).await.status(),
         StatusCode::OK
     );
 }
@@ -335,16 +332,17 @@ async fn a_release_ends_every_session_of_the_account() {
     let (device, mine) = active(&app, 0, 150).await;
     let other = session_of(login(&app, &device, PIN).await).await;
     let released = app
-        .post_auth(
+        .me_post(
             "/v1/me/release-device",
             &mine,
+            &device,
             json!({"pin_proof": device.pin_proof(PIN)}),
         )
         .await;
     assert_eq!(released.status(), StatusCode::NO_CONTENT);
     for token in [&mine, &other] {
         problem(
-            app.get("/v1/me", Some(token)).await,
+            app.me_get("/v1/me", token, &device).await,
             StatusCode::UNAUTHORIZED,
             "session_invalid",
         )

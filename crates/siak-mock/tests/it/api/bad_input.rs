@@ -66,7 +66,7 @@ pub fn snapshot(app: &TestApp) -> Vec<String> {
 /// A server with one active account (with credentials) and one registration awaiting a scan.
 pub struct World {
     pub app: TestApp,
-    device: Device,
+    pub device: Device,
     session: String,
     operator: String,
     activated_id: String,
@@ -85,7 +85,7 @@ pub async fn world() -> World {
         .expect("token")
         .to_owned();
     let issued = app
-        .post_auth("/v1/me/credentials", &session, json!(null))
+        .me_post("/v1/me/credentials", &session, &device, json!(null))
         .await;
     assert_eq!(issued.status(), StatusCode::OK);
     let store = Store::open_unpopulated(&app.config.db).expect("open db");
@@ -127,14 +127,21 @@ impl World {
         let mut request = self
             .app
             .http
-            .request(method, format!("{}{path}", self.app.url))
-            .body(payload);
+            .request(method.clone(), format!("{}{path}", self.app.url));
+        if path.starts_with("/v1/me") {
+            let t = self.app.proof_time();
+            let proof = self
+                .device
+                .request_proof(&method, path, &payload, &self.session, t);
+            request = request
+                .bearer_auth(&self.session)
+                .header(ikd_core::protocol::REQUEST_PROOF_HEADER, proof);
+        }
+        request = request.body(payload);
         if let Some(ct) = content_type {
             request = request.header(CONTENT_TYPE, ct);
         }
-        if path.starts_with("/v1/me") {
-            request = request.bearer_auth(&self.session);
-        } else if path.starts_with("/v1/operator/registrations") {
+        if path.starts_with("/v1/operator/registrations") {
             request = request.bearer_auth(&self.operator);
         }
         request.send().await.expect("request")

@@ -85,7 +85,7 @@ async fn register_approve_activate_login_issue_and_verify() {
 
     // Credentials for every profile, bound to this device, verifiable offline with the published keys.
     let issued = body(
-        app.post_auth("/v1/me/credentials", token, json!(null))
+        app.me_post("/v1/me/credentials", token, &device, json!(null))
             .await,
     )
     .await;
@@ -135,7 +135,7 @@ async fn register_approve_activate_login_issue_and_verify() {
         (online["valid"].as_bool(), online["status"].as_str()),
         (Some(true), Some("active"))
     );
-    let history = body(app.get("/v1/me/activity", Some(token)).await).await;
+    let history = body(app.me_get("/v1/me/activity", token, &device).await).await;
     let kinds: Vec<_> = history
         .as_array()
         .expect("list")
@@ -149,9 +149,9 @@ async fn register_approve_activate_login_issue_and_verify() {
     assert_eq!(history[0]["verifier"], "Bank Jatim Probolinggo");
 
     // Biodata and family card.
-    let me = body(app.get("/v1/me", Some(token)).await).await;
+    let me = body(app.me_get("/v1/me", token, &device).await).await;
     assert_eq!(me["nik"], device.nik.as_str());
-    let family = body(app.get("/v1/me/family", Some(token)).await).await;
+    let family = body(app.me_get("/v1/me/family", token, &device).await).await;
     assert!(
         family["members"]
             .as_array()
@@ -448,9 +448,9 @@ async fn wrong_pins_lock_for_30_seconds_then_90_then_5_minutes() {
 async fn changing_the_pin_refuses_the_old_one_afterwards() {
     let app = spawn_app().await;
     let (device, token) = active_resident(&app, 70).await;
-    let wrong_old = app.post_auth("/v1/me/pin", &token, json!({"old_pin_proof": device.pin_proof("111112"), "new_pin_proof": device.pin_proof("502718")})).await;
+    let wrong_old = app.me_post("/v1/me/pin", &token, &device, json!({"old_pin_proof": device.pin_proof("111112"), "new_pin_proof": device.pin_proof("502718")})).await;
     problem(wrong_old, StatusCode::UNAUTHORIZED, "pin_wrong").await;
-    let changed = app.post_auth("/v1/me/pin", &token, json!({"old_pin_proof": device.pin_proof(PIN), "new_pin_proof": device.pin_proof("502718")})).await;
+    let changed = app.me_post("/v1/me/pin", &token, &device, json!({"old_pin_proof": device.pin_proof(PIN), "new_pin_proof": device.pin_proof("502718")})).await;
     assert_eq!(changed.status(), StatusCode::NO_CONTENT);
     problem(
         login(&app, &device, PIN).await,
@@ -469,7 +469,7 @@ async fn releasing_the_device_revokes_credentials_and_allows_a_new_phone() {
     let app = spawn_app().await;
     let (device, token) = active_resident(&app, 80).await;
     let issued = body(
-        app.post_auth("/v1/me/credentials", &token, json!(null))
+        app.me_post("/v1/me/credentials", &token, &device, json!(null))
             .await,
     )
     .await;
@@ -479,16 +479,17 @@ async fn releasing_the_device_revokes_credentials_and_allows_a_new_phone() {
         make_presentation(&credential, &device.key, super::start_time(), None).expect("present");
 
     let released = app
-        .post_auth(
+        .me_post(
             "/v1/me/release-device",
             &token,
+            &device,
             json!({"pin_proof": device.pin_proof(PIN)}),
         )
         .await;
     assert_eq!(released.status(), StatusCode::NO_CONTENT);
     // The old session and the old phone no longer work.
     problem(
-        app.get("/v1/me", Some(&token)).await,
+        app.me_get("/v1/me", &token, &device).await,
         StatusCode::UNAUTHORIZED,
         "session_invalid",
     )

@@ -348,7 +348,7 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
         .expect("token")
         .to_owned();
     let issued = app
-        .post_auth("/v1/me/credentials", &session, json!(null))
+        .me_post("/v1/me/credentials", &session, &old, json!(null))
         .await;
     assert_eq!(issued.status(), StatusCode::OK);
 
@@ -411,7 +411,7 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
     assert_eq!(login(&app, &new, "531864").await.status(), StatusCode::OK);
     assert!(!login(&app, &old, "864209").await.status().is_success());
     assert_eq!(
-        app.get("/v1/me", Some(&session)).await.status(),
+        app.me_get("/v1/me", &session, &old).await.status(),
         StatusCode::UNAUTHORIZED
     );
     let mail = app.last_mail(&old.email).await;

@@ -12,6 +12,7 @@ mod attacks_lockout;
 mod attacks_operators;
 mod attacks_presence;
 mod attacks_scope;
+mod attacks_session;
 mod bad_input;
 mod bad_paths;
 mod console;
@@ -24,10 +25,13 @@ mod smtp;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use ikd_core::credential::DeviceSigningKey;
-use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose, RegistrationQr};
+use ikd_core::protocol::{
+    DeviceProof, PinProof, ProofPurpose, REQUEST_PROOF_HEADER, RegistrationQr, RequestProof,
+    SignedRequest,
+};
 use ikd_core::{Nik, Pin};
 use ikd_liveness::{Action, synthetic};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 use siak_mock::api::{self, Clock};
 use siak_mock::server::{ServerConfig, build_state};
@@ -49,6 +53,8 @@ pub struct TestApp {
     /// The server's state (for tests that call a periodic task directly, such as a sweep).
     pub state: api::AppState,
     _server: tokio::task::JoinHandle<()>,
+    /// Signed requests made so far (see [`TestApp::proof_time`]).
+    signed: std::sync::atomic::AtomicI64,
 }
 
 /// The instant tests start at: 08:00 UTC on the population's reference date.
@@ -113,6 +119,7 @@ pub async fn spawn_with(dir: TempDir, config: ServerConfig) -> TestApp {
         config,
         state: served,
         _server: server,
+        signed: std::sync::atomic::AtomicI64::new(0),
     }
 }
 
@@ -203,6 +210,66 @@ impl TestApp {
 
     pub fn advance(&self, by: TimeDelta) {
         self.clock.advance(by);
+    }
+
+    /// The time the next signed request claims: the server's clock moved by a different second
+    /// each time (within ±50 s), so a test repeating a request on a stopped clock makes a new
+    /// proof as the app would a second later, not a replay.
+    pub fn proof_time(&self) -> i64 {
+        let n = self
+            .signed
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.clock.now().timestamp() + n % 101 - 50
+    }
+
+    /// Sends `payload` on the session `token` with `proof` as the `IKD-Proof` header (none
+    /// when `None`): the raw request the attack tests forge.
+    pub async fn send_signed(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        proof: Option<String>,
+        payload: Vec<u8>,
+    ) -> Response {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(token);
+        if !payload.is_empty() {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(payload);
+        }
+        if let Some(proof) = proof {
+            request = request.header(REQUEST_PROOF_HEADER, proof);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// A request on a resident session as the app makes it: `payload` signed by `device`.
+    pub async fn me(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        device: &Device,
+        payload: Vec<u8>,
+    ) -> Response {
+        let proof = device.request_proof(&method, path, &payload, token, self.proof_time());
+        self.send_signed(method, path, token, Some(proof), payload)
+            .await
+    }
+
+    /// `GET path` on a resident session, signed by `device`.
+    pub async fn me_get(&self, path: &str, token: &str, device: &Device) -> Response {
+        self.me(Method::GET, path, token, device, vec![]).await
+    }
+
+    /// `POST path` with a JSON body on a resident session, signed by `device`.
+    pub async fn me_post(&self, path: &str, token: &str, device: &Device, body: Value) -> Response {
+        let payload = serde_json::to_vec(&body).expect("json");
+        self.me(Method::POST, path, token, device, payload).await
     }
 }
 
@@ -340,6 +407,24 @@ impl Device {
     pub fn registration_qr(&self, app: &TestApp, id: &str) -> String {
         let id = id.parse().expect("registration id");
         RegistrationQr::make(&self.key, &self.nik, id, app.clock.now()).to_string()
+    }
+
+    /// The `IKD-Proof` header value of a request on the session `token` at unix time `t`.
+    pub fn request_proof(
+        &self,
+        method: &Method,
+        path: &str,
+        body: &[u8],
+        token: &str,
+        t: i64,
+    ) -> String {
+        let request = SignedRequest {
+            method: method.as_str(),
+            path_and_query: path,
+            body,
+            token,
+        };
+        RequestProof::sign(&self.key, &request, t).to_string()
     }
 }
 

@@ -55,6 +55,23 @@ async fn the_document_is_openapi_3_1_with_every_endpoint_and_both_security_schem
         assert_eq!(schemes[name]["type"], "http", "{name}");
         assert_eq!(schemes[name]["scheme"], "bearer", "{name}");
     }
+    assert_eq!(schemes["request_proof"]["type"], "apiKey");
+    assert_eq!(schemes["request_proof"]["name"], "IKD-Proof");
+    // Every resident route asks for the session and the request proof together.
+    for (path, method) in [
+        ("/v1/me", "get"),
+        ("/v1/me/pin", "post"),
+        ("/v1/me/release-device", "post"),
+        ("/v1/me/credentials", "post"),
+        ("/v1/me/family", "get"),
+        ("/v1/me/activity", "get"),
+    ] {
+        let security = &doc["paths"][path][method]["security"][0];
+        assert!(
+            security["session"].is_array() && security["request_proof"].is_array(),
+            "{method} {path}: {security}"
+        );
+    }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     // Every request body a handler reads is described.
     for (path, schema) in [

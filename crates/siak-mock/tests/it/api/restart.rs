@@ -54,10 +54,10 @@ async fn a_restart_keeps_registrations_accounts_pins_and_issuer_keys() {
     assert_eq!(keys_after, keys_before);
     assert!(keys_after["keys"][0]["kid"].is_string());
     let issued = app
-        .post_auth("/v1/me/credentials", &token, json!(null))
+        .me_post("/v1/me/credentials", &token, &device, json!(null))
         .await;
     assert_eq!(issued.status(), StatusCode::OK);
-    let history = body(app.get("/v1/me/activity", Some(&token)).await).await;
+    let history = body(app.me_get("/v1/me/activity", &token, &device).await).await;
     for kind in ["registered", "registration_approved", "activated", "login"] {
         assert!(
             history
