@@ -2,8 +2,10 @@
 //!
 //! * [`siak`]: the typed HTTP client of the central SIAK (timeouts, retries for idempotent calls,
 //!   clear errors for offline / server down / refused).
-//! * [`storage`]: secrets behind the [`SecretStore`] trait (device private key, local PIN
-//!   verifier) and non-secret state written atomically to the app's data directory.
+//! * [`storage`]: secrets behind the [`SecretStore`] trait and non-secret state written
+//!   atomically to the app's data directory.
+//! * [`pin_key`]: the device key and the cache key sealed with a key derived from the PIN
+//!   (argon2id), so the secret store alone opens nothing.
 //! * [`resident`]: the flows — register, follow the status, activate, unlock, show the QR, change
 //!   the PIN, release the device — with offline unlock and offline QR from cached credentials.
 //!
@@ -16,6 +18,7 @@
 pub mod app;
 pub mod error;
 pub mod keyring;
+pub mod pin_key;
 pub mod resident;
 pub mod siak;
 pub mod storage;

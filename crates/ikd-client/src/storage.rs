@@ -1,7 +1,7 @@
 //! Where the app keeps things.
 //!
-//! * Secrets (device private key, local PIN verifier and pepper, the key that seals cached card
-//!   data) go through [`SecretStore`]: the platform store on a phone (Android Keystore, iOS
+//! * Secrets (the device key and the key that seals cached card data, both sealed with the PIN
+//!   once the account is on the device; the wrong-PIN counter) go through [`SecretStore`]: the platform store on a phone (Android Keystore, iOS
 //!   Keychain) or the Secret Service on Linux, wired in the app shell; [`MemoryStore`] for tests.
 //! * Non-secret state (registration id, settings, the sealed credential cache) goes to files in
 //!   the app's data directory ([`StateDir`]), written atomically (temp file, fsync, rename) so a
@@ -38,6 +38,20 @@ impl MemoryStore {
         self.0
             .lock()
             .map_err(|_| ClientError::Storage("memory store poisoned".into()))
+    }
+}
+
+impl MemoryStore {
+    /// Every entry, sorted by name: what a copy of the store would hold (tests play the thief
+    /// with it).
+    pub fn entries(&self) -> Result<Vec<(String, Vec<u8>)>, ClientError> {
+        let mut entries: Vec<_> = self
+            .map()?
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        entries.sort();
+        Ok(entries)
     }
 }
 
