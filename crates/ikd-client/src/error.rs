@@ -160,4 +160,12 @@ mod tests {
         assert!(locked.message(Lang::En).contains("Change device"));
         assert_eq!(refused("pin_wrong").message(Lang::En), "server words");
     }
+
+    #[test]
+    fn an_unreadable_pin_counter_says_what_to_do_in_both_languages() {
+        let err = ClientError::PinCounterUnreadable;
+        assert_eq!(err.code(), "pin_counter_unreadable");
+        assert!(err.message(Lang::Id).contains("Ganti Perangkat"));
+        assert!(err.message(Lang::En).contains("Change device"));
+    }
 }

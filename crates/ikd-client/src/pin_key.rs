@@ -132,7 +132,8 @@ fn aes(kek: &[u8; 32]) -> Result<LessSafeKey, ClientError> {
         .map_err(|_| ClientError::Storage("bad sealing key".into()))
 }
 
-fn random_bytes<const N: usize>(rng: &SystemRandom) -> Result<[u8; N], ClientError> {
+/// `N` bytes from the system's random source.
+pub(crate) fn random_bytes<const N: usize>(rng: &SystemRandom) -> Result<[u8; N], ClientError> {
     let mut bytes = [0u8; N];
     rng.fill(&mut bytes)
         .map_err(|_| ClientError::Storage("no random source".into()))?;

@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use ring::rand::{SecureRandom, SystemRandom};
+use ring::rand::SystemRandom;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
+use crate::pin_key::random_bytes;
 
 /// A store of small secrets by name.
 pub trait SecretStore: Send + Sync {
@@ -134,10 +135,7 @@ impl StateDir {
     ) -> Result<(), ClientError> {
         let mut data =
             serde_json::to_vec(value).map_err(|e| ClientError::Storage(e.to_string()))?;
-        let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new()
-            .fill(&mut nonce)
-            .map_err(|_| ClientError::Storage("no random source".into()))?;
+        let nonce = random_bytes::<NONCE_LEN>(&SystemRandom::new())?;
         sealing_key(key)?
             .seal_in_place_append_tag(
                 Nonce::assume_unique_for_key(nonce),

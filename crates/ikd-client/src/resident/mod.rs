@@ -30,12 +30,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ikd_core::credential::DeviceSigningKey;
 use ikd_core::{Nik, PinAttempts};
 use ikd_core::{RecoveryId, RegistrationId};
-use ring::rand::{SecureRandom, SystemRandom};
+use ring::rand::SystemRandom;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::ClientError;
-use crate::pin_key::DeviceSecrets;
+use crate::pin_key::{DeviceSecrets, random_bytes as random};
 use crate::siak::SiakClient;
 use crate::storage::{SecretStore, StateDir};
 
@@ -115,13 +115,6 @@ pub struct Resident<S: SecretStore> {
     /// The device key and the cache key, opened with the PIN: in memory only while unlocked,
     /// wiped on [`Resident::lock`].
     opened: std::sync::Mutex<Option<DeviceSecrets>>,
-}
-
-fn random<const N: usize>(rng: &SystemRandom) -> Result<[u8; N], ClientError> {
-    let mut bytes = [0u8; N];
-    rng.fill(&mut bytes)
-        .map_err(|_| ClientError::Storage("no random source".into()))?;
-    Ok(bytes)
 }
 
 impl<S: SecretStore> Resident<S> {
