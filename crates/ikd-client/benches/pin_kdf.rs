@@ -11,18 +11,16 @@ use ring::rand::SystemRandom;
 fn kdf(c: &mut Criterion) {
     let mut group = c.benchmark_group("pin_kdf");
     group.sample_size(20);
+    let candidate = |m_mib: u32, t: u32| KdfParams {
+        m_kib: m_mib * 1024,
+        t,
+        p: 1,
+    };
     for params in [
-        KdfParams {
-            m_kib: 19 * 1024,
-            t: 2,
-            p: 1,
-        },
         KdfParams::CURRENT,
-        KdfParams {
-            m_kib: 64 * 1024,
-            t: 3,
-            p: 1,
-        },
+        candidate(19, 3),
+        candidate(32, 2),
+        candidate(64, 3),
     ] {
         let name = format!(
             "argon2id_m{}MiB_t{}_p{}",

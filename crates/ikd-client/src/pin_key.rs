@@ -39,10 +39,11 @@ pub struct KdfParams {
 const SALT_LEN: usize = 16;
 
 impl KdfParams {
-    /// What new records are sealed with: 32 MiB, 2 passes, 1 lane (measured and estimated for a
-    /// mid-range phone in `docs/benchmarks.md`).
+    /// What new records are sealed with: 19 MiB, 2 passes, 1 lane — the most that stays within
+    /// ~300 ms on a mid-range phone (measured here and estimated for a phone in
+    /// `docs/benchmarks.md`).
     pub const CURRENT: KdfParams = KdfParams {
-        m_kib: 32 * 1024,
+        m_kib: 19 * 1024,
         t: 2,
         p: 1,
     };
