@@ -439,3 +439,38 @@ async fn a_pin_change_failing_to_delete_the_old_keys_is_done_and_tidied_later() 
     );
     std::fs::remove_dir_all(&server.dir).ok();
 }
+
+#[tokio::test]
+async fn a_pin_change_with_a_wrong_old_pin_is_counted_and_changes_nothing() {
+    let server = start_server("pin-change-wrong").await;
+    let now = Utc::now();
+    let (app, secrets, _data, _nik, _) = activated(&server, now).await;
+    app.lock().await;
+    let sealed_before: Vec<(String, Vec<u8>)> = secrets
+        .entries()
+        .expect("entries")
+        .into_iter()
+        .filter(|(name, _)| name != "pin_attempts")
+        .collect();
+
+    let err = app
+        .change_pin("000001", NEW_PIN, now)
+        .await
+        .expect_err("wrong old PIN");
+    assert_eq!(err.code(), "pin_wrong");
+    assert_eq!(counter(&secrets).consecutive_failures, 1);
+    let sealed_after: Vec<(String, Vec<u8>)> = secrets
+        .entries()
+        .expect("entries")
+        .into_iter()
+        .filter(|(name, _)| name != "pin_attempts")
+        .collect();
+    assert_eq!(sealed_before, sealed_after, "nothing sealed again");
+    assert!(
+        app.unlock(PIN, now)
+            .await
+            .expect("the PIN is unchanged")
+            .online
+    );
+    std::fs::remove_dir_all(&server.dir).ok();
+}
