@@ -45,6 +45,10 @@ pub enum ClientError {
         /// Seconds left.
         retry_after_secs: u64,
     },
+    /// The wrong-PIN counter in the secret store cannot be read: the PIN stays locked rather
+    /// than counting from zero.
+    #[error("the wrong-PIN counter cannot be read")]
+    PinCounterUnreadable,
     /// Storage failed (secret store or the app's data directory).
     #[error("storage: {0}")]
     Storage(String),
@@ -72,6 +76,7 @@ impl Localized for ClientError {
             ClientError::Invalid { code, .. } => code,
             ClientError::NotReady(what) => what,
             ClientError::PinLocked { .. } => "pin_locked",
+            ClientError::PinCounterUnreadable => "pin_counter_unreadable",
             ClientError::Storage(_) => "storage_failed",
         }
     }
@@ -101,6 +106,10 @@ impl Localized for ClientError {
             ClientError::PinLocked { retry_after_secs } => {
                 ikd_core::pin::PinLocked { retry_after_secs: *retry_after_secs }.message(lang)
             }
+            ClientError::PinCounterUnreadable => pick(
+                "PIN dikunci: penghitung PIN salah di penyimpanan aman HP tidak bisa dibaca. Pakai Ganti Perangkat / Lupa PIN (swafoto dan kode email) untuk memasang KTP Digital lagi.".into(),
+                "PIN locked: the phone's secure storage cannot read the wrong-PIN counter. Use Change device / Forgot PIN (a selfie and an emailed code) to set up your Digital KTP again.".into(),
+            ),
             ClientError::Storage(_) => pick(
                 "Penyimpanan aman di HP tidak bisa dipakai. Mulai ulang aplikasi.".into(),
                 "The phone's secure storage cannot be used. Restart the app.".into(),
@@ -150,5 +159,13 @@ mod tests {
         assert!(locked.message(Lang::Id).contains("Disdukcapil"));
         assert!(locked.message(Lang::En).contains("Change device"));
         assert_eq!(refused("pin_wrong").message(Lang::En), "server words");
+    }
+
+    #[test]
+    fn an_unreadable_pin_counter_says_what_to_do_in_both_languages() {
+        let err = ClientError::PinCounterUnreadable;
+        assert_eq!(err.code(), "pin_counter_unreadable");
+        assert!(err.message(Lang::Id).contains("Ganti Perangkat"));
+        assert!(err.message(Lang::En).contains("Change device"));
     }
 }

@@ -3,8 +3,10 @@
 //! * [`siak`]: the typed HTTP client of the central SIAK (timeouts, retries for idempotent calls,
 //!   clear errors for offline / server down / refused), and [`signing`]: the device's signature
 //!   on every call made on a session.
-//! * [`storage`]: secrets behind the [`SecretStore`] trait (device private key, local PIN
-//!   verifier) and non-secret state written atomically to the app's data directory.
+//! * [`storage`]: secrets behind the [`SecretStore`] trait and non-secret state written
+//!   atomically to the app's data directory.
+//! * [`pin_key`]: the device key and the cache key sealed with a key derived from the PIN
+//!   (argon2id), so the secret store alone opens nothing.
 //! * [`resident`]: the flows — register, follow the status, activate, unlock, show the QR, change
 //!   the PIN, release the device — with offline unlock and offline QR from cached credentials.
 //!
@@ -17,6 +19,7 @@
 pub mod app;
 pub mod error;
 pub mod keyring;
+pub mod pin_key;
 pub mod resident;
 pub mod siak;
 pub mod signing;

@@ -1,7 +1,7 @@
 //! Where the app keeps things.
 //!
-//! * Secrets (device private key, local PIN verifier and pepper, the key that seals cached card
-//!   data) go through [`SecretStore`]: the platform store on a phone (Android Keystore, iOS
+//! * Secrets (the device key and the key that seals cached card data, both sealed with the PIN
+//!   once the account is on the device; the wrong-PIN counter) go through [`SecretStore`]: the platform store on a phone (Android Keystore, iOS
 //!   Keychain) or the Secret Service on Linux, wired in the app shell; [`MemoryStore`] for tests.
 //! * Non-secret state (registration id, settings, the sealed credential cache) goes to files in
 //!   the app's data directory ([`StateDir`]), written atomically (temp file, fsync, rename) so a
@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use ring::rand::{SecureRandom, SystemRandom};
+use ring::rand::SystemRandom;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ClientError;
+use crate::pin_key::random_bytes;
 
 /// A store of small secrets by name.
 pub trait SecretStore: Send + Sync {
@@ -38,6 +39,20 @@ impl MemoryStore {
         self.0
             .lock()
             .map_err(|_| ClientError::Storage("memory store poisoned".into()))
+    }
+}
+
+impl MemoryStore {
+    /// Every entry, sorted by name: what a copy of the store would hold (tests play the thief
+    /// with it).
+    pub fn entries(&self) -> Result<Vec<(String, Vec<u8>)>, ClientError> {
+        let mut entries: Vec<_> = self
+            .map()?
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        entries.sort();
+        Ok(entries)
     }
 }
 
@@ -120,10 +135,7 @@ impl StateDir {
     ) -> Result<(), ClientError> {
         let mut data =
             serde_json::to_vec(value).map_err(|e| ClientError::Storage(e.to_string()))?;
-        let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new()
-            .fill(&mut nonce)
-            .map_err(|_| ClientError::Storage("no random source".into()))?;
+        let nonce = random_bytes::<NONCE_LEN>(&SystemRandom::new())?;
         sealing_key(key)?
             .seal_in_place_append_tag(
                 Nonce::assume_unique_for_key(nonce),

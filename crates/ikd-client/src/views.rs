@@ -41,7 +41,8 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct UiError {
     /// Stable code: the core's or the server's own (`pin_wrong`, `nik_not_found`, …) or one of
-    /// `offline`, `timeout`, `server_down`, `pin_locked`, `locked`, `storage_failed`.
+    /// `offline`, `timeout`, `server_down`, `pin_locked`, `pin_counter_unreadable`, `locked`,
+    /// `storage_failed`.
     pub code: String,
     /// What happened and what to do, in the current language.
     pub message: String,

@@ -36,7 +36,8 @@ message: string, };
 export type UiError = { 
 /**
  * Stable code: the core's or the server's own (`pin_wrong`, `nik_not_found`, …) or one of
- * `offline`, `timeout`, `server_down`, `pin_locked`, `locked`, `storage_failed`.
+ * `offline`, `timeout`, `server_down`, `pin_locked`, `pin_counter_unreadable`, `locked`,
+ * `storage_failed`.
  */
 code: string, 
 /**

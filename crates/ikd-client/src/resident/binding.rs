@@ -1,16 +1,20 @@
 //! Putting the account on this device. Activation (the registration's emailed code) and a device
 //! change (the recovery's emailed code, after a selfie) end the same way: a new PIN checked by the
-//! core, a device proof over the server's id, a session, the local PIN verifier and fresh
-//! credentials. Both go through [`Resident::bind`].
+//! core, a device proof over the server's id by the key being enrolled, a session, the device
+//! key and a new cache key sealed with the new PIN (the plain enrolment key is then deleted), and
+//! fresh credentials. Both go through [`Resident::bind`].
 
 use chrono::{DateTime, Utc};
+use ikd_core::credential::DeviceSigningKey;
 use ikd_core::liveness::LivenessEvidence;
-use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
+use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, ProofPurpose};
 use ikd_core::wire::{ActivateRequest, RecoveryConfirmRequest, RecoveryRequest};
 use ikd_core::{Email, Nik, Pin, PinAttempts};
 
-use super::{LOCAL_PEPPER, LOCAL_PIN, PendingRecovery, Resident, random};
+use super::vault::DEVICE_KEY;
+use super::{PendingRecovery, Resident, random};
 use crate::error::ClientError;
+use crate::pin_key::DeviceSecrets;
 use crate::storage::SecretStore;
 
 /// Which emailed code puts the account on this device.
@@ -41,7 +45,7 @@ impl<S: SecretStore> Resident<S> {
         email: &Email,
         liveness: LivenessEvidence,
     ) -> Result<PendingRecovery, ClientError> {
-        let key = self.device_key()?;
+        let key = self.enrolment_key()?;
         let view = self
             .siak
             .recovery_start(&RecoveryRequest {
@@ -99,7 +103,8 @@ impl<S: SecretStore> Resident<S> {
                 .map(|r| r.id.to_string())
                 .ok_or(ClientError::NotReady("no_recovery"))?,
         };
-        let key = self.device_key()?;
+        let pkcs8 = self.enrolment_pkcs8()?;
+        let key = DeviceSigningKey::from_pkcs8(&pkcs8).map_err(|e| ClientError::invalid(&e))?;
         let proof = PinProof::derive(&pin, &nik);
         let device_proof =
             DeviceProof::sign(&key, ProofPurpose::Activate, nik.as_str(), id.as_bytes())
@@ -139,20 +144,18 @@ impl<S: SecretStore> Resident<S> {
                 session
             }
         };
-        self.store_local_pin(&proof)?;
+        // A new cache key: credentials cached for another key or account are not carried over.
+        let secrets = DeviceSecrets::new(pkcs8.to_vec(), random(&self.rng)?);
+        // The counter first: once sealed keys exist, a missing counter is refused.
+        self.save_pin_attempts(&PinAttempts::default())?;
+        self.seal_with_pin(&secrets, &pin, &nik).await?;
+        self.secrets.delete(DEVICE_KEY)?;
+        self.delete_legacy_leftovers()?;
         state.activated = true;
         state.local_pin = PinAttempts::default();
         self.save_state(&state)?;
+        self.set_opened(Some(secrets))?;
         *self.session.lock().await = Some((session.session_token, session.expires_at));
         self.refresh_credentials().await
-    }
-
-    /// Keeps a verifier of the PIN of `proof` in the secret store (the offline unlock checks it).
-    pub(super) fn store_local_pin(&self, proof: &PinProof) -> Result<(), ClientError> {
-        let pepper: [u8; 32] = self.secret(LOCAL_PEPPER)?;
-        let verifier = PinVerifier::derive(proof, random(&self.rng)?, &pepper);
-        let bytes =
-            serde_json::to_vec(&verifier).map_err(|e| ClientError::Storage(e.to_string()))?;
-        self.secrets.set(LOCAL_PIN, &bytes)
     }
 }

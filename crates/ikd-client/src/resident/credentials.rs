@@ -1,12 +1,13 @@
-//! The credentials of every profile, fetched after each sign-in and cached sealed (with a key
-//! from the secret store), so the card and the QR work offline. A cached credential is looked up
+//! The credentials of every profile, fetched after each sign-in and cached sealed (with the
+//! cache key, itself sealed with the PIN and opened by an unlock), so the card and the QR work
+//! offline — and only once the PIN was entered. A cached credential is looked up
 //! in one place, [`Resident::cached_of`].
 
 use chrono::{DateTime, Utc};
 use ikd_core::credential::{Credential, Presentation, Profile, make_presentation};
 use serde::{Deserialize, Serialize};
 
-use super::{CACHE_KEY, CREDENTIALS, Resident};
+use super::{CREDENTIALS, Resident};
 use crate::error::ClientError;
 use crate::storage::SecretStore;
 
@@ -37,13 +38,13 @@ impl<S: SecretStore> Resident<S> {
             })
             .collect();
         self.dir
-            .save_sealed(CREDENTIALS, &cached, &self.secret(CACHE_KEY)?)
+            .save_sealed(CREDENTIALS, &cached, self.opened()?.cache_key())
     }
 
     fn cached(&self) -> Result<Vec<CachedCredential>, ClientError> {
         Ok(self
             .dir
-            .load_sealed(CREDENTIALS, &self.secret(CACHE_KEY)?)?
+            .load_sealed(CREDENTIALS, self.opened()?.cache_key())?
             .unwrap_or_default())
     }
 

@@ -7,8 +7,14 @@
 //! * `registration`: the liveness challenge and evidence, registering, the registration's status;
 //! * `binding`: putting the account on this device — activation and device change share one path;
 //! * `unlock`: the PIN checked on the device, the server session, offline unlock and reconnecting;
+//! * `vault`: the device key and the cache key sealed with the PIN, and the wrong-PIN counter, in
+//!   the secret store;
 //! * `credentials`: the sealed cache of credentials, the card's record and the QR's presentation;
 //! * `account`: changing the PIN, releasing the device, the family card and the activity history.
+//!
+//! Once the account is on this device, its secrets open only with the PIN ([`crate::pin_key`]):
+//! while unlocked they are held in memory, and [`Resident::device_key`] — the one way to the
+//! device key for everything that signs — fails with `locked` otherwise.
 //!
 //! Text typed by the resident is parsed into the core's types ([`Nik`], [`ikd_core::Email`],
 //! [`ikd_core::PhoneNumber`], [`ikd_core::Pin`]) once, where it enters, and passed on as such.
@@ -18,29 +24,24 @@ mod binding;
 mod credentials;
 mod registration;
 mod unlock;
+mod vault;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ikd_core::credential::DeviceSigningKey;
 use ikd_core::{Nik, PinAttempts};
 use ikd_core::{RecoveryId, RegistrationId};
-use ring::rand::{SecureRandom, SystemRandom};
+use ring::rand::SystemRandom;
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::error::ClientError;
+use crate::pin_key::{DeviceSecrets, random_bytes as random};
 use crate::siak::SiakClient;
 use crate::storage::{SecretStore, StateDir};
 
 pub use registration::Applicant;
 use unlock::SignIn;
 
-/// Secret-store entry of the device's private key (PKCS#8).
-const DEVICE_KEY: &str = "device_key";
-/// Secret-store entry of the local PIN verifier.
-const LOCAL_PIN: &str = "local_pin_verifier";
-/// Secret-store entry of the pepper of the local PIN verifier.
-const LOCAL_PEPPER: &str = "local_pin_pepper";
-/// Secret-store entry of the key sealing the cached credentials.
-const CACHE_KEY: &str = "cache_key";
 /// Data-directory file of [`ResidentState`].
 const STATE: &str = "state";
 /// Data-directory file of the sealed credentials.
@@ -59,7 +60,9 @@ pub struct ResidentState {
     pub registration_id: Option<RegistrationId>,
     /// Active on this device.
     pub activated: bool,
-    /// Wrong PINs on this device (offline unlock).
+    /// Wrong PINs on this device as counted by earlier versions; the counter now lives in the
+    /// secret store, and this is read only once, when such an install is first unlocked.
+    #[serde(default)]
     pub local_pin: PinAttempts,
     /// A device change or PIN reset waiting for its emailed code.
     #[serde(default)]
@@ -109,13 +112,9 @@ pub struct Resident<S: SecretStore> {
     /// The sign-in of an unlock that could not reach the server, kept in memory only until the
     /// network returns ([`Resident::reconnect`]) or the app locks.
     pending: tokio::sync::Mutex<Option<SignIn>>,
-}
-
-fn random<const N: usize>(rng: &SystemRandom) -> Result<[u8; N], ClientError> {
-    let mut bytes = [0u8; N];
-    rng.fill(&mut bytes)
-        .map_err(|_| ClientError::Storage("no random source".into()))?;
-    Ok(bytes)
+    /// The device key and the cache key, opened with the PIN: in memory only while unlocked,
+    /// wiped on [`Resident::lock`].
+    opened: std::sync::Mutex<Option<DeviceSecrets>>,
 }
 
 impl<S: SecretStore> Resident<S> {
@@ -128,6 +127,7 @@ impl<S: SecretStore> Resident<S> {
             rng: SystemRandom::new(),
             session: tokio::sync::Mutex::new(None),
             pending: tokio::sync::Mutex::new(None),
+            opened: std::sync::Mutex::new(None),
         }
     }
 
@@ -155,29 +155,52 @@ impl<S: SecretStore> Resident<S> {
         self.dir.save(STATE, state)
     }
 
-    /// The secret `name`, created at random on first use.
-    fn secret<const N: usize>(&self, name: &str) -> Result<[u8; N], ClientError> {
-        if let Some(bytes) = self.secrets.get(name)? {
-            return bytes
-                .try_into()
-                .map_err(|_| ClientError::Storage(format!("{name} has the wrong size")));
-        }
-        let fresh = random::<N>(&self.rng)?;
-        self.secrets.set(name, &fresh)?;
-        Ok(fresh)
+    fn opened_slot(&self) -> Result<std::sync::MutexGuard<'_, Option<DeviceSecrets>>, ClientError> {
+        self.opened
+            .lock()
+            .map_err(|_| ClientError::Storage("the unlocked keys' lock is poisoned".into()))
     }
 
-    /// This device's key, created on first use and kept in the secret store.
+    /// The device's secrets opened by the last unlock (`locked` when there are none).
+    fn opened(&self) -> Result<DeviceSecrets, ClientError> {
+        self.opened_slot()?
+            .clone()
+            .ok_or(ClientError::NotReady("locked"))
+    }
+
+    /// Keeps (or, with `None`, wipes) the opened secrets.
+    fn set_opened(&self, secrets: Option<DeviceSecrets>) -> Result<(), ClientError> {
+        *self.opened_slot()? = secrets;
+        Ok(())
+    }
+
+    /// The key being put on this device by a registration or a device change (PKCS#8), created
+    /// on first use. It is not yet bound to a PIN; binding the account seals it and deletes it.
+    fn enrolment_pkcs8(&self) -> Result<Zeroizing<Vec<u8>>, ClientError> {
+        if let Some(pkcs8) = self.secrets.get(vault::DEVICE_KEY)? {
+            return Ok(Zeroizing::new(pkcs8));
+        }
+        let pkcs8 =
+            DeviceSigningKey::generate_pkcs8(&self.rng).map_err(|e| ClientError::invalid(&e))?;
+        self.secrets.set(vault::DEVICE_KEY, &pkcs8)?;
+        Ok(Zeroizing::new(pkcs8))
+    }
+
+    /// The enrolment key ([`Resident::enrolment_pkcs8`]) as a signing key.
+    fn enrolment_key(&self) -> Result<DeviceSigningKey, ClientError> {
+        DeviceSigningKey::from_pkcs8(&self.enrolment_pkcs8()?).map_err(|e| ClientError::invalid(&e))
+    }
+
+    /// This device's signing key, the one accessor of everything that signs as this device:
+    /// while unlocked, the key opened with the PIN; before the account is on this device, the
+    /// key being enrolled (created on first use); once it is, and the app is locked, `locked`.
     pub fn device_key(&self) -> Result<DeviceSigningKey, ClientError> {
-        let pkcs8 = match self.secrets.get(DEVICE_KEY)? {
-            Some(pkcs8) => pkcs8,
-            None => {
-                let pkcs8 = DeviceSigningKey::generate_pkcs8(&self.rng)
-                    .map_err(|e| ClientError::invalid(&e))?;
-                self.secrets.set(DEVICE_KEY, &pkcs8)?;
-                pkcs8
-            }
-        };
-        DeviceSigningKey::from_pkcs8(&pkcs8).map_err(|e| ClientError::invalid(&e))
+        if let Some(secrets) = self.opened_slot()?.as_ref() {
+            return secrets.device_key();
+        }
+        if self.current_generation()?.is_some() || self.state()?.activated {
+            return Err(ClientError::NotReady("locked"));
+        }
+        self.enrolment_key()
     }
 }

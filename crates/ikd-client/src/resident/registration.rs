@@ -53,7 +53,7 @@ impl<S: SecretStore> Resident<S> {
         nik: &Nik,
         purpose: LivenessPurpose,
     ) -> Result<LivenessChallengeView, ClientError> {
-        let key = self.device_key()?;
+        let key = self.enrolment_key()?;
         self.siak
             .liveness_challenge(&LivenessChallengeRequest {
                 nik: nik.as_str().to_owned(),
@@ -70,7 +70,11 @@ impl<S: SecretStore> Resident<S> {
         nik: &Nik,
         challenge_id: &ChallengeId,
     ) -> Result<Option<LivenessEvidence>, ClientError> {
-        Ok(capture.evidence(&self.device_key()?, nik.as_str(), &challenge_id.to_string()))
+        Ok(capture.evidence(
+            &self.enrolment_key()?,
+            nik.as_str(),
+            &challenge_id.to_string(),
+        ))
     }
 
     /// Registers this device for `applicant` with the liveness evidence of a challenge with
@@ -81,7 +85,7 @@ impl<S: SecretStore> Resident<S> {
         liveness: LivenessEvidence,
     ) -> Result<RegistrationView, ClientError> {
         let Applicant { nik, email, phone } = applicant;
-        let key = self.device_key()?;
+        let key = self.enrolment_key()?;
         let challenge = format!("{}\n{}", email.as_str(), phone.e164());
         let request = RegisterRequest {
             nik: nik.as_str().to_owned(),

@@ -1,16 +1,17 @@
 //! Unlocking: the PIN is checked on this device first, with the core's lockout policy (so it
-//! works offline), then the server is asked for a session. An unlock that could not reach the
+//! works offline) — it must open the device's PIN-sealed keys (`vault`), which are then held in
+//! memory until the app locks — then the server is asked for a session. An unlock that could not reach the
 //! server keeps its [`SignIn`] in memory so [`Resident::reconnect`] can finish it later.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, Utc};
 use ikd_core::pin::PinHardLocked;
-use ikd_core::protocol::{DeviceProof, PinProof, PinVerifier, ProofPurpose};
+use ikd_core::protocol::{DeviceProof, PinProof, ProofPurpose};
 use ikd_core::wire::LoginRequest;
 use ikd_core::{LockoutPolicy, Nik, Pin, PinGate};
 
-use super::{LOCAL_PEPPER, LOCAL_PIN, Resident, UnlockOutcome};
+use super::{Resident, UnlockOutcome};
 use crate::error::ClientError;
 use crate::signing::SessionAuth;
 use crate::storage::SecretStore;
@@ -30,7 +31,7 @@ impl<S: SecretStore> Resident<S> {
         pin: &str,
         now: DateTime<Utc>,
     ) -> Result<UnlockOutcome, ClientError> {
-        let sign_in = self.check_local_pin(pin, now)?;
+        let sign_in = self.open_with_pin(pin, now).await?;
         self.go_online(sign_in).await
     }
 
@@ -67,14 +68,19 @@ impl<S: SecretStore> Resident<S> {
         })
     }
 
-    /// Forgets the session and any pending offline unlock (the app went to the background).
+    /// Forgets the session, any pending offline unlock and the opened keys (wiped from memory):
+    /// the app went to the background.
     pub async fn lock(&self) {
         *self.session.lock().await = None;
         *self.pending.lock().await = None;
+        // A poisoned slot cannot be wiped more than dropping the process would.
+        let _ = self.set_opened(None);
     }
 
-    /// Checks `pin` against the local verifier, counting wrong ones (lockout policy).
-    pub(super) fn check_local_pin(
+    /// Opens the device's sealed keys with `pin`, counting wrong ones with the lockout policy;
+    /// the opened keys stay in memory until [`Resident::lock`]. The attempt is counted before the
+    /// key derivation, so stopping the app in the middle does not make a free guess.
+    pub(super) async fn open_with_pin(
         &self,
         pin: &str,
         now: DateTime<Utc>,
@@ -84,47 +90,43 @@ impl<S: SecretStore> Resident<S> {
             return Err(ClientError::NotReady("not_activated"));
         }
         let policy = LockoutPolicy::default();
+        let before = self.pin_attempts(&state)?;
         if let PinGate::Locked {
             retry_after_secs, ..
-        } = policy.gate(&state.local_pin, now)
+        } = policy.gate(&before, now)
         {
             return Err(ClientError::PinLocked { retry_after_secs });
         }
         let pin = Pin::parse(pin).map_err(|e| ClientError::invalid(&e))?;
         let nik = state.registered_nik(now.date_naive())?;
-        let proof = PinProof::derive(&pin, &nik);
-        let stored = self
-            .secrets
-            .get(LOCAL_PIN)?
-            .ok_or(ClientError::NotReady("not_activated"))?;
-        let verifier: PinVerifier =
-            serde_json::from_slice(&stored).map_err(|e| ClientError::Storage(e.to_string()))?;
-        let pepper: [u8; 32] = self.secret(LOCAL_PEPPER)?;
-        if verifier.matches(&proof, &pepper) {
-            state.local_pin.record_success(now);
-            self.save_state(&state)?;
-            Ok(SignIn { nik, proof })
-        } else {
-            state.local_pin.record_failure(now);
-            self.save_state(&state)?;
-            Err(match policy.gate(&state.local_pin, now) {
-                PinGate::HardLocked => ClientError::invalid(&PinHardLocked),
-                PinGate::Locked {
-                    retry_after_secs, ..
-                } => ClientError::PinLocked { retry_after_secs },
-                PinGate::Open {
-                    attempts_before_lock,
-                } => ClientError::Invalid {
-                    code: "pin_wrong",
-                    message_id: format!(
-                        "PIN salah. Sisa percobaan sebelum dikunci sementara: {attempts_before_lock}."
-                    ),
-                    message_en: format!(
-                        "Wrong PIN. Attempts left before a temporary lock: {attempts_before_lock}."
-                    ),
-                },
-            })
+        let mut counted = before.clone();
+        counted.record_failure(now);
+        self.save_pin_attempts(&counted)?;
+        if let Some(secrets) = self.open_sealed(&pin, &nik, &mut state, &counted).await? {
+            let mut attempts = before;
+            attempts.record_success(now);
+            self.save_pin_attempts(&attempts)?;
+            self.set_opened(Some(secrets))?;
+            let proof = PinProof::derive(&pin, &nik);
+            return Ok(SignIn { nik, proof });
         }
+        Err(match policy.gate(&counted, now) {
+            PinGate::HardLocked => ClientError::invalid(&PinHardLocked),
+            PinGate::Locked {
+                retry_after_secs, ..
+            } => ClientError::PinLocked { retry_after_secs },
+            PinGate::Open {
+                attempts_before_lock,
+            } => ClientError::Invalid {
+                code: "pin_wrong",
+                message_id: format!(
+                    "PIN salah. Sisa percobaan sebelum dikunci sementara: {attempts_before_lock}."
+                ),
+                message_en: format!(
+                    "Wrong PIN. Attempts left before a temporary lock: {attempts_before_lock}."
+                ),
+            },
+        })
     }
 
     /// Opens a server session: the server's challenge signed by this device, with the PIN proof.
