@@ -96,6 +96,35 @@ pub struct Look {
     pub noise: f32,
     /// A paper border around the face (a printed photo).
     pub paper: bool,
+    /// The room behind the face.
+    pub room: Room,
+}
+
+/// The room behind the face: a wall lit from above (grey level 150 at the top, darker by `slope`
+/// a row) and a darker door 60 px wide.
+#[derive(Debug, Clone, Copy)]
+pub struct Room {
+    /// Left edge of the door.
+    pub door_x: f32,
+    /// How much darker the wall gets per row.
+    pub slope: f32,
+}
+
+impl Room {
+    /// The room of the measurement's sequences.
+    pub const DEFAULT: Room = Room {
+        door_x: 230.0,
+        slope: 0.25,
+    };
+
+    /// Another room: the door anywhere from the left edge to the right, a steeper or flatter
+    /// light (two selfies taken at different times and places).
+    pub fn random(rng: &mut ChaCha8Rng) -> Room {
+        Room {
+            door_x: unit(rng) * 260.0,
+            slope: 0.1 + unit(rng) * 0.3,
+        }
+    }
 }
 
 impl Look {
@@ -105,6 +134,7 @@ impl Look {
             gain: 0.75 + unit(rng) * 0.45,
             noise: 2.0 + unit(rng) * 6.0,
             paper: false,
+            room: Room::DEFAULT,
         }
     }
 }
@@ -121,7 +151,8 @@ pub fn render(poses: &[Pose], look: Look, rng: &mut ChaCha8Rng) -> GrayFrame {
     // A room: a vertical gradient with a door-like darker block.
     for y in 0..h {
         for x in 0..w {
-            let base = 150.0 - y as f32 * 0.25 + if (230..290).contains(&x) { -35.0 } else { 0.0 };
+            let door = (look.room.door_x..look.room.door_x + 60.0).contains(&(x as f32));
+            let base = 150.0 - y as f32 * look.room.slope + if door { -35.0 } else { 0.0 };
             px[y * w + x] = base;
         }
     }
@@ -403,16 +434,40 @@ impl Sequence {
 /// The shortest sequence that makes `actions`: one frame per pose (the middle, the first action,
 /// the middle, …), 700 ms apart. What tests use when they need evidence, not a measurement.
 pub fn key_frames(actions: &[Action], seed: u64) -> Vec<(u32, GrayFrame)> {
+    key_frames_from(actions, seed, false)
+}
+
+/// Like [`key_frames`], but in a room drawn from `seed` ([`Room::random`]) and with the face
+/// starting at a pose drawn from it (up to 24 px either side of the middle, 8 px up or down,
+/// 90–110 % of the usual width), the movements made from there: two real selfies are never taken
+/// in front of the same wall at the same pixel. The frames of two seeds are different pictures,
+/// not only different noise, so the server's perceptual replay check can tell them apart.
+/// [`evidence_for`] uses these.
+pub fn selfie_key_frames(actions: &[Action], seed: u64) -> Vec<(u32, GrayFrame)> {
+    key_frames_from(actions, seed, true)
+}
+
+fn key_frames_from(actions: &[Action], seed: u64, moved: bool) -> Vec<(u32, GrayFrame)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let look = Look {
+    let mut look = Look {
         noise: 3.0,
         ..Look::random(&mut rng)
     };
-    let mut poses = vec![Pose::CENTRE];
+    let start = if moved {
+        look.room = Room::random(&mut rng);
+        Pose {
+            cx: Pose::CENTRE.cx + (unit(&mut rng) - 0.5) * 48.0,
+            cy: Pose::CENTRE.cy + (unit(&mut rng) - 0.5) * 16.0,
+            width: Pose::CENTRE.width * (0.9 + unit(&mut rng) * 0.2),
+        }
+    } else {
+        Pose::CENTRE
+    };
+    let mut poses = vec![start];
     for (i, &a) in actions.iter().enumerate() {
-        poses.push(Pose::CENTRE.after(a));
+        poses.push(start.after(a));
         if i + 1 < actions.len() {
-            poses.push(Pose::CENTRE);
+            poses.push(start);
         }
     }
     poses
@@ -433,16 +488,18 @@ pub const COMPLETING_TRIES: u64 = 32;
 /// uses whole [`Sequence`]s and counts every failure. `None` only if [`COMPLETING_TRIES`] faces
 /// in a row were not followed, which would be a defect.
 pub fn completing_key_frames(actions: &[Action], seed: u64) -> Option<Vec<(u32, GrayFrame)>> {
-    completing_capture(actions, seed).map(|(frames, _)| frames)
+    completing_capture(actions, seed, false).map(|(frames, _)| frames)
 }
 
-/// The frames of [`completing_key_frames`] with the capture that followed them.
+/// The frames of [`completing_key_frames`] (or, `moved`, of [`selfie_key_frames`]) with the
+/// capture that followed them.
 fn completing_capture(
     actions: &[Action],
     seed: u64,
+    moved: bool,
 ) -> Option<(Vec<(u32, GrayFrame)>, crate::Capture)> {
     (0..COMPLETING_TRIES).find_map(|i| {
-        let frames = key_frames(actions, seed.wrapping_add(i));
+        let frames = key_frames_from(actions, seed.wrapping_add(i), moved);
         let capture = follow(actions, &frames);
         (capture.phase() == &crate::Phase::Done).then_some((frames, capture))
     })
@@ -462,8 +519,8 @@ pub fn follow(actions: &[Action], frames: &[(u32, GrayFrame)]) -> crate::Capture
 }
 
 /// Signed evidence of a synthetic live face making `actions` for challenge `challenge_id`
-/// (frames differ per challenge id, so no two challenges share a frame): the frames of
-/// [`completing_key_frames`]. `None` if those gave up, which would be a defect of the synthetic
+/// (frames differ per challenge id, so no two challenges share a frame or a picture): the frames
+/// of [`selfie_key_frames`], the next seeds' when one is not followed. `None` if those gave up, which would be a defect of the synthetic
 /// face.
 pub fn evidence_for(
     actions: &[Action],
@@ -474,6 +531,6 @@ pub fn evidence_for(
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(challenge_id.as_bytes());
     let seed = u64::from_be_bytes(digest[..8].try_into().ok()?);
-    let (_, capture) = completing_capture(actions, seed)?;
+    let (_, capture) = completing_capture(actions, seed, true)?;
     capture.evidence(key, nik, challenge_id)
 }

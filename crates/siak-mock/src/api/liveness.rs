@@ -3,7 +3,10 @@
 //! A challenge is random, single-use, bound to a NIK, a device key and a purpose, and expires
 //! after [`CHALLENGE_LIFETIME`]. The evidence is checked with `ikd_liveness::verify_evidence`
 //! (the app's own analysis and tracker, re-run on the frames sent); a frame already seen in any
-//! earlier evidence is refused as a replay. Frames and the result are kept for the operator.
+//! earlier evidence — the same bytes, or the same picture by its perceptual hash — is refused as a
+//! replay. Frames and the result are kept for the operator.
+
+use std::collections::{HashMap, HashSet};
 
 use axum::Json;
 use axum::extract::State;
@@ -15,8 +18,8 @@ use ikd_core::Nik;
 use ikd_core::credential::DevicePublicKey;
 use ikd_core::wire::{LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose};
 use ikd_liveness::{
-    Action, FaceDetector, LivenessEvidence, MAX_ACTIONS, Rules, VerifiedEvidence,
-    challenge_actions, verify_evidence,
+    Action, FaceDetector, LivenessEvidence, MAX_ACTIONS, PerceptualHash, Rules, VerifiedEvidence,
+    challenge_actions, is_replay, verify_evidence,
 };
 
 use super::problem::{ApiError, Problem};
@@ -257,20 +260,38 @@ fn spend(
     Ok((actions, c.issued_at))
 }
 
-/// Refuses evidence holding a frame seen before (in any earlier evidence): a replay. Callers
-/// check this before any other decision, so a replay is named as such whatever else is wrong.
+/// Refuses a replay: evidence holding a frame whose bytes were seen before (SHA-256), or most of
+/// whose frames are the pictures of one earlier evidence encoded again, slightly scaled or
+/// shifted ([`ikd_liveness::is_replay`]: perceptual hashes within
+/// [`ikd_liveness::REPLAY_DISTANCE`] of stored frames whose face box is near). Callers check this
+/// before any other decision, so a replay is named as such whatever else is wrong.
 pub fn refuse_replay(
     conn: &rusqlite::Connection,
     verified: &VerifiedEvidence,
 ) -> Result<(), ApiError> {
+    let mut pictures_of: HashMap<String, usize> = HashMap::new();
+    let mut seen = false;
     for f in &verified.frames {
-        if stored::frame_seen(conn, &f.sha256)? {
-            return Err(conflict(
-                "liveness_evidence_replayed",
-                "Foto swafoto ini pernah dikirim sebelumnya. Ulangi swafoto dengan kamera.",
-                "These selfie photos were sent before. Take the selfie again with the camera.",
-            ));
+        seen |= stored::frame_seen(conn, &f.sha256)?;
+        let face = (f.face.x, f.face.y, f.face.w, f.face.h);
+        let similar: HashSet<String> = stored::hashes_near(conn, face)?
+            .into_iter()
+            .filter(|(_, h)| {
+                PerceptualHash::from_bytes(h).is_some_and(|h| h.same_picture(&f.phash))
+            })
+            .map(|(challenge, _)| challenge)
+            .collect();
+        for challenge in similar {
+            *pictures_of.entry(challenge).or_default() += 1;
         }
+    }
+    let n = verified.frames.len();
+    if seen || pictures_of.values().any(|&m| is_replay(m, n)) {
+        return Err(conflict(
+            "liveness_evidence_replayed",
+            "Foto swafoto ini pernah dikirim sebelumnya. Ulangi swafoto dengan kamera.",
+            "These selfie photos were sent before. Take the selfie again with the camera.",
+        ));
     }
     Ok(())
 }
@@ -283,12 +304,18 @@ pub fn store_frames(
     verified: &VerifiedEvidence,
 ) -> Result<(), ApiError> {
     let id = challenge_id.to_ascii_lowercase();
-    let frames = verified.frames.iter().map(|f| FrameRow {
-        t_ms: f.t_ms,
-        jpeg: &f.jpeg,
-        sha256: &f.sha256,
-        face: (f.face.x, f.face.y, f.face.w, f.face.h),
-    });
+    let hashes: Vec<[u8; 64]> = verified.frames.iter().map(|f| f.phash.to_bytes()).collect();
+    let frames = verified
+        .frames
+        .iter()
+        .zip(&hashes)
+        .map(|(f, phash)| FrameRow {
+            t_ms: f.t_ms,
+            jpeg: &f.jpeg,
+            sha256: &f.sha256,
+            phash,
+            face: (f.face.x, f.face.y, f.face.w, f.face.h),
+        });
     stored::store_passed(tx, &id, frames, verified.duration_ms)?;
     Ok(())
 }

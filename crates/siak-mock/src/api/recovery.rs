@@ -160,7 +160,8 @@ fn record(
         tx.commit()?;
         return Ok(None);
     };
-    let hash = code_hash(app.secrets().pepper(), &s.code);
+    // Stored with the default key version: the emailed codes' own key.
+    let (hash, _) = code_hash(app.secrets(), &s.code);
     let new = NewRecovery {
         id: &id,
         nik: &s.nik,
@@ -230,7 +231,7 @@ pub async fn confirm(
                 .filter(|s| s.nik == req.nik.trim())
                 .ok_or_else(not_found)?;
             redemption.check_device(&s.device_key, &s.nik, &id)?;
-            let tx = RECOVERY_CODE.redeem(tx, &id, &redemption.code, &fresh.pepper, now)?;
+            let tx = RECOVERY_CODE.redeem(tx, &id, &redemption.code, &fresh.codes, now)?;
             let email = accounts::email(&tx, &s.nik)?
                 .ok_or_else(|| ApiError::internal(&"recovery without an account"))?;
             let view = bind_device(

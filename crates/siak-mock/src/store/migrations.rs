@@ -9,7 +9,9 @@
 //! activation codes, accounts, login challenges, sessions, credentials, activity log, outbox,
 //! operators and their sessions; liveness challenges and frames, recoveries); migration 5
 //! (`schema_operators.sql`) gives operators an office code and the time an administrator set
-//! their password. The functions that read and write them are this module's siblings in `store`.
+//! their password; `schema_keys.sql` records which key made each PIN verifier and code hash, the
+//! perceptual hash of each liveness frame and the presentations verified online. The functions
+//! that read and write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
@@ -92,6 +94,10 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
     Migration {
         name: "operators: office code (regency PPRR or pusat) and when the password was set",
         sql: include_str!("schema_operators.sql"),
+    },
+    Migration {
+        name: "keys and replays: key versions of verifiers and codes, perceptual frame hashes, verified presentations",
+        sql: include_str!("schema_keys.sql"),
     },
 ];
 

@@ -21,6 +21,7 @@ mod population;
 pub mod recoveries;
 pub mod registrations;
 pub mod sessions;
+pub mod verifications;
 
 use std::path::Path;
 use std::time::Duration;

@@ -9,6 +9,7 @@ mod attacks_devmode;
 mod attacks_keys;
 mod attacks_lockout;
 mod attacks_operators;
+mod attacks_replay;
 mod bad_input;
 mod bad_paths;
 mod console;
