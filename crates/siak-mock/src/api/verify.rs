@@ -14,8 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeDelta, Utc};
-use ikd_core::credential::Verified;
-use ikd_core::credential::{VerifyOptions, verify_presentation};
+use ikd_core::credential::{Verified, VerifyOptions, verify_presentation};
 
 use super::me::record_verification;
 use super::problem::{ApiError, Problem};
@@ -65,17 +64,17 @@ pub async fn verify(
         .map_err(|e| ApiError::localized(StatusCode::UNPROCESSABLE_ENTITY, &e))?;
     let credential_id = verified.credential_id.to_base64url();
     app.db(move |store| {
-        let conn = store.connection_mut().transaction()?;
-        let row = credentials::status(&conn, &credential_id)?;
+        let tx = store.connection_mut().transaction()?;
+        let row = credentials::status(&tx, &credential_id)?;
         let status = match &row {
             None => VerificationStatus::Unknown,
             Some(c) if c.is_active() => VerificationStatus::Active,
             Some(_) => VerificationStatus::Revoked,
         };
         if let Some(c) = &row {
-            record(&conn, &c.nik, &verified, &verifier, now)?;
+            record(&tx, &c.nik, &verified, &verifier, now)?;
         }
-        conn.commit()?;
+        tx.commit()?;
         Ok(Json(VerifyResponse {
             valid: status == VerificationStatus::Active,
             status,

@@ -185,12 +185,12 @@ async fn a_stored_selfie_encoded_again_is_a_replay_under_a_new_challenge_and_key
 
     // Another resident's modified app sends the victim's pictures as new JPEG bytes.
     let replayer = Device::new(96, &residents[1]);
-    let r = replay_changed_by(&app, &replayer, &actions, &evidence, |j| changed(j, 60)).await;
+    let r = replay_changed_by(&app, &replayer, &actions, &evidence, |j| changed(j, 95)).await;
     problem(r, StatusCode::CONFLICT, "liveness_evidence_replayed").await;
 
     // Encoded once more at another quality: the same pictures still.
     let replayer = Device::new(97, &residents[2]);
-    let r = replay_changed_by(&app, &replayer, &actions, &evidence, |j| changed(j, 92)).await;
+    let r = replay_changed_by(&app, &replayer, &actions, &evidence, |j| changed(j, 90)).await;
     problem(r, StatusCode::CONFLICT, "liveness_evidence_replayed").await;
 }
 
