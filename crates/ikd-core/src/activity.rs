@@ -38,11 +38,14 @@ pub enum ActivityKind {
     DeviceChangeStarted,
     /// The account moved to a new device.
     DeviceChanged,
+    /// Online checks beyond the hourly limit were answered but not listed one by one; the
+    /// entry's detail is how many.
+    VerificationsNotRecorded,
 }
 
 impl ActivityKind {
     /// Every kind, in a stable order.
-    pub const ALL: [ActivityKind; 13] = [
+    pub const ALL: [ActivityKind; 14] = [
         ActivityKind::Registered,
         ActivityKind::RegistrationApproved,
         ActivityKind::RegistrationRejected,
@@ -56,6 +59,7 @@ impl ActivityKind {
         ActivityKind::CredentialsIssued,
         ActivityKind::DeviceChangeStarted,
         ActivityKind::DeviceChanged,
+        ActivityKind::VerificationsNotRecorded,
     ];
 
     /// Stable code, as the server sends it (`registered`, `pin_wrong`, …).
@@ -74,6 +78,7 @@ impl ActivityKind {
             ActivityKind::CredentialsIssued => "credentials_issued",
             ActivityKind::DeviceChangeStarted => "device_change_started",
             ActivityKind::DeviceChanged => "device_changed",
+            ActivityKind::VerificationsNotRecorded => "verifications_not_recorded",
         }
     }
 
@@ -117,6 +122,10 @@ impl ActivityKind {
             ActivityKind::DeviceChanged => (
                 "KTP Digital dipindahkan ke perangkat baru",
                 "Digital KTP moved to a new device",
+            ),
+            ActivityKind::VerificationsNotRecorded => (
+                "Pemeriksaan online lain dalam jam ini tidak dicatat satu per satu (lebih dari 20); jumlahnya:",
+                "Further online checks within this hour not listed one by one (over 20); how many:",
             ),
         };
         pick(lang, id.into(), en.into())

@@ -24,6 +24,7 @@
 mod analyze;
 mod capture;
 mod frame;
+mod phash;
 mod tracker;
 mod verify;
 
@@ -37,5 +38,6 @@ pub use ikd_core::liveness::{
     Action, EvidenceFrame, Face, LivenessEvidence, MAX_ACTIONS, MAX_EVIDENCE_FRAMES,
     MAX_JPEG_BYTES, MIN_ACTIONS, challenge_actions, evidence_digest, sign_evidence,
 };
+pub use phash::{MARGIN as PHASH_MARGIN, PerceptualHash, REPLAY_DISTANCE, is_replay};
 pub use tracker::{LivenessFailure, Phase, Rules, Tracker};
 pub use verify::{VerifiedEvidence, VerifiedFrame, verify_evidence};

@@ -14,6 +14,12 @@ use rand_chacha::rand_core::{Rng, SeedableRng};
 use crate::Action;
 use crate::frame::{FRAME_HEIGHT, FRAME_WIDTH, GrayFrame};
 
+mod key_frames;
+
+pub use key_frames::{
+    COMPLETING_TRIES, completing_key_frames, evidence_for, follow, key_frames, selfie_key_frames,
+};
+
 static FACE_PNG: &[u8] = include_bytes!("../assets/face-astronaut.png");
 
 struct Sprite {
@@ -96,6 +102,35 @@ pub struct Look {
     pub noise: f32,
     /// A paper border around the face (a printed photo).
     pub paper: bool,
+    /// The room behind the face.
+    pub room: Room,
+}
+
+/// The room behind the face: a wall lit from above (grey level 150 at the top, darker by `slope`
+/// a row) and a darker door 60 px wide.
+#[derive(Debug, Clone, Copy)]
+pub struct Room {
+    /// Left edge of the door.
+    pub door_x: f32,
+    /// How much darker the wall gets per row.
+    pub slope: f32,
+}
+
+impl Room {
+    /// The room of the measurement's sequences.
+    pub const DEFAULT: Room = Room {
+        door_x: 230.0,
+        slope: 0.25,
+    };
+
+    /// Another room: the door anywhere from the left edge to the right, a steeper or flatter
+    /// light (two selfies taken at different times and places).
+    pub fn random(rng: &mut ChaCha8Rng) -> Room {
+        Room {
+            door_x: unit(rng) * 260.0,
+            slope: 0.1 + unit(rng) * 0.3,
+        }
+    }
 }
 
 impl Look {
@@ -105,6 +140,7 @@ impl Look {
             gain: 0.75 + unit(rng) * 0.45,
             noise: 2.0 + unit(rng) * 6.0,
             paper: false,
+            room: Room::DEFAULT,
         }
     }
 }
@@ -121,7 +157,8 @@ pub fn render(poses: &[Pose], look: Look, rng: &mut ChaCha8Rng) -> GrayFrame {
     // A room: a vertical gradient with a door-like darker block.
     for y in 0..h {
         for x in 0..w {
-            let base = 150.0 - y as f32 * 0.25 + if (230..290).contains(&x) { -35.0 } else { 0.0 };
+            let door = (look.room.door_x..look.room.door_x + 60.0).contains(&(x as f32));
+            let base = 150.0 - y as f32 * look.room.slope + if door { -35.0 } else { 0.0 };
             px[y * w + x] = base;
         }
     }
@@ -398,82 +435,4 @@ impl Sequence {
         }
         out
     }
-}
-
-/// The shortest sequence that makes `actions`: one frame per pose (the middle, the first action,
-/// the middle, …), 700 ms apart. What tests use when they need evidence, not a measurement.
-pub fn key_frames(actions: &[Action], seed: u64) -> Vec<(u32, GrayFrame)> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let look = Look {
-        noise: 3.0,
-        ..Look::random(&mut rng)
-    };
-    let mut poses = vec![Pose::CENTRE];
-    for (i, &a) in actions.iter().enumerate() {
-        poses.push(Pose::CENTRE.after(a));
-        if i + 1 < actions.len() {
-            poses.push(Pose::CENTRE);
-        }
-    }
-    poses
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| (i as u32 * 700, render(&[p], look, &mut rng)))
-        .collect()
-}
-
-/// How many faces [`completing_key_frames`] tries before it gives up.
-pub const COMPLETING_TRIES: u64 = 32;
-
-/// Key frames (see [`key_frames`]) that a capture with the default detector and rules follows to
-/// the end: those of `seed`, or, when that face is not followed, those of the next seeds, like a
-/// resident trying again. About 3 seeds in 1,000 are not followed: the jump straight from the
-/// middle to the action's pose, with no frame in between, can land where the detector misjudges
-/// the face's size. Tests that need evidence use this; the measurement of `docs/liveness.md`
-/// uses whole [`Sequence`]s and counts every failure. `None` only if [`COMPLETING_TRIES`] faces
-/// in a row were not followed, which would be a defect.
-pub fn completing_key_frames(actions: &[Action], seed: u64) -> Option<Vec<(u32, GrayFrame)>> {
-    completing_capture(actions, seed).map(|(frames, _)| frames)
-}
-
-/// The frames of [`completing_key_frames`] with the capture that followed them.
-fn completing_capture(
-    actions: &[Action],
-    seed: u64,
-) -> Option<(Vec<(u32, GrayFrame)>, crate::Capture)> {
-    (0..COMPLETING_TRIES).find_map(|i| {
-        let frames = key_frames(actions, seed.wrapping_add(i));
-        let capture = follow(actions, &frames);
-        (capture.phase() == &crate::Phase::Done).then_some((frames, capture))
-    })
-}
-
-/// A capture with the default detector and rules for `actions`, fed `frames` in order.
-pub fn follow(actions: &[Action], frames: &[(u32, GrayFrame)]) -> crate::Capture {
-    let mut capture = crate::Capture::new(
-        actions.to_vec(),
-        crate::FaceDetector::default(),
-        crate::Rules::default(),
-    );
-    for (t, frame) in frames {
-        capture.push(*t, frame);
-    }
-    capture
-}
-
-/// Signed evidence of a synthetic live face making `actions` for challenge `challenge_id`
-/// (frames differ per challenge id, so no two challenges share a frame): the frames of
-/// [`completing_key_frames`]. `None` if those gave up, which would be a defect of the synthetic
-/// face.
-pub fn evidence_for(
-    actions: &[Action],
-    key: &ikd_core::credential::DeviceSigningKey,
-    nik: &str,
-    challenge_id: &str,
-) -> Option<crate::LivenessEvidence> {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(challenge_id.as_bytes());
-    let seed = u64::from_be_bytes(digest[..8].try_into().ok()?);
-    let (_, capture) = completing_capture(actions, seed)?;
-    capture.evidence(key, nik, challenge_id)
 }

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::analyze::FaceDetector;
 use crate::frame::GrayFrame;
+use crate::phash::PerceptualHash;
 use crate::tracker::{LivenessFailure, Phase, Rules, Tracker};
 
 /// Overlap between the face the app reported and the face the server finds, at least.
@@ -28,6 +29,9 @@ pub struct VerifiedFrame {
     pub face: Face,
     /// SHA-256 of the JPEG (the server refuses a frame it has seen before).
     pub sha256: [u8; 32],
+    /// Perceptual hash of the decoded frame: the server also refuses a frame that looks like
+    /// one it has seen before.
+    pub phash: PerceptualHash,
 }
 
 /// Evidence that passed.
@@ -102,6 +106,7 @@ pub fn verify_evidence(
         frames.push(VerifiedFrame {
             t_ms: claimed.t_ms,
             sha256: Sha256::digest(&jpeg).into(),
+            phash: PerceptualHash::of(&frame),
             jpeg,
             face,
         });

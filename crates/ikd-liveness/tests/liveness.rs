@@ -822,3 +822,41 @@ fn evidence_helpers_take_the_next_face_when_one_is_not_followed() {
         "deterministic"
     );
 }
+
+/// The perceptual replay check on the key frames the server hashes (the app's JPEG, decoded): a
+/// selfie encoded again at another quality is a replay of itself; selfies of other seeds (their
+/// own room and start pose) are not a replay of it.
+#[test]
+fn a_selfie_encoded_again_is_a_replay_and_other_selfies_are_not() {
+    use ikd_liveness::{JPEG_QUALITY, PerceptualHash, is_replay, synthetic::selfie_key_frames};
+    let hashes = |seed: u64, quality: u8| -> Vec<PerceptualHash> {
+        selfie_key_frames(&ACTIONS, seed)
+            .iter()
+            .map(|(_, f)| {
+                let sent = GrayFrame::from_jpeg(&f.to_jpeg(JPEG_QUALITY)).expect("jpeg");
+                let again = GrayFrame::from_jpeg(&sent.to_jpeg(quality)).expect("jpeg");
+                PerceptualHash::of(&again)
+            })
+            .collect()
+    };
+    let matching = |new: &[PerceptualHash], stored: &[PerceptualHash]| {
+        new.iter()
+            .filter(|n| stored.iter().any(|s| n.same_picture(s)))
+            .count()
+    };
+    let stored = hashes(1, 95);
+    for quality in [60, 75, 90] {
+        let replayed = hashes(1, quality);
+        assert!(
+            is_replay(matching(&replayed, &stored), replayed.len()),
+            "quality {quality}"
+        );
+    }
+    for seed in 2..12 {
+        let other = hashes(seed, 95);
+        assert!(
+            !is_replay(matching(&other, &stored), other.len()),
+            "seed {seed}"
+        );
+    }
+}

@@ -186,6 +186,44 @@ impl Secrets {
         }
         out
     }
+
+    /// The keys of `purpose` with the root, for checking records of either version.
+    pub fn keys(&self, purpose: Purpose) -> PurposeKeys {
+        PurposeKeys {
+            current: self.key(purpose),
+            root: self.pepper.clone(),
+        }
+    }
+}
+
+/// The keys of one purpose, as stored records need them: each keyed record (a PIN verifier, a
+/// code hash) stores the version of the key that made it ([`Secrets::keys`]).
+#[derive(Clone)]
+pub struct PurposeKeys {
+    current: [u8; 32],
+    root: Vec<u8>,
+}
+
+impl PurposeKeys {
+    /// Version of records keyed with the root secret itself (everything written before the
+    /// per-purpose keys).
+    pub const ROOT: i64 = 1;
+    /// Version of records keyed with the purpose's derived key: every new record.
+    pub const CURRENT: i64 = 2;
+
+    /// The key new records are made with (version [`Self::CURRENT`]).
+    pub fn current(&self) -> &[u8] {
+        &self.current
+    }
+
+    /// The key that made a record of `version`; `None` for a version this server does not know.
+    pub fn version(&self, version: i64) -> Option<&[u8]> {
+        match version {
+            Self::ROOT => Some(&self.root),
+            Self::CURRENT => Some(&self.current),
+            _ => None,
+        }
+    }
 }
 
 /// What a derived key is for ([`Secrets::key`]); each purpose gets its own key.

@@ -15,7 +15,7 @@ export type TrackerStep = "submitted" | "central_check" | "operator_scan" | "app
 
 export type StepState = "done" | "current" | "todo" | "failed";
 
-export type ActivityKind = "registered" | "registration_approved" | "registration_rejected" | "activated" | "login" | "pin_wrong" | "pin_locked" | "pin_changed" | "verified" | "device_released" | "credentials_issued" | "device_change_started" | "device_changed";
+export type ActivityKind = "registered" | "registration_approved" | "registration_rejected" | "activated" | "login" | "pin_wrong" | "pin_locked" | "pin_changed" | "verified" | "device_released" | "credentials_issued" | "device_change_started" | "device_changed" | "verifications_not_recorded";
 
 export type ChannelKind = "in_person" | "phone" | "fax" | "sms" | "whatsapp" | "email" | "website" | "instagram" | "facebook" | "twitter" | "lapor" | "complaint_box" | "other";
 

@@ -21,6 +21,7 @@ use super::problem::{ApiError, Problem};
 use super::request::{JsonBody, parse_device_key};
 use super::session::{self, Session};
 use super::state::{AppState, conflict};
+use crate::secrets::{Purpose, PurposeKeys};
 use crate::store::accounts::{self, Opening};
 use crate::store::activity::{self, ActivityKind};
 use crate::store::codes::CodeTable;
@@ -105,7 +106,7 @@ pub async fn activate(
                 "The registration has not been approved by an operator, or is already activated.",
             ));
         }
-        let tx = ACTIVATION_CODE.redeem(tx, &id_text, &redemption.code, &fresh.pepper, now)?;
+        let tx = ACTIVATION_CODE.redeem(tx, &id_text, &redemption.code, &fresh.codes, now)?;
         registrations::mark_activated(&tx, &id)?;
         let opening = Opening {
             nik: &reg.nik,
@@ -162,12 +163,13 @@ impl Redemption {
     }
 }
 
-/// What binding an account to a device draws beforehand: the PIN salt, the session token and the
-/// pepper.
+/// What binding an account to a device draws beforehand: the PIN salt, the session token, and
+/// the keys of PIN verifiers and emailed codes.
 pub(crate) struct Fresh {
     salt: [u8; 16],
     token: [u8; 32],
-    pub(crate) pepper: Vec<u8>,
+    pin: PurposeKeys,
+    pub(crate) codes: PurposeKeys,
 }
 
 impl Fresh {
@@ -176,7 +178,8 @@ impl Fresh {
         Ok(Fresh {
             salt: app.random::<16>()?,
             token: app.random::<32>()?,
-            pepper: app.secrets().pepper().to_vec(),
+            pin: app.secrets().keys(Purpose::PinVerifier),
+            codes: app.secrets().keys(Purpose::EmailedCode),
         })
     }
 }
@@ -193,8 +196,8 @@ pub(crate) fn bind_device(
     fresh: &Fresh,
     now: DateTime<Utc>,
 ) -> Result<SessionView, ApiError> {
-    let verifier = PinVerifier::derive(pin_proof, fresh.salt, &fresh.pepper);
-    accounts::bind_device(conn, nik, device_key, &verifier, now)?;
+    let verifier = PinVerifier::derive(pin_proof, fresh.salt, fresh.pin.current());
+    accounts::bind_device(conn, nik, device_key, &verifier, PurposeKeys::CURRENT, now)?;
     activity::log(conn, nik, now, kind)?;
     let (session_token, expires_at) = session::create(conn, fresh.token, nik, device_key, now)?;
     Ok(SessionView {
@@ -268,7 +271,7 @@ pub async fn login(
         .parse()
         .map_err(|e| ApiError::bad_request(&e))?;
     let token = app.random::<32>()?;
-    let pepper = app.secrets().pepper().to_vec();
+    let pin_keys = app.secrets().keys(Purpose::PinVerifier);
     let invalid = || {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -293,7 +296,7 @@ pub async fn login(
             tx.commit()?;
             return Err(login_refused());
         };
-        let tx = check_pin(tx, &nik, &req.pin_proof, &pepper, &mailer, now)?;
+        let tx = check_pin(tx, &nik, &req.pin_proof, &pin_keys, &mailer, now)?;
         activity::log(&tx, &nik, now, ActivityKind::Login)?;
         let (session_token, expires_at) = session::create(&tx, token, &nik, &device_key, now)?;
         tx.commit()?;
@@ -317,19 +320,19 @@ pub async fn change_pin(
 ) -> Result<StatusCode, ApiError> {
     let now = app.now();
     let salt = app.random::<16>()?;
-    let pepper = app.secrets().pepper().to_vec();
+    let pin_keys = app.secrets().keys(Purpose::PinVerifier);
     let mailer = app.mailer().clone();
     app.db(move |store| {
         let tx = check_pin(
             store.connection_mut().transaction()?,
             &session.nik,
             &req.old_pin_proof,
-            &pepper,
+            &pin_keys,
             &mailer,
             now,
         )?;
-        let v = PinVerifier::derive(&req.new_pin_proof, salt, &pepper);
-        accounts::set_pin(&tx, &session.nik, &v)?;
+        let v = PinVerifier::derive(&req.new_pin_proof, salt, pin_keys.current());
+        accounts::set_pin(&tx, &session.nik, &v, PurposeKeys::CURRENT)?;
         sessions::end_others(&tx, &session.nik, &session.token_hash)?;
         activity::log(&tx, &session.nik, now, ActivityKind::PinChanged)?;
         tx.commit()?;
@@ -350,14 +353,14 @@ pub async fn release_device(
     JsonBody(req): JsonBody<ReleaseRequest>,
 ) -> Result<StatusCode, ApiError> {
     let now = app.now();
-    let pepper = app.secrets().pepper().to_vec();
+    let pin_keys = app.secrets().keys(Purpose::PinVerifier);
     let mailer = app.mailer().clone();
     app.db(move |store| {
         let tx = check_pin(
             store.connection_mut().transaction()?,
             &session.nik,
             &req.pin_proof,
-            &pepper,
+            &pin_keys,
             &mailer,
             now,
         )?;

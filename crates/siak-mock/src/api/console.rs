@@ -51,7 +51,10 @@ fn session_token(app: &AppState, headers: &HeaderMap) -> Option<String> {
 }
 
 fn csrf_key(app: &AppState) -> hmac::Key {
-    hmac::Key::new(hmac::HMAC_SHA256, app.secrets().pepper())
+    hmac::Key::new(
+        hmac::HMAC_SHA256,
+        &app.secrets().key(crate::secrets::Purpose::ConsoleForm),
+    )
 }
 
 /// The form token of a session: HMAC-SHA256(pepper, label ‖ session token), base64url.

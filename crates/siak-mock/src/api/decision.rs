@@ -154,8 +154,8 @@ fn approve(
     let code = ActivationCode::from_random(&code_bytes)
         .ok_or_else(|| ApiError::internal(&"random bytes ran out"))?;
     let expires = now + ACTIVATION_CODE_LIFETIME;
-    let hash = code_hash(app.secrets().pepper(), &code);
-    codes::put_activation(conn, &reg.id.to_string(), &hash, expires)?;
+    let (hash, key_version) = code_hash(app.secrets(), &code);
+    codes::put_activation(conn, &reg.id.to_string(), &hash, key_version, expires)?;
     let detail = Detail {
         verifier: Some(operator),
         ..Detail::default()

@@ -1,5 +1,7 @@
 //! The emailed one-time codes (activation, device change): stored as a keyed hash, single use,
 //! expiring, burnt after a number of wrong tries. One check for both kinds, each in its own words.
+//! New hashes are keyed with the emailed codes' own key ([`Purpose::EmailedCode`]); a code stored
+//! before that (key version 1) is checked with the root secret until it expires.
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -8,12 +10,14 @@ use ring::hmac;
 use rusqlite::Transaction;
 
 use super::problem::ApiError;
+use crate::secrets::{Purpose, PurposeKeys, Secrets};
 use crate::store::codes::{self, CodeTable, StoredCode};
 
-/// Keyed hash of a code, as stored.
-pub fn code_hash(pepper: &[u8], code: &ActivationCode) -> Vec<u8> {
-    let key = hmac::Key::new(hmac::HMAC_SHA256, pepper);
-    hmac::sign(&key, code.as_str().as_bytes()).as_ref().to_vec()
+/// Keyed hash of a new code, as stored, and the version of the key that made it.
+pub fn code_hash(secrets: &Secrets, code: &ActivationCode) -> (Vec<u8>, i64) {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, &secrets.key(Purpose::EmailedCode));
+    let hash = hmac::sign(&key, code.as_str().as_bytes()).as_ref().to_vec();
+    (hash, PurposeKeys::CURRENT)
 }
 
 /// An error's code and its Indonesian and English words.
@@ -51,13 +55,13 @@ impl CodeKind {
         tx: Transaction<'c>,
         id: &str,
         code: &ActivationCode,
-        pepper: &[u8],
+        keys: &PurposeKeys,
         now: DateTime<Utc>,
     ) -> Result<Transaction<'c>, ApiError> {
         let stored = codes::load(&tx, self.table, id)?.ok_or_else(|| {
             ApiError::internal(&format!("{} {id} has no code", self.table.table()))
         })?;
-        let tx = self.check(tx, id, &stored, code, pepper, now)?;
+        let tx = self.check(tx, id, &stored, code, keys, now)?;
         codes::mark_used(&tx, self.table, id, now)?;
         Ok(tx)
     }
@@ -69,7 +73,7 @@ impl CodeKind {
         id: &str,
         stored: &StoredCode,
         code: &ActivationCode,
-        pepper: &[u8],
+        keys: &PurposeKeys,
         now: DateTime<Utc>,
     ) -> Result<Transaction<'c>, ApiError> {
         if stored.used {
@@ -81,7 +85,10 @@ impl CodeKind {
         if now > stored.expires_at {
             return Err(error(StatusCode::GONE, self.expired));
         }
-        let key = hmac::Key::new(hmac::HMAC_SHA256, pepper);
+        let key = keys.version(stored.key_version).ok_or_else(|| {
+            ApiError::internal(&format!("{} {id}: unknown key version", self.table.table()))
+        })?;
+        let key = hmac::Key::new(hmac::HMAC_SHA256, key);
         if hmac::verify(&key, code.as_str().as_bytes(), &stored.hash).is_ok() {
             return Ok(tx);
         }

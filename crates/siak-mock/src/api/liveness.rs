@@ -3,9 +3,12 @@
 //! A challenge is random, single-use, bound to a NIK, a device key and a purpose, and expires
 //! after [`CHALLENGE_LIFETIME`]. The evidence is checked with `ikd_liveness::verify_evidence`
 //! (the app's own analysis and tracker, re-run on the frames sent), after the cheap checks (the
-//! challenge, the frame times, a frame already seen in any earlier evidence is a replay), so a
-//! refused request costs no analysis and stores no frame. Frames and the result of evidence that
-//! passed are kept for the operator.
+//! challenge, the frame times, a frame whose bytes were seen in any earlier evidence is a replay),
+//! so a refused request costs no analysis and stores no frame. After the analysis, evidence whose
+//! pictures are those of an earlier selfie encoded again (perceptual hashes) is a replay too.
+//! Frames and the result of evidence that passed are kept for the operator.
+
+use std::collections::{HashMap, HashSet};
 
 use axum::Json;
 use axum::extract::State;
@@ -17,8 +20,8 @@ use ikd_core::Nik;
 use ikd_core::credential::DevicePublicKey;
 use ikd_core::wire::{LivenessChallengeRequest, LivenessChallengeView, LivenessPurpose};
 use ikd_liveness::{
-    Action, FaceDetector, LivenessEvidence, MAX_ACTIONS, Rules, VerifiedEvidence,
-    challenge_actions, verify_evidence,
+    Action, FaceDetector, LivenessEvidence, MAX_ACTIONS, PerceptualHash, Rules, VerifiedEvidence,
+    challenge_actions, is_replay, verify_evidence,
 };
 
 use super::problem::{ApiError, Problem};
@@ -356,20 +359,62 @@ pub fn refuse_replay(conn: &rusqlite::Connection, sent: &SentFrames) -> Result<(
     Ok(())
 }
 
+/// The replay step in the transaction that stores passed evidence: the bytes again ([`refuse_replay`];
+/// another request may have sent them since the cheap check), then the pictures: most of the
+/// frames being those of one earlier evidence encoded again, slightly scaled or shifted
+/// ([`ikd_liveness::is_replay`]: perceptual hashes within [`ikd_liveness::REPLAY_DISTANCE`] of
+/// stored frames whose face box is near). The perceptual hash comes out of the analysis, so this
+/// part runs after it.
+pub fn refuse_stored_replay(
+    conn: &rusqlite::Connection,
+    verified: &VerifiedEvidence,
+) -> Result<(), ApiError> {
+    refuse_replay(conn, &SentFrames::of_verified(verified))?;
+    let mut pictures_of: HashMap<String, usize> = HashMap::new();
+    for f in &verified.frames {
+        let face = (f.face.x, f.face.y, f.face.w, f.face.h);
+        let similar: HashSet<String> = stored::hashes_near(conn, face)?
+            .into_iter()
+            .filter(|(_, h)| {
+                PerceptualHash::from_bytes(h).is_some_and(|h| h.same_picture(&f.phash))
+            })
+            .map(|(challenge, _)| challenge)
+            .collect();
+        for challenge in similar {
+            *pictures_of.entry(challenge).or_default() += 1;
+        }
+    }
+    let n = verified.frames.len();
+    if pictures_of.values().any(|&m| is_replay(m, n)) {
+        return Err(conflict(
+            REPLAYED,
+            "Foto swafoto ini pernah dikirim sebelumnya. Ulangi swafoto dengan kamera.",
+            "These selfie photos were sent before. Take the selfie again with the camera.",
+        ));
+    }
+    Ok(())
+}
+
 /// Stores the frames of passed evidence inside the caller's transaction (after
-/// [`refuse_replay`] of [`SentFrames::of_verified`] in the same transaction).
+/// [`refuse_stored_replay`] in the same transaction).
 pub fn store_frames(
     tx: &rusqlite::Transaction<'_>,
     challenge_id: &str,
     verified: &VerifiedEvidence,
 ) -> Result<(), ApiError> {
     let id = challenge_id.to_ascii_lowercase();
-    let frames = verified.frames.iter().map(|f| FrameRow {
-        t_ms: f.t_ms,
-        jpeg: &f.jpeg,
-        sha256: &f.sha256,
-        face: (f.face.x, f.face.y, f.face.w, f.face.h),
-    });
+    let hashes: Vec<[u8; 64]> = verified.frames.iter().map(|f| f.phash.to_bytes()).collect();
+    let frames = verified
+        .frames
+        .iter()
+        .zip(&hashes)
+        .map(|(f, phash)| FrameRow {
+            t_ms: f.t_ms,
+            jpeg: &f.jpeg,
+            sha256: &f.sha256,
+            phash,
+            face: (f.face.x, f.face.y, f.face.w, f.face.h),
+        });
     stored::store_passed(tx, &id, frames, verified.duration_ms)?;
     Ok(())
 }

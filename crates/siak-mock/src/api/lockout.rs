@@ -17,6 +17,7 @@ use super::operator::Operator;
 use super::problem::{ApiError, Problem};
 use super::state::{AppState, conflict};
 use crate::mail::{Mail, Mailer, Notice};
+use crate::secrets::PurposeKeys;
 use crate::store::activity::{self, ActivityKind};
 use crate::store::audit::AuditAction;
 use crate::store::{accounts, sessions};
@@ -47,7 +48,8 @@ fn refused(gate: PinGate) -> ApiError {
     }
 }
 
-/// Checks `proof` against the account's PIN with server-side counting. A locked or hard-locked
+/// Checks `proof` against the account's PIN with server-side counting; a verifier still keyed
+/// with the root secret is re-keyed with the PIN verifiers' own key when the proof matches. A locked or hard-locked
 /// account is refused before the PIN is looked at. On a wrong PIN the count is committed before
 /// the error is returned; the wrong PIN that reaches the hard lock also ends every session of
 /// the account and mails the resident (recorded in the same transaction, sent after it).
@@ -55,7 +57,7 @@ pub fn check_pin<'c>(
     tx: Transaction<'c>,
     nik: &str,
     proof: &PinProof,
-    pepper: &[u8],
+    keys: &PurposeKeys,
     mailer: &Mailer,
     now: DateTime<Utc>,
 ) -> Result<Transaction<'c>, ApiError> {
@@ -64,18 +66,28 @@ pub fn check_pin<'c>(
     if let gate @ (PinGate::Locked { .. } | PinGate::HardLocked) = policy.gate(&attempts, now) {
         return Err(refused(gate));
     }
-    let (salt, hash) = accounts::pin(&tx, nik)?;
+    let stored = accounts::pin(&tx, nik)?;
     let verifier = PinVerifier {
-        salt: salt
+        salt: stored
+            .salt
             .try_into()
             .map_err(|_| ApiError::internal(&"stored PIN salt has the wrong size"))?,
-        hash: hash
+        hash: stored
+            .hash
             .try_into()
             .map_err(|_| ApiError::internal(&"stored PIN hash has the wrong size"))?,
     };
-    if verifier.matches(proof, pepper) {
+    let key = keys
+        .version(stored.key_version)
+        .ok_or_else(|| ApiError::internal(&"stored PIN verifier has an unknown key version"))?;
+    if verifier.matches(proof, key) {
         attempts.record_success(now);
         accounts::save_pin_attempts(&tx, nik, &attempts)?;
+        if stored.key_version != PurposeKeys::CURRENT {
+            // The proof is at hand: re-key the verifier made with the root secret.
+            let rekeyed = PinVerifier::derive(proof, verifier.salt, keys.current());
+            accounts::set_pin(&tx, nik, &rekeyed, PurposeKeys::CURRENT)?;
+        }
         return Ok(tx);
     }
     attempts.record_failure(now);

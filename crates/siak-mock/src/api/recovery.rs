@@ -20,7 +20,7 @@ use ikd_core::{ChallengeId, Email, Nik, RecoveryId};
 
 use super::account::{Fresh, Redemption, bind_device};
 use super::emailed_code::{CodeKind, code_hash};
-use super::liveness::{Passed, SentFrames};
+use super::liveness::Passed;
 use super::problem::{ApiError, Problem};
 use super::request::{JsonBody, parse_device_key};
 use super::state::AppState;
@@ -152,7 +152,7 @@ fn record(
     now: DateTime<Utc>,
 ) -> Result<Option<(RecoveryView, Mail)>, ApiError> {
     let tx = store.connection_mut().transaction()?;
-    super::liveness::refuse_replay(&tx, &SentFrames::of_verified(verified))?;
+    super::liveness::refuse_stored_replay(&tx, verified)?;
     let (id, challenge) = (s.id.to_string(), s.challenge.to_string());
     super::liveness::store_frames(&tx, &challenge, verified)?;
     let Some(to) = accounts::email(&tx, &s.nik)?.filter(|e| e.eq_ignore_ascii_case(&s.email))
@@ -160,7 +160,8 @@ fn record(
         tx.commit()?;
         return Ok(None);
     };
-    let hash = code_hash(app.secrets().pepper(), &s.code);
+    // Stored with the default key version: the emailed codes' own key.
+    let (hash, _) = code_hash(app.secrets(), &s.code);
     let new = NewRecovery {
         id: &id,
         nik: &s.nik,
@@ -230,7 +231,7 @@ pub async fn confirm(
                 .filter(|s| s.nik == req.nik.trim())
                 .ok_or_else(not_found)?;
             redemption.check_device(&s.device_key, &s.nik, &id)?;
-            let tx = RECOVERY_CODE.redeem(tx, &id, &redemption.code, &fresh.pepper, now)?;
+            let tx = RECOVERY_CODE.redeem(tx, &id, &redemption.code, &fresh.codes, now)?;
             let email = accounts::email(&tx, &s.nik)?
                 .ok_or_else(|| ApiError::internal(&"recovery without an account"))?;
             let view = bind_device(

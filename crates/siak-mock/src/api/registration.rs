@@ -17,7 +17,7 @@ use ikd_core::registration::{RegistrationEvent, RegistrationState, RejectionReas
 use ikd_core::wire::LivenessPurpose;
 use ikd_core::{ChallengeId, Email, Localized, Nik, PhoneNumber, RegistrationId, eligibility};
 
-use super::liveness::{Passed, SentFrames};
+use super::liveness::Passed;
 use super::problem::{ApiError, Problem};
 use super::request::{JsonBody, parse_device_key};
 use super::state::{AppState, conflict};
@@ -233,7 +233,7 @@ fn record(
     verified: &Passed,
     now: DateTime<Utc>,
 ) -> Result<(StatusCode, Json<RegistrationView>), ApiError> {
-    super::liveness::refuse_replay(store.connection(), &SentFrames::of_verified(verified))?;
+    super::liveness::refuse_stored_replay(store.connection(), verified)?;
     if let Some(existing) = admissible(store, a, now)? {
         return Ok((StatusCode::OK, Json(existing)));
     }

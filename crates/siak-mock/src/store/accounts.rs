@@ -57,19 +57,21 @@ pub fn open(conn: &Connection, a: Opening<'_>, at: DateTime<Utc>) -> rusqlite::R
     Ok(())
 }
 
-/// Binds the account of `nik` to `device_key` with a new PIN, clears the wrong-PIN count and
-/// signs every other device out (credentials revoked, sessions ended).
+/// Binds the account of `nik` to `device_key` with a new PIN verifier (made with the key of
+/// `key_version`), clears the wrong-PIN count and signs every other device out (credentials
+/// revoked, sessions ended).
 pub fn bind_device(
     conn: &Connection,
     nik: &str,
     device_key: &str,
     pin: &PinVerifier,
+    key_version: i64,
     at: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE accounts SET device_key = ?2, state = 'active', pin_salt = ?3, pin_hash = ?4, pin_failures = 0,
-           pin_last_failure_at = NULL, released_at = NULL WHERE nik = ?1",
-        params![nik, device_key, pin.salt.to_vec(), pin.hash.to_vec()],
+        "UPDATE accounts SET device_key = ?2, state = 'active', pin_salt = ?3, pin_hash = ?4, pin_key_version = ?5,
+           pin_failures = 0, pin_last_failure_at = NULL, released_at = NULL WHERE nik = ?1",
+        params![nik, device_key, pin.salt.to_vec(), pin.hash.to_vec(), key_version],
     )?;
     sign_out_everywhere(conn, nik, at)
 }
@@ -112,20 +114,44 @@ pub fn save_pin_attempts(conn: &Connection, nik: &str, a: &PinAttempts) -> rusql
     Ok(())
 }
 
-/// The stored PIN salt and hash of `nik` (as stored: their sizes are the caller's to check).
-pub fn pin(conn: &Connection, nik: &str) -> rusqlite::Result<(Vec<u8>, Vec<u8>)> {
+/// A PIN verifier as stored: salt and hash (their sizes are the caller's to check) and the
+/// version of the key that made it (1: the root secret, 2: the PIN verifiers' own key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPin {
+    /// The salt.
+    pub salt: Vec<u8>,
+    /// The hash.
+    pub hash: Vec<u8>,
+    /// Which key made it.
+    pub key_version: i64,
+}
+
+/// The stored PIN verifier of `nik`.
+pub fn pin(conn: &Connection, nik: &str) -> rusqlite::Result<StoredPin> {
     conn.query_row(
-        "SELECT pin_salt, pin_hash FROM accounts WHERE nik = ?1",
+        "SELECT pin_salt, pin_hash, pin_key_version FROM accounts WHERE nik = ?1",
         params![nik],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| {
+            Ok(StoredPin {
+                salt: r.get(0)?,
+                hash: r.get(1)?,
+                key_version: r.get(2)?,
+            })
+        },
     )
 }
 
-/// Replaces the PIN verifier of `nik` (Ubah PIN).
-pub fn set_pin(conn: &Connection, nik: &str, pin: &PinVerifier) -> rusqlite::Result<()> {
+/// Replaces the PIN verifier of `nik` (Ubah PIN, or the same PIN re-keyed) with one made with
+/// the key of `key_version`.
+pub fn set_pin(
+    conn: &Connection,
+    nik: &str,
+    pin: &PinVerifier,
+    key_version: i64,
+) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE accounts SET pin_salt = ?2, pin_hash = ?3 WHERE nik = ?1",
-        params![nik, pin.salt.to_vec(), pin.hash.to_vec()],
+        "UPDATE accounts SET pin_salt = ?2, pin_hash = ?3, pin_key_version = ?4 WHERE nik = ?1",
+        params![nik, pin.salt.to_vec(), pin.hash.to_vec(), key_version],
     )?;
     Ok(())
 }

@@ -44,6 +44,8 @@ pub struct StoredCode {
     pub used: bool,
     /// The code was burnt by too many wrong tries.
     pub burnt: bool,
+    /// Which key made the hash (1: the root secret, 2: the emailed codes' own key).
+    pub key_version: i64,
 }
 
 /// The code of row `id`, if there is one.
@@ -51,7 +53,7 @@ pub fn load(conn: &Connection, table: CodeTable, id: &str) -> rusqlite::Result<O
     let (table, key) = table.names();
     conn.query_row(
         &format!(
-            "SELECT code_hash, expires_at, wrong_tries, used_at, burnt_at FROM {table} WHERE {key} = ?1"
+            "SELECT code_hash, expires_at, wrong_tries, used_at, burnt_at, key_version FROM {table} WHERE {key} = ?1"
         ),
         params![id],
         |r| {
@@ -61,6 +63,7 @@ pub fn load(conn: &Connection, table: CodeTable, id: &str) -> rusqlite::Result<O
                 tries: r.get(2)?,
                 used: r.get::<_, Option<String>>(3)?.is_some(),
                 burnt: r.get::<_, Option<String>>(4)?.is_some(),
+                key_version: r.get(5)?,
             })
         },
     )
@@ -101,17 +104,20 @@ pub fn count_wrong(
     Ok(())
 }
 
-/// Sets the activation code of registration `id` (a fresh code after a new approval).
+/// Sets the activation code of registration `id` (a fresh code after a new approval), hashed
+/// with the key of `key_version`.
 pub fn put_activation(
     conn: &Connection,
     registration_id: &str,
     hash: &[u8],
+    key_version: i64,
     expires_at: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO activation_codes (registration_id, code_hash, expires_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (registration_id) DO UPDATE SET code_hash = ?2, expires_at = ?3, wrong_tries = 0, used_at = NULL, burnt_at = NULL",
-        params![registration_id, hash, ts(expires_at)],
+        "INSERT INTO activation_codes (registration_id, code_hash, key_version, expires_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (registration_id) DO UPDATE SET code_hash = ?2, key_version = ?3, expires_at = ?4,
+           wrong_tries = 0, used_at = NULL, burnt_at = NULL",
+        params![registration_id, hash, key_version, ts(expires_at)],
     )?;
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! Liveness challenges, the frames of the evidence that passed, and the deletion of the pictures
-//! past their retention. Challenges and frames are plain rows here: what an action or a face box
+//! Liveness challenges, the frames of the evidence that passed (with their SHA-256 and perceptual
+//! hash, for the replay check), and the deletion of the pictures past their retention. Challenges and frames are plain rows here: what an action or a face box
 //! means is the liveness analysis's business, not the store's.
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -126,6 +126,34 @@ pub fn frame_seen(conn: &Connection, sha256: &[u8]) -> rusqlite::Result<bool> {
     Ok(seen.is_some())
 }
 
+/// The perceptual hashes (with their challenge) of the stored frames whose face box is near
+/// `face` (left, top, width, height): width within a quarter of it, left and top within a
+/// quarter of the width. The candidates of the perceptual replay check; the caller compares the
+/// hashes.
+pub fn hashes_near(
+    conn: &Connection,
+    face: (i32, i32, u32, u32),
+) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
+    let (x, y, w, _) = face;
+    let (w, slack) = (i64::from(w), i64::from(w / 4));
+    let mut stmt = conn.prepare_cached(
+        "SELECT challenge_id, phash FROM liveness_frames INDEXED BY liveness_frames_by_face
+         WHERE phash IS NOT NULL AND w BETWEEN ?1 AND ?2 AND x BETWEEN ?3 AND ?4 AND y BETWEEN ?5 AND ?6",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            w - slack,
+            w + slack,
+            i64::from(x) - slack,
+            i64::from(x) + slack,
+            i64::from(y) - slack,
+            i64::from(y) + slack
+        ],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    rows.collect()
+}
+
 /// One frame of passed evidence.
 #[derive(Debug, Clone, Copy)]
 pub struct FrameRow<'a> {
@@ -135,6 +163,8 @@ pub struct FrameRow<'a> {
     pub jpeg: &'a [u8],
     /// Its SHA-256.
     pub sha256: &'a [u8],
+    /// Its perceptual hash (stored form).
+    pub phash: &'a [u8],
     /// Face box: left, top, width, height.
     pub face: (i32, i32, u32, u32),
 }
@@ -149,9 +179,9 @@ pub fn store_passed<'a>(
     for (i, f) in frames.into_iter().enumerate() {
         let (x, y, w, h) = f.face;
         conn.execute(
-            "INSERT INTO liveness_frames (challenge_id, idx, t_ms, jpeg, sha256, x, y, w, h)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![id, i as i64, f.t_ms, f.jpeg, f.sha256, x, y, w, h],
+            "INSERT INTO liveness_frames (challenge_id, idx, t_ms, jpeg, sha256, x, y, w, h, phash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![id, i as i64, f.t_ms, f.jpeg, f.sha256, x, y, w, h, f.phash],
         )?;
     }
     conn.execute(

@@ -12,7 +12,10 @@
 //! their password; migration 6 (`schema_operator_security.sql`) adds the operators' email, the
 //! wrong-password counts per user name, sliding operator sessions and the audit trail. Migration 7 lets a
 //! registration be `expired` (no operator within the pending expiry); migration 8 counts wrong
-//! registration-QR scans. The functions that read and write them are this module's siblings in `store`.
+//! registration-QR scans. Migration 9
+//! (`schema_keys.sql`) records which key made each PIN verifier and code hash, the perceptual
+//! hash of each liveness frame and the presentations verified online. The functions that read and
+//! write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
@@ -118,6 +121,10 @@ PRAGMA writable_schema = RESET;",
                   wrong INTEGER NOT NULL DEFAULT 0,
                   locked_until TEXT
               );",
+    },
+    Migration {
+        name: "keys and replays: key versions of verifiers and codes, perceptual frame hashes, verified presentations",
+        sql: include_str!("schema_keys.sql"),
     },
 ];
 

@@ -23,6 +23,7 @@ pub mod recoveries;
 pub mod registrations;
 pub mod scans;
 pub mod sessions;
+pub mod verifications;
 
 use std::path::Path;
 use std::time::Duration;

@@ -11,11 +11,11 @@ use siak_mock::SampleReason;
 
 use super::*;
 
-fn actions_of(challenge: &Value) -> Vec<Action> {
+pub(super) fn actions_of(challenge: &Value) -> Vec<Action> {
     serde_json::from_value(challenge["actions"].clone()).expect("actions")
 }
 
-fn evidence_for(device: &Device, actions: &[Action], challenge: &Value) -> Value {
+pub(super) fn evidence_for(device: &Device, actions: &[Action], challenge: &Value) -> Value {
     let id = challenge["challenge_id"].as_str().expect("id");
     let evidence = synthetic::evidence_for(actions, &device.key, &device.nik, id)
         .expect("the synthetic face passes");
@@ -33,7 +33,11 @@ fn let_capture_time_pass(app: &TestApp, liveness: &Value) {
     app.advance(TimeDelta::seconds(span_ms / 1000 + 1));
 }
 
-async fn register_with(app: &TestApp, device: &Device, liveness: Value) -> reqwest::Response {
+pub(super) async fn register_with(
+    app: &TestApp,
+    device: &Device,
+    liveness: Value,
+) -> reqwest::Response {
     let_capture_time_pass(app, &liveness);
     let mut request = device.registration_without_liveness();
     request["liveness"] = liveness;
@@ -165,7 +169,7 @@ async fn frames_sent_before_are_a_replay_even_under_a_new_challenge_and_key() {
 
 /// A server for [`replay_by`], which draws challenges until one asks the wanted movements: no
 /// limit per NIK nor per client address.
-async fn spawn_replaying() -> TestApp {
+pub(super) async fn spawn_replaying() -> TestApp {
     spawn_configured(|c| {
         c.challenges_per_nik = 10_000;
         c.limits.rate_limit = siak_mock::api::RateLimit::Off;
@@ -180,6 +184,17 @@ async fn replay_by(
     by: &Device,
     actions: &[Action],
     evidence: &Value,
+) -> reqwest::Response {
+    replay_changed_by(app, by, actions, evidence, <[u8]>::to_vec).await
+}
+
+/// [`replay_by`] with each frame's JPEG changed by `change` first (re-encoded, shifted, …).
+pub(super) async fn replay_changed_by(
+    app: &TestApp,
+    by: &Device,
+    actions: &[Action],
+    evidence: &Value,
+    change: impl Fn(&[u8]) -> Vec<u8>,
 ) -> reqwest::Response {
     let mut same = None;
     for _ in 0..3000 {
@@ -199,7 +214,7 @@ async fn replay_by(
             let jpeg = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .decode(&f.jpeg)
                 .expect("base64");
-            (f.t_ms, jpeg, f.face)
+            (f.t_ms, change(&jpeg), f.face)
         })
         .collect();
     let resigned = ikd_liveness::sign_evidence(

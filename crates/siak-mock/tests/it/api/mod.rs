@@ -11,6 +11,7 @@ mod attacks_keys;
 mod attacks_lockout;
 mod attacks_operators;
 mod attacks_presence;
+mod attacks_replay;
 mod attacks_scope;
 mod attacks_session;
 mod bad_input;
