@@ -38,11 +38,16 @@ pub enum ActivityKind {
     DeviceChangeStarted,
     /// The account moved to a new device.
     DeviceChanged,
+    /// A device change was confirmed with the emailed code and now waits (the old device and the
+    /// mailbox can cancel it until it completes).
+    DeviceChangeWaiting,
+    /// A waiting device change was cancelled (by the old device, the mailed link or an office).
+    DeviceChangeCancelled,
 }
 
 impl ActivityKind {
     /// Every kind, in a stable order.
-    pub const ALL: [ActivityKind; 13] = [
+    pub const ALL: [ActivityKind; 15] = [
         ActivityKind::Registered,
         ActivityKind::RegistrationApproved,
         ActivityKind::RegistrationRejected,
@@ -56,6 +61,8 @@ impl ActivityKind {
         ActivityKind::CredentialsIssued,
         ActivityKind::DeviceChangeStarted,
         ActivityKind::DeviceChanged,
+        ActivityKind::DeviceChangeWaiting,
+        ActivityKind::DeviceChangeCancelled,
     ];
 
     /// Stable code, as the server sends it (`registered`, `pin_wrong`, …).
@@ -74,6 +81,8 @@ impl ActivityKind {
             ActivityKind::CredentialsIssued => "credentials_issued",
             ActivityKind::DeviceChangeStarted => "device_change_started",
             ActivityKind::DeviceChanged => "device_changed",
+            ActivityKind::DeviceChangeWaiting => "device_change_waiting",
+            ActivityKind::DeviceChangeCancelled => "device_change_cancelled",
         }
     }
 
@@ -118,6 +127,13 @@ impl ActivityKind {
                 "KTP Digital dipindahkan ke perangkat baru",
                 "Digital KTP moved to a new device",
             ),
+            ActivityKind::DeviceChangeWaiting => (
+                "Pindah perangkat dikonfirmasi, menunggu masa tunggu",
+                "Device change confirmed, waiting period running",
+            ),
+            ActivityKind::DeviceChangeCancelled => {
+                ("Pindah perangkat dibatalkan", "Device change cancelled")
+            }
         };
         pick(lang, id.into(), en.into())
     }

@@ -48,6 +48,9 @@ pub struct ServerConfig {
     pub frame_retention: chrono::TimeDelta,
     /// Liveness challenges one NIK may get per hour.
     pub challenges_per_nik: u32,
+    /// How long a confirmed device change waits before the new phone may complete it (zero only
+    /// in development mode).
+    pub device_change_wait: chrono::TimeDelta,
 }
 
 impl ServerConfig {
@@ -71,6 +74,12 @@ pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppSta
              add`) and --smtp-host for the mails",
             bind = config.bind,
             port = config.bind.port()
+        );
+    }
+    if !config.dev && config.device_change_wait <= chrono::TimeDelta::zero() {
+        bail!(
+            "--device-change-wait 0 (SIAK_MOCK_DEVICE_CHANGE_WAIT) lets whoever has the mailbox and a \
+             passing selfie take an account over at once; it is allowed only with --dev"
         );
     }
     if let Some(password) = &config.operator_password {
@@ -116,6 +125,7 @@ pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppSta
     Ok(AppState::new(store, secrets, mailer, clock)
         .with_app_links(config.app_links.clone())
         .with_challenges_per_nik(config.challenges_per_nik)
+        .with_device_change_wait(config.device_change_wait)
         .with_dev_mode(config.dev))
 }
 

@@ -217,6 +217,7 @@ fn main() -> anyhow::Result<()> {
         app_links: Default::default(),
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
         challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
+        device_change_wait: siak_mock::api::device_change::DEFAULT_WAIT,
     };
     let started = Instant::now();
     let state = build_state(&config, Clock::System)?;

@@ -26,6 +26,7 @@ use super::state::AppState;
 use crate::store::{liveness, operators};
 use crate::text::pick as tr;
 
+pub mod device_changes;
 mod render;
 
 use render::{Banner, keep, login_page};
@@ -370,11 +371,16 @@ pub async fn reject(
 /// signed-in operator.
 pub async fn liveness_frame(
     State(app): State<AppState>,
-    _op: Operator,
+    op: Operator,
     axum::extract::Path((challenge, index)): axum::extract::Path<(String, i64)>,
 ) -> Result<Response, ApiError> {
+    let now = app.now();
     let jpeg = app
-        .db(move |store| Ok(liveness::frame(store.connection(), &challenge, index)?))
+        .db(move |store| {
+            let conn = store.connection();
+            let seen = super::device_change_office::covers_challenge(conn, &op.username, &challenge, now)?;
+            Ok(seen.then(|| liveness::frame(conn, &challenge, index)).transpose()?.flatten())
+        })
         .await?
         .ok_or_else(|| {
             ApiError::not_found(

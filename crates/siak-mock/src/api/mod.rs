@@ -11,6 +11,8 @@ pub mod app_links;
 pub mod client;
 pub mod console;
 pub mod decision;
+pub mod device_change;
+pub mod device_change_office;
 pub mod emailed_code;
 pub mod issuer;
 pub mod liveness;
@@ -81,6 +83,41 @@ pub fn router(app: AppState) -> Router {
         .route("/v1/liveness/challenges", post(liveness::challenge))
         .route("/v1/recovery", post(recovery::start))
         .route("/v1/recovery/{id}/confirm", post(recovery::confirm))
+        .route("/v1/recovery/{id}", get(device_change::status))
+        .route("/v1/recovery/{id}/complete", post(device_change::complete))
+        .route("/v1/me/device-change", get(device_change::mine))
+        .route(
+            "/v1/me/device-change/cancel",
+            post(device_change::cancel_mine),
+        )
+        .route(
+            "/device-change/cancel",
+            get(device_change::cancel_page).post(device_change::cancel_link),
+        )
+        .route(
+            "/v1/operator/device-changes",
+            get(device_change_office::list),
+        )
+        .route(
+            "/v1/operator/device-changes/{id}/approve",
+            post(device_change_office::approve),
+        )
+        .route(
+            "/v1/operator/device-changes/{id}/reject",
+            post(device_change_office::reject),
+        )
+        .route(
+            "/operator/device-changes",
+            get(console::device_changes::list),
+        )
+        .route(
+            "/operator/device-changes/{id}/approve",
+            post(console::device_changes::approve),
+        )
+        .route(
+            "/operator/device-changes/{id}/reject",
+            post(console::device_changes::reject),
+        )
         .route("/v1/registrations", post(registration::register))
         .route("/v1/registrations/{id}", get(registration::status))
         .route("/v1/activation", post(account::activate))

@@ -89,6 +89,13 @@ pub struct ServeArgs {
           default_value_t = siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     liveness_challenges_per_hour: u32,
+    /// Hours a confirmed device change waits before the new phone may complete it; meanwhile the
+    /// old phone, the mailed link or the resident's office can cancel it (an office can also
+    /// approve it early). 0 only with --dev.
+    #[arg(long, env = "SIAK_MOCK_DEVICE_CHANGE_WAIT",
+          default_value_t = siak_mock::api::device_change::DEFAULT_WAIT.num_hours() as u32,
+          value_parser = clap::value_parser!(u32).range(0..=24 * 90))]
+    device_change_wait: u32,
 }
 
 impl ServeArgs {
@@ -120,6 +127,7 @@ impl ServeArgs {
             app_links,
             frame_retention: chrono::TimeDelta::days(i64::from(self.frame_retention_days)),
             challenges_per_nik: self.liveness_challenges_per_hour,
+            device_change_wait: chrono::TimeDelta::hours(i64::from(self.device_change_wait)),
         })
     }
 }

@@ -9,7 +9,8 @@
 //! activation codes, accounts, login challenges, sessions, credentials, activity log, outbox,
 //! operators and their sessions; liveness challenges and frames, recoveries); migration 5
 //! (`schema_operators.sql`) gives operators an office code and the time an administrator set
-//! their password. The functions that read and write them are this module's siblings in `store`.
+//! their password. The device-change migration (`schema_device_change.sql`) gives recoveries their
+//! waiting state and adds the decoys of unknown pairs. The functions that read and write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
@@ -92,6 +93,10 @@ CREATE INDEX residents_by_email ON residents (email) WHERE email IS NOT NULL;
     Migration {
         name: "operators: office code (regency PPRR or pusat) and when the password was set",
         sql: include_str!("schema_operators.sql"),
+    },
+    Migration {
+        name: "device change: the wait, cancel and early approval; decoys for unknown pairs",
+        sql: include_str!("schema_device_change.sql"),
     },
 ];
 

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod activity;
 pub mod codes;
 pub mod credentials;
+pub mod device_changes;
 pub mod liveness;
 mod migrations;
 pub mod operators;
