@@ -108,7 +108,11 @@ mod tests {
         assert_ne!(complete, id.to_string().into_bytes());
         assert_ne!(status, complete);
         assert_ne!(status, status_challenge(&id, 1_700_000_001));
-        assert!(String::from_utf8(complete).expect("text").ends_with("/complete"));
+        assert!(
+            String::from_utf8(complete)
+                .expect("text")
+                .ends_with("/complete")
+        );
     }
 
     #[test]

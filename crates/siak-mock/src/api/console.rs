@@ -378,8 +378,12 @@ pub async fn liveness_frame(
     let jpeg = app
         .db(move |store| {
             let conn = store.connection();
-            let seen = super::device_change_office::covers_challenge(conn, &op.username, &challenge, now)?;
-            Ok(seen.then(|| liveness::frame(conn, &challenge, index)).transpose()?.flatten())
+            let seen =
+                super::device_change_office::covers_challenge(conn, &op.username, &challenge, now)?;
+            Ok(seen
+                .then(|| liveness::frame(conn, &challenge, index))
+                .transpose()?
+                .flatten())
         })
         .await?
         .ok_or_else(|| {

@@ -208,7 +208,12 @@ pub async fn complete(
             let view = view(id, &r, now).ok_or_else(not_found)?;
             let key = parse_device_key(&r.device_key)?;
             proof
-                .verify(&key, ProofPurpose::Activate, &r.nik, &complete_challenge(&id))
+                .verify(
+                    &key,
+                    ProofPurpose::Activate,
+                    &r.nik,
+                    &complete_challenge(&id),
+                )
                 .map_err(|e| ApiError::bad_request(&e))?;
             if view.state != DeviceChangeState::Ready {
                 return Err(refusal(&view, now));
@@ -369,7 +374,10 @@ fn link_invalid() -> Response {
     )
 }
 
-async fn waiting_by_token(app: &AppState, token: &str) -> Result<Option<(String, String)>, ApiError> {
+async fn waiting_by_token(
+    app: &AppState,
+    token: &str,
+) -> Result<Option<(String, String)>, ApiError> {
     let hash = token_hash(token);
     app.db(move |store| Ok(device_changes::by_cancel_token(store.connection(), &hash)?))
         .await

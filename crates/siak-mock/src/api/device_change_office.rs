@@ -62,8 +62,8 @@ pub fn covers(
     nik: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<bool> {
-    let office = device_changes::operator_office(conn, username)?
-        .and_then(|code| Office::parse(&code).ok());
+    let office =
+        device_changes::operator_office(conn, username)?.and_then(|code| Office::parse(&code).ok());
     let nik = Nik::parse(nik, now.date_naive()).ok();
     Ok(matches!((office, nik), (Some(office), Some(nik)) if office.covers(&nik)))
 }
@@ -132,9 +132,14 @@ pub fn decide(
             device_changes::approve(conn, id, now, username)?;
             Ok(None)
         }
-        OfficeDecision::Reject => {
-            device_change::cancel(conn, mailer, id, &w.nik, CancelledBy::Operator(username), now)
-        }
+        OfficeDecision::Reject => device_change::cancel(
+            conn,
+            mailer,
+            id,
+            &w.nik,
+            CancelledBy::Operator(username),
+            now,
+        ),
     }
 }
 
@@ -170,8 +175,14 @@ pub async fn list(
     op: Operator,
 ) -> Result<Json<Vec<OfficeDeviceChange>>, ApiError> {
     let now = app.now();
-    app.db(move |store| Ok(Json(waiting_in_scope(store.connection(), &op.username, now)?)))
-        .await
+    app.db(move |store| {
+        Ok(Json(waiting_in_scope(
+            store.connection(),
+            &op.username,
+            now,
+        )?))
+    })
+    .await
 }
 
 /// Approves a waiting device change early: the new phone may complete it now.

@@ -74,7 +74,9 @@ pub fn waiting_for(conn: &Connection, nik: &str) -> rusqlite::Result<Option<Wait
 /// The change `id` if it is waiting.
 pub fn waiting(conn: &Connection, id: &str) -> rusqlite::Result<Option<Waiting>> {
     conn.query_row(
-        &format!("SELECT {WAITING_COLUMNS} FROM recoveries r WHERE r.id = ?1 AND r.state = 'waiting'"),
+        &format!(
+            "SELECT {WAITING_COLUMNS} FROM recoveries r WHERE r.id = ?1 AND r.state = 'waiting'"
+        ),
         params![id],
         waiting_row,
     )
@@ -91,7 +93,10 @@ pub fn all_waiting(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<Waitin
 }
 
 /// The waiting change whose mailed cancel token hashes to `hash`: its id and NIK.
-pub fn by_cancel_token(conn: &Connection, hash: &[u8]) -> rusqlite::Result<Option<(String, String)>> {
+pub fn by_cancel_token(
+    conn: &Connection,
+    hash: &[u8],
+) -> rusqlite::Result<Option<(String, String)>> {
     conn.query_row(
         "SELECT id, nik FROM recoveries WHERE cancel_token_hash = ?1 AND state = 'waiting'",
         params![hash],
@@ -126,7 +131,12 @@ pub fn cancel_unconfirmed(
 }
 
 /// An office approves waiting change `id` early: it may complete from `at`.
-pub fn approve(conn: &Connection, id: &str, at: DateTime<Utc>, operator: &str) -> rusqlite::Result<bool> {
+pub fn approve(
+    conn: &Connection,
+    id: &str,
+    at: DateTime<Utc>,
+    operator: &str,
+) -> rusqlite::Result<bool> {
     Ok(conn.execute(
         "UPDATE recoveries SET completes_at = min(completes_at, ?2), approved_by = ?3
          WHERE id = ?1 AND state = 'waiting'",

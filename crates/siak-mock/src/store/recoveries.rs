@@ -56,7 +56,14 @@ pub fn insert_decoy(conn: &Connection, r: NewRecovery<'_>) -> rusqlite::Result<(
     conn.execute(
         "INSERT INTO recovery_decoys (id, nik, device_key, code_hash, expires_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![r.id, r.nik, r.device_key, r.code_hash, ts(r.expires_at), ts(r.created_at)],
+        params![
+            r.id,
+            r.nik,
+            r.device_key,
+            r.code_hash,
+            ts(r.expires_at),
+            ts(r.created_at)
+        ],
     )?;
     Ok(())
 }

@@ -53,7 +53,11 @@ fn row(c: &OfficeDeviceChange, lang: Lang, csrf: &str) -> String {
         c.started_at.format("%Y-%m-%d %H:%M"),
         c.completes_at.format("%Y-%m-%d %H:%M"),
         form("approve", tr(lang, "Setujui sekarang", "Approve now"), ""),
-        form("reject", tr(lang, "Tolak (batalkan)", "Reject (cancel)"), "danger"),
+        form(
+            "reject",
+            tr(lang, "Tolak (batalkan)", "Reject (cancel)"),
+            "danger"
+        ),
     )
 }
 
@@ -155,7 +159,15 @@ async fn decide_and_show(
             ok: false,
             text: text.into(),
         };
-        return render(app, &op, &session, lang, StatusCode::FORBIDDEN, Some(banner)).await;
+        return render(
+            app,
+            &op,
+            &session,
+            lang,
+            StatusCode::FORBIDDEN,
+            Some(banner),
+        )
+        .await;
     }
     let (status, banner) = match decide_now(app, op.username.clone(), id, decision).await {
         Ok(()) => {

@@ -5,6 +5,7 @@
 //! start deployment-mode servers where they test that mode.
 
 mod app_links;
+mod attacks_device_change;
 mod attacks_devmode;
 mod attacks_keys;
 mod attacks_lockout;
