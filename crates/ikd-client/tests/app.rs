@@ -425,7 +425,8 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
 
     // The new phone: NIK + the account's email, then the selfie.
     let new = app(&server, "new-phone");
-    // Another email: the selfie passes, the server then finds no such account.
+    // Another email: the selfie passes and the server answers as for a match (nothing is mailed,
+    // and the id it gives never takes a code), so a prober learns nothing.
     let wrong = new
         .recovery_start(&resident.nik, "bukan@example.id", now)
         .await
@@ -437,8 +438,8 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         last_t = t;
     }
     let_capture_time_pass(last_t);
-    let err = new.liveness_finish(now).await.expect_err("no such account");
-    assert_eq!(err.code, "recovery_unknown");
+    let decoy = new.liveness_finish(now).await.expect("answered alike");
+    assert!(decoy.recovery.is_some());
     let session = new
         .recovery_start(&resident.nik, email, now)
         .await
@@ -486,7 +487,44 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         .await
         .expect_err("weak PIN");
     assert!(err.code.starts_with("pin_"), "{}", err.code);
-    new.recovery_confirm(&code, "730192", now)
+    // The confirmed code starts the waiting period: nothing moves yet, the old phone is told and
+    // still works.
+    let err = new
+        .recovery_confirm(&code, "730192", now)
+        .await
+        .expect_err("the change waits");
+    assert_eq!(err.code, "device_change_waiting");
+    assert!(err.message.contains("UTC"), "{}", err.message);
+    old.unlock(PIN, now)
+        .await
+        .expect("the old phone still works");
+    let pending = old
+        .resident()
+        .device_change_pending()
+        .await
+        .expect("asked")
+        .expect("a change is waiting");
+    assert_eq!(pending.from, "new_phone");
+    // The office speeds it up; the new PIN then completes it (the code is not asked again).
+    let token = operator_token(&server).await;
+    let id = new
+        .resident()
+        .state()
+        .expect("state")
+        .recovery
+        .expect("pending")
+        .id;
+    let approved = reqwest::Client::new()
+        .post(format!(
+            "{}/v1/operator/device-changes/{id}/approve",
+            server.url
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("approve");
+    assert_eq!(approved.status(), reqwest::StatusCode::NO_CONTENT);
+    new.recovery_confirm("", "730192", now)
         .await
         .expect("moved");
     assert_eq!(new.info().expect("info").stage, Stage::Activated);

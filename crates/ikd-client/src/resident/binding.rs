@@ -1,26 +1,23 @@
 //! Putting the account on this device. Activation (the registration's emailed code) and a device
 //! change (the recovery's emailed code, after a selfie) end the same way: a new PIN checked by the
-//! core, a device proof over the server's id, a session, the local PIN verifier and fresh
-//! credentials. Both go through [`Resident::bind`].
+//! core, a device proof, a session, the local PIN verifier and fresh credentials
+//! ([`Resident::finish_binding`]). A device change first waits: the confirmed code starts the
+//! server's waiting period, and the account moves only when the new PIN completes it after that
+//! (until then the server answers `device_change_waiting` with the time, and the old phone can
+//! cancel it: [`Resident::device_change_pending`], [`Resident::cancel_device_change`]).
 
 use chrono::{DateTime, Utc};
+use ikd_core::device_change::{PendingDeviceChange, complete_challenge};
 use ikd_core::liveness::LivenessEvidence;
 use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
-use ikd_core::wire::{ActivateRequest, RecoveryConfirmRequest, RecoveryRequest};
+use ikd_core::wire::{
+    ActivateRequest, RecoveryCompleteRequest, RecoveryConfirmRequest, RecoveryRequest, SessionView,
+};
 use ikd_core::{Email, Nik, Pin, PinAttempts};
 
-use super::{LOCAL_PEPPER, LOCAL_PIN, PendingRecovery, Resident, random};
+use super::{LOCAL_PEPPER, LOCAL_PIN, PendingRecovery, Resident, ResidentState, random};
 use crate::error::ClientError;
 use crate::storage::SecretStore;
-
-/// Which emailed code puts the account on this device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Binding {
-    /// The activation code of the registration followed on this device.
-    Activation,
-    /// The code of the device change started on this device.
-    DeviceChange,
-}
 
 impl<S: SecretStore> Resident<S> {
     /// Activates with the emailed `code` and a new `pin` (checked against the PIN rules).
@@ -30,7 +27,31 @@ impl<S: SecretStore> Resident<S> {
         pin: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ClientError> {
-        self.bind(Binding::Activation, code, pin, now).await
+        let code = ActivationCode::parse(code).map_err(|e| ClientError::invalid(&e))?;
+        let state = self.state()?;
+        let nik = state.registered_nik(now.date_naive())?;
+        let pin = Pin::parse_new(pin, &nik).map_err(|e| ClientError::invalid(&e))?;
+        // The device proof signs the id as text (its 32 hex digits).
+        let id = state
+            .registration_id
+            .map(|id| id.to_string())
+            .ok_or(ClientError::NotReady("not_registered"))?;
+        let key = self.device_key()?;
+        let proof = PinProof::derive(&pin, &nik);
+        let device_proof =
+            DeviceProof::sign(&key, ProofPurpose::Activate, nik.as_str(), id.as_bytes())
+                .to_string();
+        let session = self
+            .siak
+            .activate(&ActivateRequest {
+                registration_id: id,
+                nik: nik.as_str().to_owned(),
+                code: code.as_str().to_owned(),
+                device_proof,
+                pin_proof: proof.clone(),
+            })
+            .await?;
+        self.finish_binding(state, session, &proof).await
     }
 
     /// Starts a device change or PIN reset: the NIK, the account's email and the evidence of a
@@ -55,6 +76,7 @@ impl<S: SecretStore> Resident<S> {
             id: view.recovery_id,
             email_hint: view.email_hint,
             expires_at: view.expires_at,
+            completes_at: None,
         };
         let mut state = self.state()?;
         state.nik = Some(nik.as_str().to_owned());
@@ -64,82 +86,107 @@ impl<S: SecretStore> Resident<S> {
         Ok(pending)
     }
 
-    /// Finishes a device change with the emailed `code` and a new `pin`: the account is now on
-    /// this device, unlocked, with fresh credentials.
+    /// Moves the account to this phone with the emailed `code` and a new `pin`. The first call
+    /// confirms the code, which starts the server's waiting period; each call then tries to
+    /// complete with the PIN, which the server refuses with `device_change_waiting` (and the time)
+    /// until the wait is over or an office approved it, and with `device_change_cancelled` for
+    /// good after a cancel. Once the code is confirmed, `code` is not needed again.
     pub async fn recover_confirm(
         &self,
         code: &str,
         pin: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ClientError> {
-        self.bind(Binding::DeviceChange, code, pin, now).await
-    }
-
-    /// The one path of [`Resident::activate`] and [`Resident::recover_confirm`].
-    async fn bind(
-        &self,
-        binding: Binding,
-        code: &str,
-        pin: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), ClientError> {
-        let code = ActivationCode::parse(code).map_err(|e| ClientError::invalid(&e))?;
         let mut state = self.state()?;
         let nik = state.registered_nik(now.date_naive())?;
         let pin = Pin::parse_new(pin, &nik).map_err(|e| ClientError::invalid(&e))?;
-        // The device proof signs the id as text (its 32 hex digits).
-        let id = match binding {
-            Binding::Activation => state
-                .registration_id
-                .map(|id| id.to_string())
-                .ok_or(ClientError::NotReady("not_registered"))?,
-            Binding::DeviceChange => state
-                .recovery
-                .as_ref()
-                .map(|r| r.id.to_string())
-                .ok_or(ClientError::NotReady("no_recovery"))?,
-        };
+        let recovery = state
+            .recovery
+            .clone()
+            .ok_or(ClientError::NotReady("no_recovery"))?;
         let key = self.device_key()?;
-        let proof = PinProof::derive(&pin, &nik);
-        let device_proof =
-            DeviceProof::sign(&key, ProofPurpose::Activate, nik.as_str(), id.as_bytes())
-                .to_string();
-        let session = match binding {
-            Binding::Activation => {
-                self.siak
-                    .activate(&ActivateRequest {
-                        registration_id: id,
+        let id = recovery.id;
+        if recovery.completes_at.is_none() {
+            let code = ActivationCode::parse(code).map_err(|e| ClientError::invalid(&e))?;
+            let id_text = id.to_string();
+            let device_proof = DeviceProof::sign(
+                &key,
+                ProofPurpose::Activate,
+                nik.as_str(),
+                id_text.as_bytes(),
+            )
+            .to_string();
+            let view = self
+                .siak
+                .recovery_confirm(
+                    &id,
+                    &RecoveryConfirmRequest {
                         nik: nik.as_str().to_owned(),
                         code: code.as_str().to_owned(),
                         device_proof,
-                        pin_proof: proof.clone(),
-                    })
-                    .await?
+                    },
+                )
+                .await?;
+            if let Some(r) = state.recovery.as_mut() {
+                r.completes_at = Some(view.completes_at);
             }
-            Binding::DeviceChange => {
-                let recovery = state
-                    .recovery
-                    .as_ref()
-                    .map(|r| r.id)
-                    .ok_or(ClientError::NotReady("no_recovery"))?;
-                let session = self
-                    .siak
-                    .recovery_confirm(
-                        &recovery,
-                        &RecoveryConfirmRequest {
-                            nik: nik.as_str().to_owned(),
-                            code: code.as_str().to_owned(),
-                            device_proof,
-                            pin_proof: proof.clone(),
-                        },
-                    )
-                    .await?;
+            self.save_state(&state)?;
+        }
+        let proof = PinProof::derive(&pin, &nik);
+        let device_proof = DeviceProof::sign(
+            &key,
+            ProofPurpose::Activate,
+            nik.as_str(),
+            &complete_challenge(&id),
+        )
+        .to_string();
+        let completed = self
+            .siak
+            .recovery_complete(
+                &id,
+                &RecoveryCompleteRequest {
+                    nik: nik.as_str().to_owned(),
+                    device_proof,
+                    pin_proof: proof.clone(),
+                },
+            )
+            .await;
+        let session = match completed {
+            Ok(session) => session,
+            Err(ClientError::Refused(p)) if p.code == "device_change_cancelled" => {
                 state.recovery = None;
-                state.registration_id = None;
-                session
+                self.save_state(&state)?;
+                return Err(ClientError::Refused(p));
             }
+            Err(e) => return Err(e),
         };
-        self.store_local_pin(&proof)?;
+        state.recovery = None;
+        state.registration_id = None;
+        self.finish_binding(state, session, &proof).await
+    }
+
+    /// The device change waiting on this (old) phone's account, if any: the server tells it on
+    /// the next contact, with when it completes.
+    pub async fn device_change_pending(&self) -> Result<Option<PendingDeviceChange>, ClientError> {
+        let token = self.token().await?;
+        Ok(self.siak.my_device_change(&token).await?.pending)
+    }
+
+    /// Cancels, for good, the device change waiting on this (old) phone's account.
+    pub async fn cancel_device_change(&self) -> Result<(), ClientError> {
+        let token = self.token().await?;
+        self.siak.cancel_device_change(&token).await
+    }
+
+    /// The one end of activation and device change: the local PIN verifier, the state saved as
+    /// active, the session kept and fresh credentials fetched.
+    async fn finish_binding(
+        &self,
+        mut state: ResidentState,
+        session: SessionView,
+        proof: &PinProof,
+    ) -> Result<(), ClientError> {
+        self.store_local_pin(proof)?;
         state.activated = true;
         state.local_pin = PinAttempts::default();
         self.save_state(&state)?;

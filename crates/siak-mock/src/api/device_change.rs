@@ -167,8 +167,8 @@ pub fn refusal(view: &DeviceChangeView, now: DateTime<Utc>) -> ApiError {
             ApiError::new(
                 StatusCode::CONFLICT,
                 "device_change_waiting",
-                format!("Pindah perangkat masih dalam masa tunggu sampai {at} UTC. Kantor Disdukcapil dapat mempercepatnya."),
-                format!("The device change is still waiting until {at} UTC. A Disdukcapil office can speed it up."),
+                format!("Pindah perangkat masih dalam masa tunggu sampai {at} UTC; sampai saat itu ponsel lama atau tautan di email dapat membatalkannya. Kantor Disdukcapil dapat mempercepatnya jika Anda datang dengan KTP-el. Masukkan PIN baru lagi setelah waktu itu."),
+                format!("The device change is waiting until {at} UTC; until then the old phone or the mailed link can cancel it. A Disdukcapil office can speed it up if you visit with your KTP-el. Enter the new PIN again after that time."),
             )
             .retry_after((view.completes_at - now).num_seconds().max(1) as u64)
         }
