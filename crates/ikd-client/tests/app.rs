@@ -642,3 +642,65 @@ async fn a_hard_locked_account_tells_the_resident_to_change_device_or_visit_the_
     );
     std::fs::remove_dir_all(&server.dir).ok();
 }
+
+#[tokio::test]
+async fn the_old_phone_cancels_a_takeover_by_someone_with_the_mailbox_and_a_selfie() {
+    let server = start_server("app-recover-cancel").await;
+    let resident = eligible(&server);
+    let now = Utc::now();
+    let email = "batal@example.id";
+    let old = app(&server, "old-phone");
+    let code = approved_with_selfie(&old, &server, &resident.nik, email, "081234567873", now).await;
+    old.activate(&code, PIN, now).await.expect("activated");
+
+    // The taker has the mailbox and a passing selfie, and confirms the code.
+    let taker = app(&server, "taker-phone");
+    let session = taker
+        .recovery_start(&resident.nik, email, now)
+        .await
+        .expect("challenge");
+    let actions: Vec<&str> = session.steps.iter().map(|s| s.action.code()).collect();
+    for (t, rgba) in camera_frames(&actions, &session.challenge_id.to_string()) {
+        if taker.liveness_frame(&rgba, t).expect("progress").phase == LivenessPhase::Done {
+            let_capture_time_pass(t);
+            break;
+        }
+    }
+    taker.liveness_finish(now).await.expect("code mailed");
+    let code = recovery_code(&server).await;
+    let err = taker
+        .recovery_confirm(&code, "730192", now)
+        .await
+        .expect_err("waits");
+    assert_eq!(err.code, "device_change_waiting");
+
+    // The old phone sees it and cancels; the taker can never complete, the old phone keeps it.
+    assert!(
+        old.resident()
+            .device_change_pending()
+            .await
+            .expect("asked")
+            .is_some()
+    );
+    old.resident()
+        .cancel_device_change()
+        .await
+        .expect("cancelled");
+    assert!(
+        old.resident()
+            .device_change_pending()
+            .await
+            .expect("asked")
+            .is_none()
+    );
+    let err = taker
+        .recovery_confirm("", "730192", now)
+        .await
+        .expect_err("cancelled for good");
+    assert_eq!(err.code, "device_change_cancelled");
+    assert!(taker.resident().state().expect("state").recovery.is_none());
+    old.card(now)
+        .await
+        .expect("the card stays on the old phone");
+    std::fs::remove_dir_all(&server.dir).ok();
+}
