@@ -259,6 +259,24 @@ impl SiakClient {
             .await
     }
 
+    /// `GET /v1/recovery/{id}` with the poll's signed header (`<unix seconds>.<device proof>`).
+    pub async fn recovery_status(
+        &self,
+        id: &RecoveryId,
+        proof_header: &str,
+    ) -> Result<DeviceChangeView, ClientError> {
+        let response = self
+            .http
+            .get(format!("{}/v1/recovery/{id}", self.base))
+            .header(ikd_core::device_change::STATUS_PROOF_HEADER, proof_header)
+            .send()
+            .await
+            .map_err(|e| transport(&e))?;
+        Self::read(response)
+            .await?
+            .ok_or(ClientError::ServerDown { status: 204 })
+    }
+
     /// `POST /v1/recovery/{id}/complete`: once the wait is over, the account moves here.
     pub async fn recovery_complete(
         &self,

@@ -8,7 +8,7 @@ use common::*;
 use std::sync::Arc;
 
 use chrono::Utc;
-use ikd_client::views::{Draft, FrameSource, LinkScreen, LivenessPhase, Stage};
+use ikd_client::views::{Draft, FrameSource, LinkScreen, LivenessPhase, Stage, WaitState};
 use ikd_client::{App, MemoryStore, Resident, SiakClient, StateDir};
 use ikd_core::activity::ActivityKind;
 use ikd_core::credential::{IssuerKeySet, VerifyOptions, verify_presentation};
@@ -482,15 +482,25 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         old.open_link(&link).expect_err("not the old phone's").code,
         "link_other_phone"
     );
+    // The confirmed code starts the waiting period: nothing moves yet, the old phone is told and
+    // still works.
+    let waiting = new
+        .recovery_confirm(&code, now)
+        .await
+        .expect("confirmed")
+        .waiting
+        .expect("a wait");
+    assert_eq!(waiting.state, WaitState::Waiting);
+    assert!((71..=73).contains(&waiting.hours_left), "{waiting:?}");
+    let polled = new.recovery_poll(now).await.expect("polled");
+    assert_eq!(polled.waiting.map(|w| w.state), Some(WaitState::Waiting));
     let err = new
-        .recovery_confirm(&code, "123456", now)
+        .recovery_complete("123456", now)
         .await
         .expect_err("weak PIN");
     assert!(err.code.starts_with("pin_"), "{}", err.code);
-    // The confirmed code starts the waiting period: nothing moves yet, the old phone is told and
-    // still works.
     let err = new
-        .recovery_confirm(&code, "730192", now)
+        .recovery_complete("730192", now)
         .await
         .expect_err("the change waits");
     assert_eq!(err.code, "device_change_waiting");
@@ -498,13 +508,12 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
     old.unlock(PIN, now)
         .await
         .expect("the old phone still works");
-    let pending = old
-        .resident()
-        .device_change_pending()
+    let notice = old
+        .device_change_notice(now)
         .await
         .expect("asked")
         .expect("a change is waiting");
-    assert_eq!(pending.from, "new_phone");
+    assert!((71..=73).contains(&notice.hours_left), "{notice:?}");
     // The office speeds it up; the new PIN then completes it (the code is not asked again).
     let token = operator_token(&server).await;
     let id = new
@@ -524,9 +533,9 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         .await
         .expect("approve");
     assert_eq!(approved.status(), reqwest::StatusCode::NO_CONTENT);
-    new.recovery_confirm("", "730192", now)
-        .await
-        .expect("moved");
+    let polled = new.recovery_poll(now).await.expect("polled");
+    assert_eq!(polled.waiting.map(|w| w.state), Some(WaitState::Ready));
+    new.recovery_complete("730192", now).await.expect("moved");
     assert_eq!(new.info().expect("info").stage, Stage::Activated);
     new.card(now).await.expect("the card on the new phone");
     let err = old
@@ -668,37 +677,35 @@ async fn the_old_phone_cancels_a_takeover_by_someone_with_the_mailbox_and_a_self
     }
     taker.liveness_finish(now).await.expect("code mailed");
     let code = recovery_code(&server).await;
+    taker.recovery_confirm(&code, now).await.expect("confirmed");
     let err = taker
-        .recovery_confirm(&code, "730192", now)
+        .recovery_complete("730192", now)
         .await
         .expect_err("waits");
     assert_eq!(err.code, "device_change_waiting");
 
     // The old phone sees it and cancels; the taker can never complete, the old phone keeps it.
+    old.unlock(PIN, now).await.expect("unlocked");
     assert!(
-        old.resident()
-            .device_change_pending()
+        old.device_change_notice(now)
             .await
             .expect("asked")
             .is_some()
     );
-    old.resident()
-        .cancel_device_change()
-        .await
-        .expect("cancelled");
+    old.device_change_cancel().await.expect("cancelled");
     assert!(
-        old.resident()
-            .device_change_pending()
+        old.device_change_notice(now)
             .await
             .expect("asked")
             .is_none()
     );
+    let polled = taker.recovery_poll(now).await.expect("polled");
+    assert_eq!(polled.waiting.map(|w| w.state), Some(WaitState::Cancelled));
     let err = taker
-        .recovery_confirm("", "730192", now)
+        .recovery_complete("730192", now)
         .await
         .expect_err("cancelled for good");
     assert_eq!(err.code, "device_change_cancelled");
-    assert!(taker.resident().state().expect("state").recovery.is_none());
     old.card(now)
         .await
         .expect("the card stays on the old phone");

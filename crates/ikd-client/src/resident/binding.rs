@@ -7,7 +7,9 @@
 //! cancel it: [`Resident::device_change_pending`], [`Resident::cancel_device_change`]).
 
 use chrono::{DateTime, Utc};
-use ikd_core::device_change::{PendingDeviceChange, complete_challenge};
+use ikd_core::device_change::{
+    DeviceChangeView, PendingDeviceChange, complete_challenge, status_challenge,
+};
 use ikd_core::liveness::LivenessEvidence;
 use ikd_core::protocol::{ActivationCode, DeviceProof, PinProof, PinVerifier, ProofPurpose};
 use ikd_core::wire::{
@@ -86,80 +88,105 @@ impl<S: SecretStore> Resident<S> {
         Ok(pending)
     }
 
-    /// Moves the account to this phone with the emailed `code` and a new `pin`. The first call
-    /// confirms the code, which starts the server's waiting period; each call then tries to
-    /// complete with the PIN, which the server refuses with `device_change_waiting` (and the time)
-    /// until the wait is over or an office approved it, and with `device_change_cancelled` for
-    /// good after a cancel. Once the code is confirmed, `code` is not needed again.
+    /// Confirms the device change started on this phone with the emailed `code`: the server's
+    /// waiting period starts (the answer says until when); nothing moves yet.
     pub async fn recover_confirm(
         &self,
         code: &str,
-        pin: &str,
         now: DateTime<Utc>,
-    ) -> Result<(), ClientError> {
+    ) -> Result<DeviceChangeView, ClientError> {
+        let code = ActivationCode::parse(code).map_err(|e| ClientError::invalid(&e))?;
+        let mut state = self.state()?;
+        let nik = state.registered_nik(now.date_naive())?;
+        let id = state
+            .recovery
+            .as_ref()
+            .map(|r| r.id)
+            .ok_or(ClientError::NotReady("no_recovery"))?;
+        let id_text = id.to_string();
+        let device_proof = DeviceProof::sign(
+            &self.device_key()?,
+            ProofPurpose::Activate,
+            nik.as_str(),
+            id_text.as_bytes(),
+        )
+        .to_string();
+        let view = self
+            .siak
+            .recovery_confirm(
+                &id,
+                &RecoveryConfirmRequest {
+                    nik: nik.as_str().to_owned(),
+                    code: code.as_str().to_owned(),
+                    device_proof,
+                },
+            )
+            .await?;
+        if let Some(r) = state.recovery.as_mut() {
+            r.completes_at = Some(view.completes_at);
+        }
+        self.save_state(&state)?;
+        Ok(view)
+    }
+
+    /// Where the confirmed device change stands (a poll signed by this phone's key at `now`).
+    pub async fn recover_status(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<DeviceChangeView, ClientError> {
+        let mut state = self.state()?;
+        let nik = state.registered_nik(now.date_naive())?;
+        let id = state
+            .recovery
+            .as_ref()
+            .filter(|r| r.completes_at.is_some())
+            .map(|r| r.id)
+            .ok_or(ClientError::NotReady("no_recovery"))?;
+        let secs = now.timestamp();
+        let proof = DeviceProof::sign(
+            &self.device_key()?,
+            ProofPurpose::Activate,
+            nik.as_str(),
+            &status_challenge(&id, secs),
+        );
+        let view = self
+            .siak
+            .recovery_status(&id, &format!("{secs}.{proof}"))
+            .await?;
+        if let Some(r) = state.recovery.as_mut() {
+            r.completes_at = Some(view.completes_at);
+        }
+        self.save_state(&state)?;
+        Ok(view)
+    }
+
+    /// Completes the confirmed device change with a new `pin` once the wait is over: the account
+    /// is then on this device, unlocked, with fresh credentials. Before, the server refuses with
+    /// `device_change_waiting` (and the time); after a cancel with `device_change_cancelled`.
+    pub async fn recover_complete(&self, pin: &str, now: DateTime<Utc>) -> Result<(), ClientError> {
         let mut state = self.state()?;
         let nik = state.registered_nik(now.date_naive())?;
         let pin = Pin::parse_new(pin, &nik).map_err(|e| ClientError::invalid(&e))?;
-        let recovery = state
+        let id = state
             .recovery
-            .clone()
+            .as_ref()
+            .filter(|r| r.completes_at.is_some())
+            .map(|r| r.id)
             .ok_or(ClientError::NotReady("no_recovery"))?;
-        let key = self.device_key()?;
-        let id = recovery.id;
-        if recovery.completes_at.is_none() {
-            let code = ActivationCode::parse(code).map_err(|e| ClientError::invalid(&e))?;
-            let id_text = id.to_string();
-            let device_proof = DeviceProof::sign(
-                &key,
-                ProofPurpose::Activate,
-                nik.as_str(),
-                id_text.as_bytes(),
-            )
-            .to_string();
-            let view = self
-                .siak
-                .recovery_confirm(
-                    &id,
-                    &RecoveryConfirmRequest {
-                        nik: nik.as_str().to_owned(),
-                        code: code.as_str().to_owned(),
-                        device_proof,
-                    },
-                )
-                .await?;
-            if let Some(r) = state.recovery.as_mut() {
-                r.completes_at = Some(view.completes_at);
-            }
-            self.save_state(&state)?;
-        }
         let proof = PinProof::derive(&pin, &nik);
         let device_proof = DeviceProof::sign(
-            &key,
+            &self.device_key()?,
             ProofPurpose::Activate,
             nik.as_str(),
             &complete_challenge(&id),
         )
         .to_string();
-        let completed = self
-            .siak
-            .recovery_complete(
-                &id,
-                &RecoveryCompleteRequest {
-                    nik: nik.as_str().to_owned(),
-                    device_proof,
-                    pin_proof: proof.clone(),
-                },
-            )
-            .await;
-        let session = match completed {
-            Ok(session) => session,
-            Err(ClientError::Refused(p)) if p.code == "device_change_cancelled" => {
-                state.recovery = None;
-                self.save_state(&state)?;
-                return Err(ClientError::Refused(p));
-            }
-            Err(e) => return Err(e),
+        let request = RecoveryCompleteRequest {
+            nik: nik.as_str().to_owned(),
+            device_proof,
+            pin_proof: proof.clone(),
         };
+        let session = self.siak.recovery_complete(&id, &request).await?;
         state.recovery = None;
         state.registration_id = None;
         self.finish_binding(state, session, &proof).await
