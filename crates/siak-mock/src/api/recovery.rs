@@ -127,8 +127,9 @@ pub async fn start(
     let mail = app
         .db(move |store| record(store, &state, &started, &verified, &decoy_hash, now))
         .await?;
+    // Delivered after the answer, so a matching pair does not answer later (an SMTP round trip).
     if let Some(mail) = mail {
-        app.mailer().deliver(mail).await;
+        app.mailer().deliver_later(mail);
     }
     let view = RecoveryView {
         recovery_id: id,
