@@ -52,10 +52,26 @@ commands! {
     /// Sends the attempt's evidence (the registration, or the device change).
     async fn liveness_finish(app) -> Result<LivenessResult> { app.liveness_finish(Utc::now()).await }
 
-    /// The emailed code and the new PIN: the account is on this device now, unlocked.
-    async fn recovery_confirm(app, code: String, pin: String) -> Result<UnlockView> {
-        app.recovery_confirm(&code, &pin, Utc::now()).await
+    /// The emailed code: the device change is confirmed and now waits (see `waiting`).
+    async fn recovery_confirm(app, code: String) -> Result<RecoveryView> {
+        app.recovery_confirm(&code, Utc::now()).await
     }
+
+    /// Where the confirmed device change stands (the waiting screen polls it when online).
+    async fn recovery_poll(app) -> Result<RecoveryView> { app.recovery_poll(Utc::now()).await }
+
+    /// The new PIN once the wait is over: the account is on this device now, unlocked.
+    async fn recovery_complete(app, pin: String) -> Result<UnlockView> {
+        app.recovery_complete(&pin, Utc::now()).await
+    }
+
+    /// A device change waiting on this (old) phone's account, for the home banner.
+    async fn device_change_notice(app) -> Result<Option<DeviceChangeNotice>> {
+        app.device_change_notice(Utc::now()).await
+    }
+
+    /// Cancels, for good, the device change waiting on this phone's account.
+    async fn device_change_cancel(app) -> Result<()> { app.device_change_cancel().await }
 
     /// The registration's state for the status tracker.
     async fn registration_status(app) -> Result<RegistrationStatus> { app.registration_status().await }

@@ -34,7 +34,11 @@ describe('the command calls', () => {
     await commands.recoveryStart('1', 'e');
     await commands.livenessFinish();
     await commands.livenessCancel();
-    await commands.recoveryConfirm('CODE', '280419');
+    await commands.recoveryConfirm('CODE');
+    await commands.recoveryPoll();
+    await commands.recoveryComplete('280419');
+    await commands.deviceChangeNotice();
+    await commands.deviceChangeCancel();
     await commands.registrationStatus();
     await commands.startOver();
     await commands.activate('CODE', '280419');
@@ -60,7 +64,11 @@ describe('the command calls', () => {
       ['recovery_start', { nik: '1', email: 'e' }],
       ['liveness_finish', {}],
       ['liveness_cancel', {}],
-      ['recovery_confirm', { code: 'CODE', pin: '280419' }],
+      ['recovery_confirm', { code: 'CODE' }],
+      ['recovery_poll', {}],
+      ['recovery_complete', { pin: '280419' }],
+      ['device_change_notice', {}],
+      ['device_change_cancel', {}],
       ['registration_status', {}],
       ['start_over', {}],
       ['activate', { code: 'CODE', pin: '280419' }],

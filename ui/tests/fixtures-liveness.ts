@@ -90,7 +90,7 @@ export function livenessFixtures(lang: Lang) {
       message: pick(lang, 'Wajah tidak terlihat. Arahkan kamera depan ke wajah Anda.', 'No face is seen. Point the front camera at your face.'),
     },
   };
-  const recovery: RecoveryView = { email_hint: EMAIL_HINT, expires_in_minutes: 15 };
+  const recovery: RecoveryView = { email_hint: EMAIL_HINT, expires_in_minutes: 15, waiting: null };
   const msg: Record<string, string> = {
     recovery_unknown: pick(
       lang,

@@ -352,6 +352,10 @@ export interface Scenario {
   finishErrors?: string[];
   /** The mock keeps every frame's bytes (`__ikdMock.frame(i)`), not only their length. */
   keepFrames?: boolean;
+  /** What the device-change poll answers after the code (default `ready`). */
+  waitState?: 'waiting' | 'ready' | 'cancelled';
+  /** A device change waits on this (old) phone's account: the home banner. */
+  deviceChange?: boolean;
   /** The mail link the app was opened with: what take_link() answers (a view or an error code). */
   link?: { screen: 'activate' | 'recover'; code: string } | { error: string };
 }

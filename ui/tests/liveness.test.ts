@@ -287,7 +287,7 @@ describe('device change or forgotten PIN', () => {
     await screen(page, 'welcome');
     await page.click('[data-testid=to-recover]');
     await screen(page, 'recover');
-    expect(await page.locator('main').innerText()).toContain('Ponsel lama akan dikeluarkan dari akun');
+    expect(await page.locator('main').innerText()).toContain('ponsel lama tetap berfungsi dan dapat membatalkannya');
     await page.fill('#recover-nik', '12345');
     await waitText(page, '#recover-nik-error', fx.msg.nik_wrong_length.replace('{n}', '5'));
     expect(await page.locator('[data-testid=recover-start]').isDisabled()).toBe(true);
@@ -314,19 +314,24 @@ describe('device change or forgotten PIN', () => {
     expect(sent).toContain('15 menit');
     await checkShot(page, 'recover-confirm-sent');
     await page.fill('#recovery-code', 'WRONG123');
+    await page.locator('[data-testid=recover-confirm]:not([disabled])').waitFor();
+    await page.click('[data-testid=recover-confirm]');
+    await waitText(page, '.messages [role=alert]', fx.msg.recovery_code_wrong);
+    // No PIN is asked with the code: only once the server's wait is over.
+    expect(await page.locator('#recovery-pin').count()).toBe(0);
+    await page.fill('#recovery-code', RECOVERY_CODE.toLowerCase());
+    await page.click('[data-testid=recover-confirm]');
+    await waitForCall(page, 'recovery_confirm', { code: RECOVERY_CODE.toLowerCase() });
+    await page.locator('[data-testid=recover-ready]').waitFor();
     await page.fill('#recovery-pin', '111111');
     await waitText(page, '#recovery-pin-error', fx.msg.pin_same_digits);
     await page.fill('#recovery-pin', '592817');
     await page.fill('#recovery-pin-confirm', '592817');
-    await page.locator('[data-testid=recover-confirm]:not([disabled])').waitFor();
-    await page.click('[data-testid=recover-confirm]');
-    await waitText(page, '.messages [role=alert]', fx.msg.recovery_code_wrong);
-    expect(await page.inputValue('#recovery-pin')).toBe('592817');
-    await page.fill('#recovery-code', RECOVERY_CODE.toLowerCase());
-    await page.click('[data-testid=recover-confirm]');
+    await page.locator('[data-testid=recover-complete]:not([disabled])').waitFor();
+    await page.click('[data-testid=recover-complete]');
     await screen(page, 'home');
     await waitText(page, '[role=status]', 'sudah pindah ke ponsel ini');
-    await waitForCall(page, 'recovery_confirm', { code: RECOVERY_CODE.toLowerCase(), pin: '592817' });
+    await waitForCall(page, 'recovery_complete', { pin: '592817' });
     await page.click('[data-testid=menu-biodata]');
     await page.locator('dl.biodata').waitFor();
   });
@@ -348,10 +353,14 @@ describe('device change or forgotten PIN', () => {
     await release(page);
     await screen(page, 'recover-confirm');
     await page.fill('#recovery-code', RECOVERY_CODE);
-    await page.fill('#recovery-pin', '592817');
-    await page.fill('#recovery-pin-confirm', '592817');
     await page.locator('[data-testid=recover-confirm]:not([disabled])').waitFor();
     await page.click('[data-testid=recover-confirm]');
+    // The mock's wait is over at once: the new PIN completes the change.
+    await page.locator('[data-testid=recover-ready]').waitFor();
+    await page.fill('#recovery-pin', '592817');
+    await page.fill('#recovery-pin-confirm', '592817');
+    await page.locator('[data-testid=recover-complete]:not([disabled])').waitFor();
+    await page.click('[data-testid=recover-complete]');
     await screen(page, 'home');
     // The new PIN is the one asked from now on.
     await setVisibility(page, 'hidden');
@@ -374,10 +383,14 @@ describe('device change or forgotten PIN', () => {
     await page.click('[data-testid=back]');
     await screen(page, 'recover-confirm');
     await page.fill('#recovery-code', RECOVERY_CODE);
-    await page.fill('#recovery-pin', '592817');
-    await page.fill('#recovery-pin-confirm', '592817');
     await page.locator('[data-testid=recover-confirm]:not([disabled])').waitFor();
     await page.click('[data-testid=recover-confirm]');
+    // The mock's wait is over at once: the new PIN completes the change.
+    await page.locator('[data-testid=recover-ready]').waitFor();
+    await page.fill('#recovery-pin', '592817');
+    await page.fill('#recovery-pin-confirm', '592817');
+    await page.locator('[data-testid=recover-complete]:not([disabled])').waitFor();
+    await page.click('[data-testid=recover-complete]');
     await screen(page, 'home');
     expect(await appAlert(page)).toBe('');
   });

@@ -51,8 +51,14 @@ function installMock(cfg) {
     draft: s.draft,
     registration_id: s.registrationId,
     unlocked: s.unlocked,
-    recovery: s.stage === 'recovering' ? { email_hint: 'wa***@example.id', expires_in_minutes: 30 } : null,
+    recovery: s.stage === 'recovering' ? recoveryView(s.confirmed ? 'waiting' : null) : null,
     version: '0.1.0',
+  });
+  // A device change started here; `state` null until the code is confirmed.
+  const recoveryView = (state) => ({
+    email_hint: 'wa***@example.id',
+    expires_in_minutes: 30,
+    waiting: state ? { state, completes_at: '2026-12-05 08:00', hours_left: state === 'waiting' ? 72 : 0 } : null,
   });
   const requireUnlocked = () => {
     if (!s.unlocked) throw err('locked');
@@ -172,6 +178,26 @@ function installMock(cfg) {
     recovery_confirm: (a) => {
       if (s.stage !== 'recovering') throw err('liveness_no_attempt');
       if (a.code.replace(/[\s-]/g, '').toUpperCase() !== cfg.recoveryCode) throw err('recovery_code_wrong');
+      s.confirmed = true;
+      return recoveryView('waiting');
+    },
+    recovery_poll: () => {
+      if (!s.confirmed) throw err('no_recovery');
+      return recoveryView(cfg.waitState || 'ready');
+    },
+    device_change_notice: () => {
+      requireUnlocked();
+      return cfg.deviceChange && !s.deviceChangeCancelled ? { completes_at: '2026-12-05 08:00', hours_left: 71 } : null;
+    },
+    device_change_cancel: () => {
+      requireUnlocked();
+      s.deviceChangeCancelled = true;
+      return null;
+    },
+    recovery_complete: (a) => {
+      if (!s.confirmed) throw err('no_recovery');
+      if ((cfg.waitState || 'ready') !== 'ready') throw err('device_change_waiting');
+      s.confirmed = false;
       s.stage = 'activated';
       s.unlocked = true;
       s.pin = a.pin;

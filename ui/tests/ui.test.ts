@@ -124,11 +124,15 @@ describe.each(SIZES)('every screen at $width×$height', (size) => {
     await screen(page, 'liveness');
     await screen(page, 'recover-confirm');
     await page.fill('#recovery-code', RECOVERY_CODE);
-    await page.fill('#recovery-pin', '592817');
-    await page.fill('#recovery-pin-confirm', '592817');
     await page.locator('[data-testid=recover-confirm]:not([disabled])').waitFor();
     await check(page, size, 'recover-confirm');
     await page.click('[data-testid=recover-confirm]');
+    // The wait is over at once here (the mock's poll says `ready`): the new PIN completes it.
+    await page.locator('[data-testid=recover-ready]').waitFor();
+    await page.fill('#recovery-pin', '592817');
+    await page.fill('#recovery-pin-confirm', '592817');
+    await page.locator('[data-testid=recover-complete]:not([disabled])').waitFor();
+    await page.click('[data-testid=recover-complete]');
     await screen(page, 'home');
   });
 
@@ -412,11 +416,46 @@ describe('mail links (activation and device change)', () => {
     await page.waitForFunction(() => (document.querySelector('#recovery-code') as HTMLInputElement | null)?.value !== '');
     expect(await page.inputValue('#recovery-code')).toBe(shown(RECOVERY_CODE));
     expect(await count(page, 'take_link')).toBe(2);
-    await page.fill('#recovery-pin', PIN);
-    await page.fill('#recovery-pin-confirm', PIN);
     await page.locator('[data-testid=recover-confirm]:not([disabled])').waitFor();
     await page.click('[data-testid=recover-confirm]');
+    await page.locator('[data-testid=recover-ready]').waitFor();
+    await page.fill('#recovery-pin', PIN);
+    await page.fill('#recovery-pin-confirm', PIN);
+    await page.locator('[data-testid=recover-complete]:not([disabled])').waitFor();
+    await page.click('[data-testid=recover-complete]');
     await screen(page, 'home');
+  });
+
+  it('a confirmed device change shows its wait, who can cancel it, and asks for no PIN yet', async () => {
+    const page = await start({ stage: 'recovering', waitState: 'waiting' });
+    await screen(page, 'recover-confirm');
+    await page.fill('#recovery-code', RECOVERY_CODE);
+    await page.click('[data-testid=recover-confirm]');
+    await waitText(page, '[data-testid=recover-wait-until]', '2026-12-05 08:00');
+    expect(await page.locator('#recovery-pin').count()).toBe(0);
+    expect(await count(page, 'recovery_complete')).toBe(0);
+  });
+
+  it('a cancelled device change says so and offers to start again', async () => {
+    const page = await start({ stage: 'recovering', waitState: 'cancelled' });
+    await screen(page, 'recover-confirm');
+    await page.fill('#recovery-code', RECOVERY_CODE);
+    await page.click('[data-testid=recover-confirm]');
+    await page.locator('[data-testid=recover-cancelled]').waitFor();
+    expect(await page.locator('#recovery-pin').count()).toBe(0);
+    await page.locator('[data-testid=recover-restart]').waitFor();
+  });
+
+  it('the old phone shows a waiting device change on the home screen and cancels it with one tap', async () => {
+    const page = await start({ stage: 'activated', deviceChange: true });
+    await screen(page, 'unlock');
+    await page.fill('#unlock-pin', PIN);
+    await page.click('[data-testid=unlock]');
+    await screen(page, 'home');
+    await waitText(page, '[data-testid=device-change-notice]', '2026-12-05 08:00');
+    await page.click('[data-testid=device-change-cancel]');
+    await page.locator('[data-testid=device-change-notice]').waitFor({ state: 'detached' });
+    expect(await count(page, 'device_change_cancel')).toBe(1);
   });
 
   it('a link for another phone is explained and leaves the screen as it was', async () => {

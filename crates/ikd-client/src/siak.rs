@@ -11,8 +11,9 @@ use std::time::Duration;
 use ikd_core::credential::{ISSUER_KEYS_PATH, IssuerKeySet};
 use ikd_core::protocol::REQUEST_PROOF_HEADER;
 use ikd_core::wire::{
-    ActivateRequest, ActivityEntry, ChallengeRequest, ChallengeView, ChangePinRequest, FamilyView,
-    IssuedCredential, LivenessChallengeRequest, LivenessChallengeView, LoginRequest, Problem,
+    ActivateRequest, ActivityEntry, ChallengeRequest, ChallengeView, ChangePinRequest,
+    DeviceChangeView, FamilyView, IssuedCredential, LivenessChallengeRequest,
+    LivenessChallengeView, LoginRequest, MyDeviceChange, Problem, RecoveryCompleteRequest,
     RecoveryConfirmRequest, RecoveryRequest, RecoveryView, RegisterRequest, RegistrationView,
     ReleaseRequest, SessionView,
 };
@@ -282,14 +283,63 @@ impl SiakClient {
         self.post("/v1/recovery", None, request).await
     }
 
-    /// `POST /v1/recovery/{id}/confirm`.
+    /// `POST /v1/recovery/{id}/confirm`: the change then waits.
     pub async fn recovery_confirm(
         &self,
         id: &RecoveryId,
         request: &RecoveryConfirmRequest,
-    ) -> Result<SessionView, ClientError> {
+    ) -> Result<DeviceChangeView, ClientError> {
         self.post(&format!("/v1/recovery/{id}/confirm"), None, request)
             .await
+    }
+
+    /// `GET /v1/recovery/{id}` with the poll's signed header (`<unix seconds>.<device proof>`).
+    pub async fn recovery_status(
+        &self,
+        id: &RecoveryId,
+        proof_header: &str,
+    ) -> Result<DeviceChangeView, ClientError> {
+        let response = self
+            .http
+            .get(format!("{}/v1/recovery/{id}", self.base))
+            .header(ikd_core::device_change::STATUS_PROOF_HEADER, proof_header)
+            .send()
+            .await
+            .map_err(|e| transport(&e))?;
+        Self::read(response)
+            .await?
+            .ok_or(ClientError::ServerDown { status: 204 })
+    }
+
+    /// `POST /v1/recovery/{id}/complete`: once the wait is over, the account moves here.
+    pub async fn recovery_complete(
+        &self,
+        id: &RecoveryId,
+        request: &RecoveryCompleteRequest,
+    ) -> Result<SessionView, ClientError> {
+        self.post(&format!("/v1/recovery/{id}/complete"), None, request)
+            .await
+    }
+
+    /// `GET /v1/me/device-change`: a device change waiting on this (old) phone's account.
+    pub async fn my_device_change(
+        &self,
+        auth: &SessionAuth,
+    ) -> Result<MyDeviceChange, ClientError> {
+        self.get("/v1/me/device-change", Some(auth)).await
+    }
+
+    /// `POST /v1/me/device-change/cancel`.
+    pub async fn cancel_device_change(&self, auth: &SessionAuth) -> Result<(), ClientError> {
+        self.call::<(), serde_json::Value>(
+            Method::POST,
+            "/v1/me/device-change/cancel",
+            Some(auth),
+            None,
+            false,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// `GET /v1/registrations/{id}`.

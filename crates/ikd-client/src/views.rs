@@ -347,13 +347,48 @@ pub struct OfficeView {
     pub channels: Vec<ChannelView>,
 }
 
-/// A device change or PIN reset waiting for the emailed code.
+/// A device change or PIN reset started on this phone: waiting for the emailed code, then (once
+/// the code is confirmed) for the server's waiting period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RecoveryView {
     /// Where the code was sent, partly hidden (`bu***@example.id`).
     pub email_hint: String,
     /// Minutes until the code expires.
     pub expires_in_minutes: u32,
+    /// Once the code is confirmed: the wait before the account moves here.
+    pub waiting: Option<DeviceChangeWait>,
+}
+
+/// Where a confirmed device change stands, for the new phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitState {
+    /// Waiting: the old phone, the mailed link or an office may still cancel it.
+    Waiting,
+    /// The wait is over (or an office approved it): the new PIN completes it.
+    Ready,
+    /// Cancelled for good: start again or visit an office.
+    Cancelled,
+}
+
+/// The waiting period of a confirmed device change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DeviceChangeWait {
+    /// Where it stands.
+    pub state: WaitState,
+    /// When it may complete, `YYYY-MM-DD HH:MM` UTC.
+    pub completes_at: String,
+    /// Hours left, rounded up (0 when ready).
+    pub hours_left: u32,
+}
+
+/// A device change waiting on this (old) phone's account: the home screen's banner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DeviceChangeNotice {
+    /// When the new phone may take the account over, `YYYY-MM-DD HH:MM` UTC.
+    pub completes_at: String,
+    /// Hours left, rounded up.
+    pub hours_left: u32,
 }
 
 /// Which screen a link from the SIAK's mail opens.
@@ -420,6 +455,9 @@ pub fn typescript_declarations() -> String {
         LivenessPhase::decl(&cfg),
         LivenessProgress::decl(&cfg),
         RecoveryView::decl(&cfg),
+        WaitState::decl(&cfg),
+        DeviceChangeWait::decl(&cfg),
+        DeviceChangeNotice::decl(&cfg),
         LivenessResult::decl(&cfg),
         LinkScreen::decl(&cfg),
         LinkView::decl(&cfg),

@@ -8,7 +8,7 @@ use common::*;
 use std::sync::Arc;
 
 use chrono::Utc;
-use ikd_client::views::{Draft, FrameSource, LinkScreen, LivenessPhase, Stage};
+use ikd_client::views::{Draft, FrameSource, LinkScreen, LivenessPhase, Stage, WaitState};
 use ikd_client::{App, MemoryStore, Resident, SiakClient, StateDir};
 use ikd_core::activity::ActivityKind;
 use ikd_core::credential::{IssuerKeySet, VerifyOptions, verify_presentation};
@@ -429,7 +429,8 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
 
     // The new phone: NIK + the account's email, then the selfie.
     let new = app(&server, "new-phone");
-    // Another email: the selfie passes, the server then finds no such account.
+    // Another email: the selfie passes and the server answers as for a match (nothing is mailed,
+    // and the id it gives never takes a code), so a prober learns nothing.
     let wrong = new
         .recovery_start(&resident.nik, "bukan@example.id", now)
         .await
@@ -441,8 +442,8 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         last_t = t;
     }
     let_capture_time_pass(last_t);
-    let err = new.liveness_finish(now).await.expect_err("no such account");
-    assert_eq!(err.code, "recovery_unknown");
+    let decoy = new.liveness_finish(now).await.expect("answered alike");
+    assert!(decoy.recovery.is_some());
     let session = new
         .recovery_start(&resident.nik, email, now)
         .await
@@ -485,14 +486,60 @@ async fn a_new_phone_takes_over_with_a_selfie_and_the_emailed_code() {
         old.open_link(&link).expect_err("not the old phone's").code,
         "link_other_phone"
     );
+    // The confirmed code starts the waiting period: nothing moves yet, the old phone is told and
+    // still works.
+    let waiting = new
+        .recovery_confirm(&code, now)
+        .await
+        .expect("confirmed")
+        .waiting
+        .expect("a wait");
+    assert_eq!(waiting.state, WaitState::Waiting);
+    assert!((71..=73).contains(&waiting.hours_left), "{waiting:?}");
+    let polled = new.recovery_poll(now).await.expect("polled");
+    assert_eq!(polled.waiting.map(|w| w.state), Some(WaitState::Waiting));
     let err = new
-        .recovery_confirm(&code, "123456", now)
+        .recovery_complete("123456", now)
         .await
         .expect_err("weak PIN");
     assert!(err.code.starts_with("pin_"), "{}", err.code);
-    new.recovery_confirm(&code, "730192", now)
+    let err = new
+        .recovery_complete("730192", now)
         .await
-        .expect("moved");
+        .expect_err("the change waits");
+    assert_eq!(err.code, "device_change_waiting");
+    assert!(err.message.contains("UTC"), "{}", err.message);
+    old.unlock(PIN, now)
+        .await
+        .expect("the old phone still works");
+    let notice = old
+        .device_change_notice(now)
+        .await
+        .expect("asked")
+        .expect("a change is waiting");
+    assert!((71..=73).contains(&notice.hours_left), "{notice:?}");
+    // The office speeds it up; the new PIN then completes it (the code is not asked again).
+    let token = operator_token(&server).await;
+    let id = new
+        .resident()
+        .state()
+        .expect("state")
+        .recovery
+        .expect("pending")
+        .id;
+    let approved = reqwest::Client::new()
+        .post(format!(
+            "{}/v1/operator/device-changes/{id}/approve",
+            server.url
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("approve");
+    assert_eq!(approved.status(), reqwest::StatusCode::NO_CONTENT);
+    let polled = new.recovery_poll(now).await.expect("polled");
+    assert_eq!(polled.waiting.map(|w| w.state), Some(WaitState::Ready));
+    new.recovery_complete("730192", now).await.expect("moved");
     assert_eq!(new.info().expect("info").stage, Stage::Activated);
     new.card(now).await.expect("the card on the new phone");
     let err = old
@@ -606,5 +653,65 @@ async fn a_hard_locked_account_tells_the_resident_to_change_device_or_visit_the_
         "{}",
         err.message
     );
+    std::fs::remove_dir_all(&server.dir).ok();
+}
+
+#[tokio::test]
+async fn the_old_phone_cancels_a_takeover_by_someone_with_the_mailbox_and_a_selfie() {
+    let server = start_server("app-recover-cancel").await;
+    let resident = eligible(&server);
+    let now = Utc::now();
+    let email = "batal@example.id";
+    let old = app(&server, "old-phone");
+    let code = approved_with_selfie(&old, &server, &resident.nik, email, "081234567873", now).await;
+    old.activate(&code, PIN, now).await.expect("activated");
+
+    // The taker has the mailbox and a passing selfie, and confirms the code.
+    let taker = app(&server, "taker-phone");
+    let session = taker
+        .recovery_start(&resident.nik, email, now)
+        .await
+        .expect("challenge");
+    let actions: Vec<&str> = session.steps.iter().map(|s| s.action.code()).collect();
+    for (t, rgba) in camera_frames(&actions, &session.challenge_id.to_string()) {
+        if taker.liveness_frame(&rgba, t).expect("progress").phase == LivenessPhase::Done {
+            let_capture_time_pass(t);
+            break;
+        }
+    }
+    taker.liveness_finish(now).await.expect("code mailed");
+    let code = recovery_code(&server).await;
+    taker.recovery_confirm(&code, now).await.expect("confirmed");
+    let err = taker
+        .recovery_complete("730192", now)
+        .await
+        .expect_err("waits");
+    assert_eq!(err.code, "device_change_waiting");
+
+    // The old phone sees it and cancels; the taker can never complete, the old phone keeps it.
+    old.unlock(PIN, now).await.expect("unlocked");
+    assert!(
+        old.device_change_notice(now)
+            .await
+            .expect("asked")
+            .is_some()
+    );
+    old.device_change_cancel().await.expect("cancelled");
+    assert!(
+        old.device_change_notice(now)
+            .await
+            .expect("asked")
+            .is_none()
+    );
+    let polled = taker.recovery_poll(now).await.expect("polled");
+    assert_eq!(polled.waiting.map(|w| w.state), Some(WaitState::Cancelled));
+    let err = taker
+        .recovery_complete("730192", now)
+        .await
+        .expect_err("cancelled for good");
+    assert_eq!(err.code, "device_change_cancelled");
+    old.card(now)
+        .await
+        .expect("the card stays on the old phone");
     std::fs::remove_dir_all(&server.dir).ok();
 }

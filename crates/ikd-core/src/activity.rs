@@ -41,11 +41,16 @@ pub enum ActivityKind {
     /// Online checks beyond the hourly limit were answered but not listed one by one; the
     /// entry's detail is how many.
     VerificationsNotRecorded,
+    /// A device change was confirmed with the emailed code and now waits (the old device and the
+    /// mailbox can cancel it until it completes).
+    DeviceChangeWaiting,
+    /// A waiting device change was cancelled (by the old device, the mailed link or an office).
+    DeviceChangeCancelled,
 }
 
 impl ActivityKind {
     /// Every kind, in a stable order.
-    pub const ALL: [ActivityKind; 14] = [
+    pub const ALL: [ActivityKind; 16] = [
         ActivityKind::Registered,
         ActivityKind::RegistrationApproved,
         ActivityKind::RegistrationRejected,
@@ -60,6 +65,8 @@ impl ActivityKind {
         ActivityKind::DeviceChangeStarted,
         ActivityKind::DeviceChanged,
         ActivityKind::VerificationsNotRecorded,
+        ActivityKind::DeviceChangeWaiting,
+        ActivityKind::DeviceChangeCancelled,
     ];
 
     /// Stable code, as the server sends it (`registered`, `pin_wrong`, …).
@@ -79,6 +86,8 @@ impl ActivityKind {
             ActivityKind::DeviceChangeStarted => "device_change_started",
             ActivityKind::DeviceChanged => "device_changed",
             ActivityKind::VerificationsNotRecorded => "verifications_not_recorded",
+            ActivityKind::DeviceChangeWaiting => "device_change_waiting",
+            ActivityKind::DeviceChangeCancelled => "device_change_cancelled",
         }
     }
 
@@ -127,6 +136,13 @@ impl ActivityKind {
                 "Pemeriksaan online lain dalam jam ini tidak dicatat satu per satu (lebih dari 20); jumlahnya:",
                 "Further online checks within this hour not listed one by one (over 20); how many:",
             ),
+            ActivityKind::DeviceChangeWaiting => (
+                "Pindah perangkat dikonfirmasi, menunggu masa tunggu",
+                "Device change confirmed, waiting period running",
+            ),
+            ActivityKind::DeviceChangeCancelled => {
+                ("Pindah perangkat dibatalkan", "Device change cancelled")
+            }
         };
         pick(lang, id.into(), en.into())
     }

@@ -14,7 +14,8 @@
 //! * [`qr`]: rendering a presentation as a QR code (SVG or grey-level matrix).
 //! * [`protocol`]: device proofs, the PIN proof, activation codes and the registration QR.
 //! * [`registration`]: the registration state machine shared by the server and the client.
-//! * [`wire`]: the JSON messages between the app and the SIAK server.
+//! * [`wire`]: the JSON messages between the app and the SIAK server; [`device_change`] those of
+//!   a device change that waits before it completes.
 //! * [`ids`]: the registration, challenge and recovery ids the server hands out.
 //! * [`liveness`]: the moving-face selfie on the wire: challenge actions, signed evidence (the face
 //!   analysis, tracker and server re-check are in the `ikd-liveness` crate).
@@ -24,6 +25,7 @@ pub mod activity;
 pub mod card;
 pub mod contact;
 pub mod credential;
+pub mod device_change;
 pub mod i18n;
 pub mod ids;
 pub mod link;

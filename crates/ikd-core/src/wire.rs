@@ -160,7 +160,8 @@ pub struct RecoveryView {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Finishes a device change with the emailed code and a new PIN.
+/// Confirms a device change with the emailed code: the change then waits (see
+/// [`crate::device_change`]); the new PIN is given when it completes.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -171,10 +172,12 @@ pub struct RecoveryConfirmRequest {
     pub code: String,
     /// Device proof, purpose `activate`, challenge = the recovery id (ASCII hex).
     pub device_proof: String,
-    /// PIN proof of the new PIN (base64url, 32 bytes).
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub pin_proof: PinProof,
 }
+
+pub use crate::device_change::{
+    DeviceChangeState, DeviceChangeView, MyDeviceChange, PendingDeviceChange,
+    RecoveryCompleteRequest,
+};
 
 /// A registration as the app and the operator see it.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -191,6 +191,21 @@ pub enum Notice<'a> {
         /// When.
         at: DateTime<Utc>,
     },
+    /// A device change was confirmed with the code and now waits: when it completes, and the
+    /// one-tap cancel link.
+    DeviceChangeWaiting {
+        /// When the new phone may take the account over.
+        completes_at: DateTime<Utc>,
+        /// The cancel link (`…/device-change/cancel?token=…`).
+        cancel_url: &'a str,
+    },
+    /// A waiting device change was cancelled.
+    DeviceChangeCancelled {
+        /// When.
+        at: DateTime<Utc>,
+        /// By the resident's Disdukcapil office (else by the old phone or the mailed link).
+        by_office: bool,
+    },
     /// The account was hard-locked after too many wrong PINs.
     AccountHardLocked {
         /// When.
@@ -246,7 +261,7 @@ impl Mail {
                     "device_change_code",
                     "Ganti perangkat KTP Digital / Digital KTP device change",
                     format!(
-                        "Seseorang meminta memindahkan KTP Digital Anda ke perangkat baru (swafoto bergerak sudah diperiksa).\n\nKode: {code}\nBerlaku sampai: {until} UTC\nJika ini Anda, masukkan kode di perangkat baru. Perangkat lama akan keluar dan kredensialnya dicabut.\nJika BUKAN Anda, jangan berikan kode ini kepada siapa pun dan hubungi Disdukcapil.\n\n---\n\nSomeone asked to move your Digital KTP to a new device (the moving-face selfie was checked).\n\nCode: {code}\nValid until: {until} UTC\nIf this is you, enter the code on the new device. The old device will be signed out and its credentials revoked.\nIf this is NOT you, never give this code to anyone and contact your Disdukcapil office.\n\nBuka di aplikasi baru / Open in the new app:\n{links}"
+                        "Seseorang meminta memindahkan KTP Digital Anda ke perangkat baru (swafoto bergerak sudah diperiksa).\n\nKode: {code}\nBerlaku sampai: {until} UTC\nJika ini Anda, masukkan kode di perangkat baru. Pemindahan lalu menunggu masa tunggu; selama itu perangkat lama tetap berfungsi dan dapat membatalkannya.\nJika BUKAN Anda, jangan berikan kode ini kepada siapa pun dan hubungi Disdukcapil.\n\n---\n\nSomeone asked to move your Digital KTP to a new device (the moving-face selfie was checked).\n\nCode: {code}\nValid until: {until} UTC\nIf this is you, enter the code on the new device. The move then waits out a waiting period, during which the old device keeps working and can cancel it.\nIf this is NOT you, never give this code to anyone and contact your Disdukcapil office.\n\nBuka di aplikasi baru / Open in the new app:\n{links}"
                     ),
                 )
             }
@@ -257,6 +272,34 @@ impl Mail {
                     "KTP Digital dipindahkan ke perangkat baru / Digital KTP moved to a new device",
                     format!(
                         "KTP Digital Anda dipindahkan ke perangkat baru pada {at} UTC. Perangkat lama sudah keluar dan kredensialnya dicabut.\nJika ini bukan Anda, segera hubungi Disdukcapil.\n\n---\n\nYour Digital KTP was moved to a new device at {at} UTC. The old device is signed out and its credentials are revoked.\nIf this was not you, contact your Disdukcapil office at once.\n"
+                    ),
+                )
+            }
+            Notice::DeviceChangeWaiting {
+                completes_at,
+                cancel_url,
+            } => {
+                let at = completes_at.format("%Y-%m-%d %H:%M");
+                (
+                    "device_change_waiting",
+                    "KTP Digital akan dipindahkan / Your Digital KTP is about to move",
+                    format!(
+                        "Kode pindah perangkat sudah dimasukkan di ponsel baru. KTP Digital Anda akan dipindahkan ke ponsel itu pada {at} UTC; sampai saat itu ponsel lama tetap berfungsi.\nJika ini BUKAN Anda, batalkan sekarang dengan satu ketukan (atau pilih Batalkan di ponsel lama, atau datang ke Disdukcapil):\n{cancel_url}\nKantor Disdukcapil Anda juga dapat mempercepat pemindahan jika Anda datang dengan KTP-el.\n\n---\n\nThe device-change code was entered on a new phone. Your Digital KTP will move to that phone at {at} UTC; until then the old phone keeps working.\nIf this is NOT you, cancel it now with one tap (or choose Cancel on the old phone, or visit your Disdukcapil office):\n{cancel_url}\nYour Disdukcapil office can also speed the move up if you visit with your KTP-el.\n"
+                    ),
+                )
+            }
+            Notice::DeviceChangeCancelled { at, by_office } => {
+                let at = at.format("%Y-%m-%d %H:%M");
+                let (who_id, who_en) = if by_office {
+                    ("oleh kantor Disdukcapil", "by the Disdukcapil office")
+                } else {
+                    ("atas permintaan Anda", "as you asked")
+                };
+                (
+                    "device_change_cancelled",
+                    "Pindah perangkat dibatalkan / Device change cancelled",
+                    format!(
+                        "Pemindahan KTP Digital Anda ke ponsel baru dibatalkan {who_id} pada {at} UTC. KTP Digital tetap di ponsel lama; ponsel baru tidak dapat menyelesaikan pemindahan ini.\n\n---\n\nThe move of your Digital KTP to a new phone was cancelled {who_en} at {at} UTC. Your Digital KTP stays on the old phone; the new phone can never complete this move.\n"
                     ),
                 )
             }

@@ -50,6 +50,9 @@ pub struct ServerConfig {
     pub challenges_per_nik: u32,
     /// Per-client rate limits, the trusted proxy, timeouts, pending-registration expiry.
     pub limits: api::Limits,
+    /// How long a confirmed device change waits before the new phone may complete it (zero only
+    /// in development mode).
+    pub device_change_wait: chrono::TimeDelta,
 }
 
 impl ServerConfig {
@@ -73,6 +76,12 @@ pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppSta
              add`) and --smtp-host for the mails",
             bind = config.bind,
             port = config.bind.port()
+        );
+    }
+    if !config.dev && config.device_change_wait <= chrono::TimeDelta::zero() {
+        bail!(
+            "--device-change-wait 0 (SIAK_MOCK_DEVICE_CHANGE_WAIT) lets whoever has the mailbox and a \
+             passing selfie take an account over at once; it is allowed only with --dev"
         );
     }
     if let Some(password) = &config.operator_password {
@@ -120,6 +129,7 @@ pub fn build_state(config: &ServerConfig, clock: Clock) -> anyhow::Result<AppSta
         .with_app_links(config.app_links.clone())
         .with_challenges_per_nik(config.challenges_per_nik)
         .with_limits(config.limits.clone())
+        .with_device_change_wait(config.device_change_wait)
         .with_dev_mode(config.dev))
 }
 

@@ -7,6 +7,7 @@ import type {
   ActivityView,
   AppInfo,
   CardView,
+  DeviceChangeNotice,
   Draft,
   FamilyView,
   LinkView,
@@ -17,6 +18,7 @@ import type {
   PinCheck,
   ProfileOption,
   QrView,
+  RecoveryView,
   RegistrationCheck,
   RegistrationQrView,
   RegistrationStatus,
@@ -61,9 +63,20 @@ export const livenessCancel = (): Promise<void> => call('liveness_cancel');
 /** Sends the attempt's evidence (the registration, or the device change). */
 export const livenessFinish = (): Promise<LivenessResult> => call('liveness_finish');
 
-/** The emailed code and the new PIN: the account is on this device now, unlocked. */
-export const recoveryConfirm = (code: string, pin: string): Promise<UnlockView> =>
-  call('recovery_confirm', { code, pin });
+/** The emailed code: the device change is confirmed and now waits (see `waiting`). */
+export const recoveryConfirm = (code: string): Promise<RecoveryView> => call('recovery_confirm', { code });
+
+/** Where the confirmed device change stands (the waiting screen polls it when online). */
+export const recoveryPoll = (): Promise<RecoveryView> => call('recovery_poll');
+
+/** The new PIN once the wait is over: the account is on this device now, unlocked. */
+export const recoveryComplete = (pin: string): Promise<UnlockView> => call('recovery_complete', { pin });
+
+/** A device change waiting on this (old) phone's account, for the home banner. */
+export const deviceChangeNotice = (): Promise<DeviceChangeNotice | null> => call('device_change_notice');
+
+/** Cancels, for good, the device change waiting on this phone's account. */
+export const deviceChangeCancel = (): Promise<void> => call('device_change_cancel');
 
 /** The registration's state for the status tracker. */
 export const registrationStatus = (): Promise<RegistrationStatus> => call('registration_status');

@@ -15,7 +15,7 @@ export type TrackerStep = "submitted" | "central_check" | "operator_scan" | "app
 
 export type StepState = "done" | "current" | "todo" | "failed";
 
-export type ActivityKind = "registered" | "registration_approved" | "registration_rejected" | "activated" | "login" | "pin_wrong" | "pin_locked" | "pin_changed" | "verified" | "device_released" | "credentials_issued" | "device_change_started" | "device_changed" | "verifications_not_recorded";
+export type ActivityKind = "registered" | "registration_approved" | "registration_rejected" | "activated" | "login" | "pin_wrong" | "pin_locked" | "pin_changed" | "verified" | "device_released" | "credentials_issued" | "device_change_started" | "device_changed" | "verifications_not_recorded" | "device_change_waiting" | "device_change_cancelled";
 
 export type ChannelKind = "in_person" | "phone" | "fax" | "sms" | "whatsapp" | "email" | "website" | "instagram" | "facebook" | "twitter" | "lapor" | "complaint_box" | "other";
 
@@ -552,7 +552,37 @@ email_hint: string,
 /**
  * Minutes until the code expires.
  */
-expires_in_minutes: number, };
+expires_in_minutes: number, 
+/**
+ * Once the code is confirmed: the wait before the account moves here.
+ */
+waiting: DeviceChangeWait | null, };
+
+export type WaitState = "waiting" | "ready" | "cancelled";
+
+export type DeviceChangeWait = { 
+/**
+ * Where it stands.
+ */
+state: WaitState, 
+/**
+ * When it may complete, `YYYY-MM-DD HH:MM` UTC.
+ */
+completes_at: string, 
+/**
+ * Hours left, rounded up (0 when ready).
+ */
+hours_left: number, };
+
+export type DeviceChangeNotice = { 
+/**
+ * When the new phone may take the account over, `YYYY-MM-DD HH:MM` UTC.
+ */
+completes_at: string, 
+/**
+ * Hours left, rounded up.
+ */
+hours_left: number, };
 
 export type LivenessResult = { 
 /**

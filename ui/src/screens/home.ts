@@ -1,4 +1,5 @@
 // 7. Home with the menu.
+import * as commands from '../generated/commands';
 import type { Ctx } from '../screen';
 import { busy, h } from '../dom';
 import { t, type Key } from '../i18n';
@@ -34,6 +35,7 @@ export function homeScreen(ctx: Ctx): void {
     });
     ctx.root.append(bannerWithActions('warn', [h('p', { 'data-testid': 'stale-notice' }, view.notice ?? t('stale_generic'))], [again]));
   }
+  deviceChangeBanner(ctx);
   ctx.root.append(
     h(
       'nav',
@@ -47,4 +49,32 @@ export function homeScreen(ctx: Ctx): void {
       ),
     ),
   );
+}
+
+/** A device change waiting on this phone's account: when it happens, and the one-tap cancel. */
+function deviceChangeBanner(ctx: Ctx): void {
+  const { intents } = ctx;
+  const slot = h('div', { 'data-testid': 'device-change-slot' });
+  ctx.root.append(slot);
+  commands
+    .deviceChangeNotice()
+    .then((notice) => {
+      if (!notice || !ctx.alive()) return;
+      const cancel = button(t('device_change_cancel'), { class: 'danger', 'data-testid': 'device-change-cancel' }, 'cross');
+      cancel.addEventListener('click', () => {
+        ctx.clearError();
+        busy(cancel, () => commands.deviceChangeCancel(), t('busy'))
+          .then(() => {
+            slot.replaceChildren();
+            intents.notify(t('device_change_cancelled'));
+          })
+          .catch((err) => ctx.error(err));
+      });
+      slot.replaceChildren(
+        bannerWithActions('warn', [h('p', { 'data-testid': 'device-change-notice' }, t('device_change_banner', { at: notice.completes_at, h: notice.hours_left }))], [cancel]),
+      );
+    })
+    .catch(() => {
+      // Offline or locked: the banner shows on the next contact.
+    });
 }

@@ -1,6 +1,8 @@
-// Device change or forgotten PIN: NIK + email → a new selfie (liveness.ts) → the emailed code and
-// a new PIN. The old device is signed out by the server; this phone holds the account afterwards.
+// Device change or forgotten PIN: NIK + email → a new selfie (liveness.ts) → the emailed code →
+// the server's waiting period (polled; the old phone, the mailed link or an office may cancel it,
+// an office may speed it up) → a new PIN. Only then does this phone hold the account.
 import * as commands from '../generated/commands';
+import type { RecoveryView } from '../generated/types';
 import type { Ctx } from '../screen';
 import { busy, debounce, h } from '../dom';
 import { t } from '../i18n';
@@ -75,41 +77,112 @@ export function recoverScreen(ctx: Ctx): void {
 }
 
 export function recoverConfirmScreen(ctx: Ctx): void {
-  const { intents, session } = ctx;
+  const { session } = ctx;
   ctx.title(t('recover_confirm_title'));
+  if (session.recovery?.waiting) waitingPart(ctx);
+  else codePart(ctx);
+}
+
+/** The emailed code: confirming it starts the server's waiting period. */
+function codePart(ctx: Ctx): void {
+  const { intents, session } = ctx;
   const sent = session.recovery
     ? t('recover_code_sent', { email: session.recovery.email_hint, n: session.recovery.expires_in_minutes })
     : t('recover_code_sent_generic');
   const code = field(
     'recovery-code',
     t('recover_code_label'),
-    { type: 'text', autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', enterkeyhint: 'next', class: 'code' },
+    { type: 'text', autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', enterkeyhint: 'go', class: 'code' },
     t('activation_code_hint'),
   );
-  let pinReady = false;
   const submit = button(t('recover_confirm'), { type: 'submit', class: 'primary', 'data-testid': 'recover-confirm', disabled: true }, 'key');
   const update = () => {
-    submit.disabled = !(pinReady && code.input.value.trim() !== '');
+    submit.disabled = code.input.value.trim() === '';
   };
-  const pins = pinPair(ctx, ['recovery-pin', 'recovery-pin-confirm'], [t('new_pin_label'), t('pin_confirm_label')], (ready) => {
-    pinReady = ready;
-    update();
-  });
   code.input.addEventListener('input', update);
   code.input.value = session.takeLinkCode() ?? '';
+  update();
   const restart = button(t('recover_restart'), { class: 'secondary', 'data-testid': 'recover-restart', onclick: () => intents.go('recover') }, 'refresh');
-  const form = h('form', { novalidate: true, class: 'form' }, code.wrap, pins.pin.wrap, pins.confirm.wrap, pins.rules, h('div', { class: 'actions' }, submit));
+  const form = h('form', { novalidate: true, class: 'form' }, code.wrap, h('div', { class: 'actions' }, submit));
   const sentLine = h('p', { 'data-testid': 'recovery-sent' }, sent);
-  ctx.root.append(
-    banner('info', sentLine, h('p', null, t('recover_signed_out'))),
-    form,
-    h('div', { class: 'actions' }, restart),
-  );
+  ctx.root.append(banner('info', sentLine, h('p', null, t('recover_signed_out'))), form, h('div', { class: 'actions' }, restart));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (submit.disabled) return;
     ctx.clearError();
-    busy(submit, () => commands.recoveryConfirm(code.input.value, pins.pin.input.value), t('busy'))
+    busy(submit, () => commands.recoveryConfirm(code.input.value), t('busy'))
+      .then((view) => {
+        if (!ctx.alive()) return;
+        session.recovery = view;
+        ctx.root.replaceChildren();
+        waitingPart(ctx);
+      })
+      .catch((err) => ctx.error(err));
+  });
+}
+
+/** How often the waiting screen asks the server, when online. */
+const POLL_MS = 30_000;
+
+/** The waiting period: when it ends, who can cancel or speed it up; then the new PIN. */
+function waitingPart(ctx: Ctx): void {
+  const { intents, session } = ctx;
+  const status = h('div', { 'data-testid': 'recover-waiting' });
+  const pinArea = h('div');
+  const restart = button(t('recover_restart'), { class: 'secondary', 'data-testid': 'recover-restart', onclick: () => intents.go('recover') }, 'refresh');
+  ctx.root.append(status, pinArea, h('div', { class: 'actions' }, restart));
+  let shownState = '';
+  const show = (view: RecoveryView) => {
+    session.recovery = view;
+    const w = view.waiting;
+    if (!w || w.state === shownState) return;
+    shownState = w.state;
+    status.replaceChildren(
+      w.state === 'cancelled'
+        ? banner('warn', h('p', { 'data-testid': 'recover-cancelled' }, t('recover_cancelled')))
+        : w.state === 'ready'
+          ? banner('info', h('p', { 'data-testid': 'recover-ready' }, t('recover_ready')))
+          : banner(
+              'info',
+              h('p', { 'data-testid': 'recover-wait-until' }, t('recover_waiting', { at: w.completes_at, h: w.hours_left })),
+              h('p', null, t('recover_waiting_why')),
+            ),
+    );
+    pinArea.replaceChildren();
+    if (w.state === 'ready') pinArea.append(pinForm(ctx));
+  };
+  const poll = () => {
+    if (!navigator.onLine) return;
+    commands
+      .recoveryPoll()
+      .then((view) => {
+        if (ctx.alive()) show(view);
+      })
+      .catch((err) => {
+        if (ctx.alive()) ctx.error(err);
+      });
+  };
+  if (session.recovery) show(session.recovery);
+  poll();
+  const timer = window.setInterval(poll, POLL_MS);
+  ctx.onLeave(() => window.clearInterval(timer));
+}
+
+/** The new PIN, once the wait is over. */
+function pinForm(ctx: Ctx): HTMLElement {
+  const { intents, session } = ctx;
+  let pinReady = false;
+  const submit = button(t('recover_complete'), { type: 'submit', class: 'primary', 'data-testid': 'recover-complete', disabled: true }, 'key');
+  const pins = pinPair(ctx, ['recovery-pin', 'recovery-pin-confirm'], [t('new_pin_label'), t('pin_confirm_label')], (ready) => {
+    pinReady = ready;
+    submit.disabled = !pinReady;
+  });
+  const form = h('form', { novalidate: true, class: 'form' }, pins.pin.wrap, pins.confirm.wrap, pins.rules, h('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (submit.disabled) return;
+    ctx.clearError();
+    busy(submit, () => commands.recoveryComplete(pins.pin.input.value), t('busy'))
       .then((view) => {
         session.recovery = null;
         session.status = null;
@@ -118,4 +191,5 @@ export function recoverConfirmScreen(ctx: Ctx): void {
       })
       .catch((err) => ctx.error(err));
   });
+  return form;
 }

@@ -89,6 +89,9 @@ pub struct PendingRecovery {
     pub email_hint: String,
     /// When the code stops working.
     pub expires_at: DateTime<Utc>,
+    /// Once the code was confirmed: when the change may complete (it waits until then).
+    #[serde(default)]
+    pub completes_at: Option<DateTime<Utc>>,
 }
 
 /// What an unlock achieved.

@@ -50,6 +50,7 @@ pub async fn start_server(name: &str) -> Server {
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
         challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
         limits: Default::default(),
+        device_change_wait: siak_mock::api::device_change::DEFAULT_WAIT,
     };
     let state = tokio::task::spawn_blocking({
         let config = config.clone();

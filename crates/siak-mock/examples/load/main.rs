@@ -269,6 +269,7 @@ fn main() -> anyhow::Result<()> {
             },
             ..api::Limits::default()
         },
+        device_change_wait: siak_mock::api::device_change::DEFAULT_WAIT,
     };
     let started = Instant::now();
     let state = build_state(&config, Clock::System)?;

@@ -30,6 +30,7 @@ use crate::store::audit::AuditAction;
 use crate::store::{liveness, operators};
 use crate::text::pick as tr;
 
+pub mod device_changes;
 mod render;
 
 use render::{Banner, keep, login_page};

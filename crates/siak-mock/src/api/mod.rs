@@ -13,6 +13,8 @@ pub mod audit;
 pub mod client;
 pub mod console;
 pub mod decision;
+pub mod device_change;
+pub mod device_change_office;
 pub mod emailed_code;
 pub mod issuer;
 pub mod limits;
@@ -90,6 +92,11 @@ fn resident_routes(app: AppState, limit: &RateLimiters) -> Router<AppState> {
         )
         .route("/v1/me/family", get(me::family))
         .route("/v1/me/activity", get(me::activity))
+        .route("/v1/me/device-change", get(device_change::mine))
+        .route(
+            "/v1/me/device-change/cancel",
+            limit.post(Group::Write, device_change::cancel_mine),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             app,
             session::require_proof,
@@ -126,6 +133,38 @@ pub fn router(app: AppState) -> Router {
         .route(
             "/v1/registrations",
             limit.post(Group::Register, registration::register),
+        )
+                .route("/v1/recovery/{id}", get(device_change::status))
+        .route("/v1/recovery/{id}/complete", limit.post(Group::Login, device_change::complete))
+        .route(
+            "/device-change/cancel",
+            limit
+                .post(Group::Write, device_change::cancel_link)
+                .get(device_change::cancel_page),
+        )
+        .route(
+            "/v1/operator/device-changes",
+            get(device_change_office::list),
+        )
+        .route(
+            "/v1/operator/device-changes/{id}/approve",
+            limit.post(Group::Write, device_change_office::approve),
+        )
+        .route(
+            "/v1/operator/device-changes/{id}/reject",
+            limit.post(Group::Write, device_change_office::reject),
+        )
+        .route(
+            "/operator/device-changes",
+            get(console::device_changes::list),
+        )
+        .route(
+            "/operator/device-changes/{id}/approve",
+            limit.post(Group::Write, console::device_changes::approve),
+        )
+        .route(
+            "/operator/device-changes/{id}/reject",
+            limit.post(Group::Write, console::device_changes::reject),
         )
         .route("/v1/registrations/{id}", get(registration::status))
         .route(

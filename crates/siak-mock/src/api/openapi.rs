@@ -14,8 +14,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    account, audit, issuer, liveness, lockout, me, operator, operator_queue, outbox, problem,
-    recovery, registration, verify,
+    account, audit, device_change, device_change_office, issuer, liveness, lockout, me, operator,
+    operator_queue, outbox, problem, recovery, registration, verify,
 };
 
 const DESCRIPTION: &str = "\
@@ -53,6 +53,10 @@ See docs/api.md for the flows, the proof formats and every error code.";
         account::activate,
         recovery::start,
         recovery::confirm,
+        device_change::status,
+        device_change::complete,
+        device_change::mine,
+        device_change::cancel_mine,
         account::challenge,
         account::login,
         account::change_pin,
@@ -69,11 +73,20 @@ See docs/api.md for the flows, the proof formats and every error code.";
         operator::reject,
         lockout::unlock,
         audit::list,
+        device_change_office::list,
+        device_change_office::approve,
+        device_change_office::reject,
         issuer::issuer_keys,
         outbox::dev_outbox,
     ),
     components(schemas(
         problem::Problem,
+        ikd_core::device_change::DeviceChangeView,
+        ikd_core::device_change::DeviceChangeState,
+        ikd_core::device_change::RecoveryCompleteRequest,
+        ikd_core::device_change::MyDeviceChange,
+        ikd_core::device_change::PendingDeviceChange,
+        device_change_office::OfficeDeviceChange,
         registration::RegisterRequest,
         registration::RegistrationView,
         ikd_core::wire::LivenessChallengeRequest,

@@ -38,6 +38,7 @@ struct Inner {
     app_links: AppLinks,
     challenges_per_nik: u32,
     limits: super::limits::Limits,
+    device_change_wait: chrono::TimeDelta,
     dev: bool,
     login_addresses: super::login_throttle::AddressWindows,
     seen_proofs: SeenProofs,
@@ -104,6 +105,7 @@ impl AppState {
                 app_links: AppLinks::default(),
                 challenges_per_nik: DEFAULT_CHALLENGES_PER_NIK,
                 limits: super::limits::Limits::default(),
+                device_change_wait: super::device_change::DEFAULT_WAIT,
                 dev: false,
                 login_addresses: Default::default(),
                 seen_proofs: SeenProofs::default(),
@@ -125,6 +127,19 @@ impl AppState {
             inner.challenges_per_nik = n;
         }
         self
+    }
+
+    /// The same state making a confirmed device change wait `wait` (before it is shared).
+    pub fn with_device_change_wait(mut self, wait: chrono::TimeDelta) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.device_change_wait = wait;
+        }
+        self
+    }
+
+    /// How long a confirmed device change waits before the new device may complete it.
+    pub fn device_change_wait(&self) -> chrono::TimeDelta {
+        self.inner.device_change_wait
     }
 
     /// The same state in development mode (`serve --dev`: the outbox endpoint, the development

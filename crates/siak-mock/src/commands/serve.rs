@@ -114,6 +114,13 @@ pub struct ServeArgs {
           default_value_t = limits::DEFAULT_PENDING_EXPIRY.num_days() as u32,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pending_expiry_days: u32,
+    /// Hours a confirmed device change waits before the new phone may complete it; meanwhile the
+    /// old phone, the mailed link or the resident's office can cancel it (an office can also
+    /// approve it early). 0 only with --dev.
+    #[arg(long, env = "SIAK_MOCK_DEVICE_CHANGE_WAIT",
+          default_value_t = siak_mock::api::device_change::DEFAULT_WAIT.num_hours() as u32,
+          value_parser = clap::value_parser!(u32).range(0..=24 * 90))]
+    device_change_wait: u32,
 }
 
 impl ServeArgs {
@@ -152,6 +159,7 @@ impl ServeArgs {
                 header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
                 pending_expiry: chrono::TimeDelta::days(i64::from(self.pending_expiry_days)),
             },
+            device_change_wait: chrono::TimeDelta::hours(i64::from(self.device_change_wait)),
         })
     }
 }

@@ -14,6 +14,8 @@ pub enum CodeTable {
     Activation,
     /// `recoveries`, by recovery id.
     Recovery,
+    /// `recovery_decoys`, by id: the ids handed out for a start that matched no account.
+    RecoveryDecoy,
 }
 
 impl CodeTable {
@@ -22,6 +24,7 @@ impl CodeTable {
         match self {
             CodeTable::Activation => ("activation_codes", "registration_id"),
             CodeTable::Recovery => ("recoveries", "id"),
+            CodeTable::RecoveryDecoy => ("recovery_decoys", "id"),
         }
     }
 

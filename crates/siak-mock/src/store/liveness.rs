@@ -227,7 +227,8 @@ pub fn purge_frames(
                AND NOT EXISTS (SELECT 1 FROM registrations g WHERE g.liveness = c.id
                                  AND (g.decided_at IS NULL OR g.decided_at >= :cutoff))
                AND NOT EXISTS (SELECT 1 FROM recoveries v WHERE v.challenge_id = c.id
-                                 AND COALESCE(v.used_at, v.burnt_at, v.expires_at) >= :cutoff))",
+                                 AND (v.state = 'waiting'
+                                      OR COALESCE(v.ended_at, v.used_at, v.burnt_at, v.expires_at) >= :cutoff)))",
         named_params! { ":cutoff": ts(now - retention) },
     )
 }

@@ -14,8 +14,9 @@
 //! registration be `expired` (no operator within the pending expiry); migration 8 counts wrong
 //! registration-QR scans. Migration 9
 //! (`schema_keys.sql`) records which key made each PIN verifier and code hash, the perceptual
-//! hash of each liveness frame and the presentations verified online. The functions that read and
-//! write them are this module's siblings in `store`.
+//! hash of each liveness frame and the presentations verified online. Migration 10
+//! (`schema_device_change.sql`) gives recoveries their waiting state and adds the decoys of
+//! unknown pairs. The functions that read and write them are this module's siblings in `store`.
 
 use rusqlite::Connection;
 
@@ -125,6 +126,10 @@ PRAGMA writable_schema = RESET;",
     Migration {
         name: "keys and replays: key versions of verifiers and codes, perceptual frame hashes, verified presentations",
         sql: include_str!("schema_keys.sql"),
+    },
+    Migration {
+        name: "device change: the wait, cancel and early approval; decoys for unknown pairs",
+        sql: include_str!("schema_device_change.sql"),
     },
 ];
 

@@ -14,6 +14,7 @@ pub mod activity;
 pub mod audit;
 pub mod codes;
 pub mod credentials;
+pub mod device_changes;
 pub mod liveness;
 mod migrations;
 pub mod operators;

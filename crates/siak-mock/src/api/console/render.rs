@@ -34,7 +34,7 @@ fn csp_hash(source: &str) -> String {
 }
 
 /// A whole page with its security headers.
-fn page(status: StatusCode, lang: Lang, title: &str, body: &str) -> Response {
+pub(super) fn page(status: StatusCode, lang: Lang, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body><main>{body}</main><script>{SCRIPT}</script></body></html>",
         tr(lang, "id", "en"),
@@ -68,7 +68,7 @@ impl Banner {
         }
     }
 
-    fn html(&self) -> String {
+    pub(super) fn html(&self) -> String {
         let (class, role) = if self.ok {
             ("ok", "status")
         } else {
@@ -81,7 +81,7 @@ impl Banner {
     }
 }
 
-fn heading(lang: Lang, right: &str) -> String {
+pub(super) fn heading(lang: Lang, right: &str) -> String {
     let (other, other_label) = tr(
         lang,
         ("/operator?lang=en", "English"),
@@ -117,7 +117,7 @@ pub(super) fn login_page(lang: Lang, status: StatusCode, banner: Option<Banner>)
     )
 }
 
-fn hidden_csrf(csrf: &str) -> String {
+pub(super) fn hidden_csrf(csrf: &str) -> String {
     format!(
         "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
         escape(csrf)
@@ -293,9 +293,11 @@ pub(super) fn queue_page(
             (
                 status,
                 format!(
-                    "{banner}<p>{} <strong>{}</strong></p>{}<h2>{}</h2>{}{next}",
+                    "{banner}<p>{} <strong>{}</strong> · <a href=\"/operator/device-changes{}\">{}</a></p>{}<h2>{}</h2>{}{next}",
                     tr(lang, "Masuk sebagai", "Logged in as"),
                     escape(&name),
+                    keep(lang),
+                    tr(lang, "Pindah perangkat menunggu", "Waiting device changes"),
                     filter_form(lang, &page),
                     tr(lang, "Pendaftaran", "Registrations"),
                     queue_table(&page.items, lang, csrf)

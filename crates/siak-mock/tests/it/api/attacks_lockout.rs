@@ -129,10 +129,11 @@ async fn a_device_change_with_a_wrong_email_or_an_unknown_nik_answers_the_same_a
     let c2 = stranger.liveness_challenge(&app, "recover").await;
     let e2 = stranger.evidence(&app, &c2);
     let unknown_nik = exact(recovery(&app, &stranger, "orang.lain@example.id", &e2).await).await;
-    assert_eq!(wrong_email, unknown_nik);
-    assert_eq!(wrong_email.0, StatusCode::NOT_FOUND);
+    // Both are answered as a match would be (202, a decoy id), with the hint of what was typed.
+    assert_eq!(wrong_email.0, unknown_nik.0);
+    assert_eq!(wrong_email.0, StatusCode::ACCEPTED);
     assert!(
-        wrong_email.2.contains("\"code\":\"recovery_unknown\""),
+        wrong_email.2.contains("\"email_hint\":\"or***@"),
         "{}",
         wrong_email.2
     );
@@ -284,11 +285,34 @@ async fn a_completed_device_change_ends_the_hard_lock() {
                 "nik": new.nik,
                 "code": code,
                 "device_proof": new.proof(ProofPurpose::Activate, id.as_bytes()),
+            }),
+        )
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::ACCEPTED);
+    // Confirmed is not completed: the old phone stays hard-locked through the wait.
+    app.advance(TimeDelta::hours(71));
+    problem(
+        login(&app, &old, PIN).await,
+        StatusCode::LOCKED,
+        "account_hard_locked",
+    )
+    .await;
+    app.advance(TimeDelta::hours(1));
+    let rid: ikd_core::RecoveryId = id.parse().expect("id");
+    let completed = app
+        .post(
+            &format!("/v1/recovery/{id}/complete"),
+            json!({
+                "nik": new.nik,
+                "device_proof": new.proof(
+                    ProofPurpose::Activate,
+                    &ikd_core::device_change::complete_challenge(&rid),
+                ),
                 "pin_proof": new.pin_proof(PIN),
             }),
         )
         .await;
-    assert_eq!(confirmed.status(), StatusCode::OK);
+    assert_eq!(completed.status(), StatusCode::OK);
     assert_eq!(login(&app, &new, PIN).await.status(), StatusCode::OK);
 }
 

@@ -387,9 +387,10 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
             .await
         }
     };
-    // The NIK with another email is not an account (and nothing is mailed).
+    // The NIK with another email is not an account: answered alike (202), and nothing is mailed.
     let r = start("orang.lain@example.id".into()).await;
-    problem(r, StatusCode::NOT_FOUND, "recovery_unknown").await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    assert_eq!(app.last_mail(&old.email).await["kind"], "activation_code");
 
     let r = start(old.email.to_uppercase()).await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
@@ -407,7 +408,6 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
             "nik": new.nik,
             "code": code,
             "device_proof": new.proof(ikd_core::protocol::ProofPurpose::Activate, recovery.as_bytes()),
-            "pin_proof": new.pin_proof("531864"),
         })
     };
     let path = format!("/v1/recovery/{recovery}/confirm");
@@ -417,9 +417,28 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
     assert_eq!(login(&app, &old, "864209").await.status(), StatusCode::OK);
 
     let r = app.post(&path, confirm(&code)).await;
-    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    assert_eq!(body(r).await["state"], "waiting");
     let r = app.post(&path, confirm(&code)).await;
     problem(r, StatusCode::CONFLICT, "recovery_code_used").await;
+    // The confirmed change waits (72 hours); the old device still works meanwhile.
+    assert_eq!(login(&app, &old, "864209").await.status(), StatusCode::OK);
+    app.advance(TimeDelta::hours(72));
+    let rid: ikd_core::RecoveryId = recovery.parse().expect("id");
+    let done = app
+        .post(
+            &format!("/v1/recovery/{recovery}/complete"),
+            json!({
+                "nik": new.nik,
+                "device_proof": new.proof(
+                    ikd_core::protocol::ProofPurpose::Activate,
+                    &ikd_core::device_change::complete_challenge(&rid),
+                ),
+                "pin_proof": new.pin_proof("531864"),
+            }),
+        )
+        .await;
+    assert_eq!(done.status(), StatusCode::OK);
 
     // The account is on the new phone with the new PIN; the old phone is out, its session and
     // credentials revoked, and the resident was told.
@@ -462,8 +481,7 @@ async fn a_recovery_code_expires_and_burns_after_five_wrong_tries() {
     let path = format!("/v1/recovery/{recovery}/confirm");
     let body_with = |code: &str| {
         json!({"nik": old.nik, "code": code,
-               "device_proof": old.proof(ikd_core::protocol::ProofPurpose::Activate, recovery.as_bytes()),
-               "pin_proof": old.pin_proof("531864")})
+               "device_proof": old.proof(ikd_core::protocol::ProofPurpose::Activate, recovery.as_bytes())})
     };
     for _ in 0..4 {
         problem(
@@ -493,8 +511,7 @@ async fn a_recovery_code_expires_and_burns_after_five_wrong_tries() {
     app.advance(TimeDelta::minutes(31));
     let path = format!("/v1/recovery/{recovery}/confirm");
     let late = json!({"nik": old.nik, "code": code,
-        "device_proof": old.proof(ikd_core::protocol::ProofPurpose::Activate, recovery.as_bytes()),
-        "pin_proof": old.pin_proof("531864")});
+        "device_proof": old.proof(ikd_core::protocol::ProofPurpose::Activate, recovery.as_bytes())});
     problem(
         app.post(&path, late).await,
         StatusCode::GONE,

@@ -5,6 +5,7 @@
 //! start deployment-mode servers where they test that mode.
 
 mod app_links;
+mod attacks_device_change;
 mod attacks_devmode;
 mod attacks_flood;
 mod attacks_keys;
@@ -83,6 +84,7 @@ pub fn test_config(dir: &TempDir) -> ServerConfig {
         frame_retention: siak_mock::api::retention::DEFAULT_FRAME_RETENTION,
         challenges_per_nik: siak_mock::api::state::DEFAULT_CHALLENGES_PER_NIK,
         limits: Default::default(),
+        device_change_wait: siak_mock::api::device_change::DEFAULT_WAIT,
     }
 }
 
