@@ -89,6 +89,7 @@ fn every_union_is_the_json_of_its_values() {
         StateCode::Approved,
         StateCode::Activated,
         StateCode::Rejected,
+        StateCode::Expired,
     ];
     assert_eq!(
         union("RegistrationStateCode"),

@@ -31,7 +31,10 @@ pub async fn run(
     anyhow::ensure!(holders.len() > SELFIES * rounds, "not enough residents");
     let http = Client::new();
     let first = &holders[0];
-    let registration = serde_json::to_value(first.registration(first.selfie(&http, url).await?))?;
+    let evidence = first.selfie(&http, url).await?;
+    let capture_ms = evidence.frames.last().map_or(0, |f| u64::from(f.t_ms));
+    tokio::time::sleep(Duration::from_millis(capture_ms + 1000)).await;
+    let registration = serde_json::to_value(first.registration(evidence))?;
     let registered = post(
         &http,
         &format!("{url}/v1/registrations"),
