@@ -58,7 +58,8 @@ impl<S: SecretStore> Resident<S> {
                 pin_proof: proof.clone(),
             })
             .await?;
-        self.finish_binding(state, session, &pin, &nik, &pkcs8).await
+        self.finish_binding(state, session, &pin, &nik, &pkcs8)
+            .await
     }
 
     /// Starts a device change or PIN reset: the NIK, the account's email and the evidence of a
@@ -196,7 +197,8 @@ impl<S: SecretStore> Resident<S> {
         let session = self.siak.recovery_complete(&id, &request).await?;
         state.recovery = None;
         state.registration_id = None;
-        self.finish_binding(state, session, &pin, &nik, &pkcs8).await
+        self.finish_binding(state, session, &pin, &nik, &pkcs8)
+            .await
     }
 
     /// The device change waiting on this (old) phone's account, if any: the server tells it on

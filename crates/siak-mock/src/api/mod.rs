@@ -134,8 +134,11 @@ pub fn router(app: AppState) -> Router {
             "/v1/registrations",
             limit.post(Group::Register, registration::register),
         )
-                .route("/v1/recovery/{id}", get(device_change::status))
-        .route("/v1/recovery/{id}/complete", limit.post(Group::Login, device_change::complete))
+        .route("/v1/recovery/{id}", get(device_change::status))
+        .route(
+            "/v1/recovery/{id}/complete",
+            limit.post(Group::Login, device_change::complete),
+        )
         .route(
             "/device-change/cancel",
             limit

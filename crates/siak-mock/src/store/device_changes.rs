@@ -165,4 +165,3 @@ pub fn operator_office(conn: &Connection, username: &str) -> rusqlite::Result<Op
         .optional()?
         .flatten())
 }
-
