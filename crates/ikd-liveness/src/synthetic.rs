@@ -17,7 +17,8 @@ use crate::frame::{FRAME_HEIGHT, FRAME_WIDTH, GrayFrame};
 mod key_frames;
 
 pub use key_frames::{
-    COMPLETING_TRIES, completing_key_frames, evidence_for, follow, key_frames, selfie_key_frames,
+    COMPLETING_TRIES, completing_key_frames, completing_selfie_key_frames, evidence_for, follow,
+    key_frames, selfie_key_frames,
 };
 
 static FACE_PNG: &[u8] = include_bytes!("../assets/face-astronaut.png");

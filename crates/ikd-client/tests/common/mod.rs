@@ -193,7 +193,7 @@ pub fn camera_frames(actions: &[&str], challenge_id: &str) -> Vec<(u32, Vec<u8>)
         .collect();
     // A new face picture per challenge: the server refuses frames it has seen before.
     let seed = u64::from_str_radix(&challenge_id[..12], 16).expect("hex id");
-    ikd_liveness::synthetic::completing_key_frames(&actions, seed)
+    ikd_liveness::synthetic::completing_selfie_key_frames(&actions, seed)
         .expect("the synthetic face is followed")
         .into_iter()
         .map(|(t, frame)| {

@@ -69,6 +69,16 @@ pub fn completing_key_frames(actions: &[Action], seed: u64) -> Option<Vec<(u32, 
     completing_capture(actions, seed, false).map(|(frames, _)| frames)
 }
 
+/// Like [`completing_key_frames`], but the frames of [`selfie_key_frames`]: what a test camera
+/// shows when several residents take their selfies (different rooms and starting poses, so the
+/// server's perceptual replay check does not take one for another's).
+pub fn completing_selfie_key_frames(
+    actions: &[Action],
+    seed: u64,
+) -> Option<Vec<(u32, GrayFrame)>> {
+    completing_capture(actions, seed, true).map(|(frames, _)| frames)
+}
+
 /// The frames of [`completing_key_frames`] (or, `moved`, of [`selfie_key_frames`]) with the
 /// capture that followed them.
 fn completing_capture(

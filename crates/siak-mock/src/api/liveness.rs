@@ -363,17 +363,20 @@ pub fn refuse_replay(conn: &rusqlite::Connection, sent: &SentFrames) -> Result<(
 /// another request may have sent them since the cheap check), then the pictures: most of the
 /// frames being those of one earlier evidence encoded again, slightly scaled or shifted
 /// ([`ikd_liveness::is_replay`]: perceptual hashes within [`ikd_liveness::REPLAY_DISTANCE`] of
-/// stored frames whose face box is near). The perceptual hash comes out of the analysis, so this
-/// part runs after it.
+/// stored frames whose face box is near) **of another NIK**: the same resident retrying in the
+/// same room, or changing phones, looks like their own earlier selfie and is not refused for it
+/// (their earlier bytes still are). The perceptual hash comes out of the analysis, so this part
+/// runs after it.
 pub fn refuse_stored_replay(
     conn: &rusqlite::Connection,
     verified: &VerifiedEvidence,
+    nik: &str,
 ) -> Result<(), ApiError> {
     refuse_replay(conn, &SentFrames::of_verified(verified))?;
     let mut pictures_of: HashMap<String, usize> = HashMap::new();
     for f in &verified.frames {
         let face = (f.face.x, f.face.y, f.face.w, f.face.h);
-        let similar: HashSet<String> = stored::hashes_near(conn, face)?
+        let similar: HashSet<String> = stored::hashes_near(conn, face, nik)?
             .into_iter()
             .filter(|(_, h)| {
                 PerceptualHash::from_bytes(h).is_some_and(|h| h.same_picture(&f.phash))

@@ -165,7 +165,7 @@ fn record(
     now: DateTime<Utc>,
 ) -> Result<Option<Mail>, ApiError> {
     let tx = store.connection_mut().transaction()?;
-    super::liveness::refuse_stored_replay(&tx, verified)?;
+    super::liveness::refuse_stored_replay(&tx, verified, &s.nik)?;
     let (id, challenge) = (s.id.to_string(), s.challenge.to_string());
     super::liveness::store_frames(&tx, &challenge, verified)?;
     // Stored with the default key version: the emailed codes' own key.

@@ -233,7 +233,7 @@ fn record(
     verified: &Passed,
     now: DateTime<Utc>,
 ) -> Result<(StatusCode, Json<RegistrationView>), ApiError> {
-    super::liveness::refuse_stored_replay(store.connection(), verified)?;
+    super::liveness::refuse_stored_replay(store.connection(), verified, a.nik.as_str())?;
     if let Some(existing) = admissible(store, a, now)? {
         return Ok((StatusCode::OK, Json(existing)));
     }

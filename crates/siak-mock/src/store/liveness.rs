@@ -133,12 +133,14 @@ pub fn frame_seen(conn: &Connection, sha256: &[u8]) -> rusqlite::Result<bool> {
 pub fn hashes_near(
     conn: &Connection,
     face: (i32, i32, u32, u32),
+    other_than_nik: &str,
 ) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
     let (x, y, w, _) = face;
     let (w, slack) = (i64::from(w), i64::from(w / 4));
     let mut stmt = conn.prepare_cached(
         "SELECT challenge_id, phash FROM liveness_frames INDEXED BY liveness_frames_by_face
-         WHERE phash IS NOT NULL AND w BETWEEN ?1 AND ?2 AND x BETWEEN ?3 AND ?4 AND y BETWEEN ?5 AND ?6",
+         WHERE phash IS NOT NULL AND w BETWEEN ?1 AND ?2 AND x BETWEEN ?3 AND ?4 AND y BETWEEN ?5 AND ?6
+           AND challenge_id NOT IN (SELECT id FROM liveness_challenges WHERE nik = ?7)",
     )?;
     let rows = stmt.query_map(
         params![
@@ -147,7 +149,8 @@ pub fn hashes_near(
             i64::from(x) - slack,
             i64::from(x) + slack,
             i64::from(y) - slack,
-            i64::from(y) + slack
+            i64::from(y) + slack,
+            other_than_nik
         ],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;

@@ -26,6 +26,7 @@ CREATE TABLE recovery_decoys (
     wrong_tries INTEGER NOT NULL DEFAULT 0,
     created_at  TEXT NOT NULL,
     used_at     TEXT,
-    burnt_at    TEXT
+    burnt_at    TEXT,
+    key_version INTEGER NOT NULL DEFAULT 2     -- as the real codes' (a decoy's hash is random)
 );
 CREATE INDEX recovery_decoys_by_time ON recovery_decoys (created_at);

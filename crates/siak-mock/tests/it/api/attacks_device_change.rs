@@ -145,16 +145,21 @@ async fn the_mailbox_and_a_selfie_get_no_session_and_no_credential_before_the_wa
     )
     .await;
     let old = session(login(&app, &owner, PIN).await).await;
-    let issued = app.post_auth("/v1/me/credentials", &old, json!(null)).await;
+    let issued = app
+        .me_post("/v1/me/credentials", &old, &owner, json!(null))
+        .await;
     assert_eq!(issued.status(), StatusCode::OK);
 
     // At 72 hours the new phone completes, and only then is the old one out.
     app.advance(TimeDelta::minutes(1));
     assert_eq!(state_of(&app, &taker, &id).await, "ready");
     let new = session(complete(&app, &taker, &owner.nik, &id).await).await;
-    assert_eq!(app.get("/v1/me", Some(&new)).await.status(), StatusCode::OK);
     assert_eq!(
-        app.get("/v1/me", Some(&old)).await.status(),
+        app.me_get("/v1/me", &new, &taker).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.me_get("/v1/me", &old, &owner).await.status(),
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(state_of(&app, &taker, &id).await, "completed");
@@ -172,12 +177,12 @@ async fn the_old_phone_sees_the_change_and_its_cancel_stops_it_for_good() {
     let app = spawn_app().await;
     let (owner, taker, id) = waiting(&app, 152).await;
     let old = session(login(&app, &owner, PIN).await).await;
-    let mine = body(app.get("/v1/me/device-change", Some(&old)).await).await;
+    let mine = body(app.me_get("/v1/me/device-change", &old, &owner).await).await;
     assert_eq!(mine["pending"]["from"], "new_phone", "{mine}");
     assert!(mine["pending"]["completes_at"].is_string(), "{mine}");
 
     let r = app
-        .post_auth("/v1/me/device-change/cancel", &old, json!(null))
+        .me_post("/v1/me/device-change/cancel", &old, &owner, json!(null))
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(state_of(&app, &taker, &id).await, "cancelled");
@@ -185,15 +190,15 @@ async fn the_old_phone_sees_the_change_and_its_cancel_stops_it_for_good() {
         app.last_mail(&owner.email).await["kind"],
         "device_change_cancelled"
     );
-    let mine = body(app.get("/v1/me/device-change", Some(&old)).await).await;
+    let mine = body(app.me_get("/v1/me/device-change", &old, &owner).await).await;
     assert!(mine["pending"].is_null(), "{mine}");
-    let history = body(app.get("/v1/me/activity", Some(&old)).await).await;
+    let history = body(app.me_get("/v1/me/activity", &old, &owner).await).await;
     assert!(
         history.to_string().contains("device_change_cancelled"),
         "{history}"
     );
     problem(
-        app.post_auth("/v1/me/device-change/cancel", &old, json!(null))
+        app.me_post("/v1/me/device-change/cancel", &old, &owner, json!(null))
             .await,
         StatusCode::NOT_FOUND,
         "device_change_none",
@@ -401,7 +406,7 @@ async fn a_second_start_while_one_waits_neither_resets_nor_hides_the_first() {
     let app = spawn_app().await;
     let (owner, taker, id) = waiting(&app, 164).await;
     let old = session(login(&app, &owner, PIN).await).await;
-    let first = body(app.get("/v1/me/device-change", Some(&old)).await).await;
+    let first = body(app.me_get("/v1/me/device-change", &old, &owner).await).await;
     app.advance(TimeDelta::hours(10));
 
     let mut second = Device::new(166, &app.residents(SampleReason::Eligible, 4)[3]);
@@ -424,7 +429,7 @@ async fn a_second_start_while_one_waits_neither_resets_nor_hides_the_first() {
     )
     .await;
     let old = session(login(&app, &owner, PIN).await).await;
-    let still = body(app.get("/v1/me/device-change", Some(&old)).await).await;
+    let still = body(app.me_get("/v1/me/device-change", &old, &owner).await).await;
     assert_eq!(still, first);
     app.advance(TimeDelta::hours(62));
     session(complete(&app, &taker, &owner.nik, &id).await).await;
