@@ -62,8 +62,8 @@ pub fn covers(
     nik: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<bool> {
-    let office =
-        device_changes::operator_office(conn, username)?.and_then(|code| Office::parse(&code).ok());
+    let office = crate::store::operators::office_code(conn, username)?
+        .and_then(|code| Office::parse(&code).ok());
     let nik = Nik::parse(nik, now.date_naive()).ok();
     Ok(matches!((office, nik), (Some(office), Some(nik)) if office.covers(&nik)))
 }

@@ -153,15 +153,3 @@ pub fn complete(conn: &Connection, id: &str, at: DateTime<Utc>) -> rusqlite::Res
     )?;
     Ok(())
 }
-
-/// The office code of operator `username` (`PPRR` or `pusat`; `None` if unknown or unplaced).
-pub fn operator_office(conn: &Connection, username: &str) -> rusqlite::Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT office_code FROM operators WHERE username = ?1",
-            params![username],
-            |r| r.get::<_, Option<String>>(0),
-        )
-        .optional()?
-        .flatten())
-}
