@@ -40,14 +40,7 @@ async fn activated(
         .get("device_key")
         .expect("store")
         .expect("the key being enrolled");
-    let code = operator_approves(
-        server,
-        &registration.registration_id.to_string(),
-        &app.registration_qr(server_clock().now())
-            .expect("registration QR")
-            .to_string(),
-    )
-    .await;
+    let code = operator_scans_and_approves(server, &app, &registration.registration_id).await;
     app.activate(&code, PIN, now).await.expect("activated");
     (app, secrets, data, resident.nik, pkcs8)
 }

@@ -27,14 +27,7 @@ async fn activated(server: &Server) -> (Resident<Arc<MemoryStore>>, Nik) {
     let registration = register(&app, &sample.nik, &email, &phone, now)
         .await
         .expect("registered");
-    let code = operator_approves(
-        server,
-        &registration.registration_id.to_string(),
-        &app.registration_qr(server_clock().now())
-            .expect("registration QR")
-            .to_string(),
-    )
-    .await;
+    let code = operator_scans_and_approves(server, &app, &registration.registration_id).await;
     app.activate(&code, PIN, now).await.expect("activated");
     let nik = Nik::parse(&sample.nik, now.date_naive()).expect("nik");
     (app, nik)

@@ -39,14 +39,7 @@ async fn the_whole_story_online_and_offline() {
         registration.state,
         ikd_core::RegistrationState::AwaitingOperatorScan
     );
-    let code = operator_approves(
-        &server,
-        &registration.registration_id.to_string(),
-        &app.registration_qr(server_clock().now())
-            .expect("registration QR")
-            .to_string(),
-    )
-    .await;
+    let code = operator_scans_and_approves(&server, &app, &registration.registration_id).await;
     assert_eq!(
         app.registration_status().await.expect("status").state,
         ikd_core::RegistrationState::Approved
@@ -158,14 +151,7 @@ async fn releasing_the_device_forgets_everything_and_a_rejection_is_explained() 
     let registration = register(&app, &resident.nik, &email, &phone, now)
         .await
         .expect("registered");
-    let code = operator_approves(
-        &server,
-        &registration.registration_id.to_string(),
-        &app.registration_qr(server_clock().now())
-            .expect("registration QR")
-            .to_string(),
-    )
-    .await;
+    let code = operator_scans_and_approves(&server, &app, &registration.registration_id).await;
     app.activate(&code, "284619", now).await.expect("activated");
 
     app.release_device("284619", now).await.expect("released");

@@ -97,6 +97,19 @@ pub async fn operator_token(server: &Server) -> String {
     login["token"].as_str().expect("token").to_owned()
 }
 
+/// The operator scans the registration QR `resident`'s phone shows now and approves registration
+/// `registration_id`; returns the activation code of the approval mail.
+pub async fn operator_scans_and_approves<S: ikd_client::SecretStore>(
+    server: &Server,
+    resident: &Resident<S>,
+    registration_id: &ikd_core::RegistrationId,
+) -> String {
+    let qr = resident
+        .registration_qr(server_clock().now())
+        .expect("registration QR");
+    operator_approves(server, &registration_id.to_string(), &qr.to_string()).await
+}
+
 pub async fn operator_approves(server: &Server, registration_id: &str, qr: &str) -> String {
     let http = reqwest::Client::new();
     let token = operator_token(server).await;

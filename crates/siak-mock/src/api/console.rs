@@ -131,15 +131,7 @@ async fn guard(
         ));
     };
     if !csrf_ok(app, &session, csrf) {
-        let text = tr(
-            lang,
-            "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
-            "The form has expired or is not valid. Reload the page and try again.",
-        );
-        let banner = Banner {
-            ok: false,
-            text: text.into(),
-        };
+        let banner = Banner::form_expired(lang);
         return Err(queue_page(
             app,
             &op,

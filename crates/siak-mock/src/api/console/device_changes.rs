@@ -150,15 +150,7 @@ async fn decide_and_show(
         return login_page(lang, StatusCode::UNAUTHORIZED, None);
     };
     if !csrf_ok(app, &session, &form.csrf) {
-        let text = tr(
-            lang,
-            "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
-            "The form has expired or is not valid. Reload the page and try again.",
-        );
-        let banner = Banner {
-            ok: false,
-            text: text.into(),
-        };
+        let banner = Banner::form_expired(lang);
         return render(
             app,
             &op,

@@ -68,6 +68,19 @@ impl Banner {
         }
     }
 
+    /// The refusal of a form whose token is missing, stale or another session's.
+    pub(super) fn form_expired(lang: Lang) -> Banner {
+        Banner {
+            ok: false,
+            text: tr(
+                lang,
+                "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.",
+                "The form has expired or is not valid. Reload the page and try again.",
+            )
+            .into(),
+        }
+    }
+
     pub(super) fn html(&self) -> String {
         let (class, role) = if self.ok {
             ("ok", "status")
