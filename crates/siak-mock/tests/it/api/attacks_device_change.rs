@@ -19,17 +19,7 @@ const NEW_PIN: &str = "531864";
 
 /// Starts a device change of `owner`'s account from `new` with `email`.
 async fn start(app: &TestApp, new: &Device, email: &str) -> Response {
-    let challenge = new.liveness_challenge(app, "recover").await;
-    app.post(
-        "/v1/recovery",
-        json!({
-            "nik": new.nik,
-            "email": email,
-            "device_public_key": new.public_key(),
-            "liveness": new.evidence(app, &challenge),
-        }),
-    )
-    .await
+    new.start_device_change(app, email).await
 }
 
 /// The device-change code in the newest mail to `to`.

@@ -371,21 +371,8 @@ async fn a_new_phone_takes_over_the_account_with_a_selfie_and_the_emailed_code()
     new.nik = old.nik.clone();
     new.email = old.email.clone();
     let start = |email: String| {
-        let new = &new;
-        let app = &app;
-        async move {
-            let challenge = new.liveness_challenge(app, "recover").await;
-            app.post(
-                "/v1/recovery",
-                json!({
-                    "nik": new.nik,
-                    "email": email,
-                    "device_public_key": new.public_key(),
-                    "liveness": new.evidence(app, &challenge),
-                }),
-            )
-            .await
-        }
+        let (new, app) = (&new, &app);
+        async move { new.start_device_change(app, &email).await }
     };
     // The NIK with another email is not an account: answered alike (202), and nothing is mailed.
     let r = start("orang.lain@example.id".into()).await;
@@ -462,14 +449,7 @@ async fn a_recovery_code_expires_and_burns_after_five_wrong_tries() {
         StatusCode::OK
     );
     let start = || async {
-        let challenge = old.liveness_challenge(&app, "recover").await;
-        let r = app
-            .post(
-                "/v1/recovery",
-                json!({"nik": old.nik, "email": old.email, "device_public_key": old.public_key(),
-                       "liveness": old.evidence(&app, &challenge)}),
-            )
-            .await;
+        let r = old.start_device_change(&app, &old.email).await;
         assert_eq!(r.status(), StatusCode::ACCEPTED);
         body(r).await["recovery_id"]
             .as_str()

@@ -338,6 +338,22 @@ impl Device {
         self.key.public_key().to_base64url()
     }
 
+    /// Starts a device change of this device's NIK to this device, with `email` and a fresh
+    /// selfie (`POST /v1/recovery`).
+    pub async fn start_device_change(&self, app: &TestApp, email: &str) -> Response {
+        let challenge = self.liveness_challenge(app, "recover").await;
+        app.post(
+            "/v1/recovery",
+            json!({
+                "nik": self.nik,
+                "email": email,
+                "device_public_key": self.public_key(),
+                "liveness": self.evidence(app, &challenge),
+            }),
+        )
+        .await
+    }
+
     /// A liveness challenge for this device, from the server.
     pub async fn liveness_challenge(&self, app: &TestApp, purpose: &str) -> Value {
         body(self.ask_challenge(app, purpose).await).await
