@@ -8,7 +8,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use ikd_core::Nik;
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -17,7 +16,6 @@ use super::operator::Operator;
 use super::problem::{ApiError, Problem};
 use super::state::AppState;
 use crate::mail::{Mail, Mailer};
-use crate::operator_accounts::Office;
 use crate::store::device_changes::{self, Waiting};
 
 /// A waiting device change as an office sees it.
@@ -54,33 +52,17 @@ impl From<Waiting> for OfficeDeviceChange {
     }
 }
 
-/// Whether operator `username`'s office covers the resident with `nik` (an operator without an
-/// office covers nobody).
-pub fn covers(
-    conn: &Connection,
-    username: &str,
-    nik: &str,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<bool> {
-    let office = crate::store::operators::office_code(conn, username)?
-        .and_then(|code| Office::parse(&code).ok());
-    let nik = Nik::parse(nik, now.date_naive()).ok();
-    Ok(matches!((office, nik), (Some(office), Some(nik)) if office.covers(&nik)))
-}
-
-/// The waiting changes operator `username` may see, soonest first.
+/// The waiting changes operator `op` may see ([`Operator::covers`]), soonest first.
 pub fn waiting_in_scope(
     conn: &Connection,
-    username: &str,
+    op: &Operator,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<Vec<OfficeDeviceChange>> {
-    let mut seen = Vec::new();
-    for w in device_changes::all_waiting(conn, 500)? {
-        if covers(conn, username, &w.nik, now)? {
-            seen.push(w.into());
-        }
-    }
-    Ok(seen)
+    Ok(device_changes::all_waiting(conn, 500)?
+        .into_iter()
+        .filter(|w| op.covers(&w.nik, now.date_naive()))
+        .map(OfficeDeviceChange::from)
+        .collect())
 }
 
 fn not_found() -> ApiError {
@@ -100,20 +82,20 @@ pub enum OfficeDecision {
     Reject,
 }
 
-/// Applies `decision` by operator `username` to waiting change `id` in `conn` (the caller
-/// commits, then delivers the mail if any). A change outside the office's region is not found.
+/// Applies `decision` by operator `op` to waiting change `id` in `conn` (the caller commits,
+/// then delivers the mail if any). A change outside the office's region is not found.
 pub fn decide(
     conn: &Connection,
     mailer: &Mailer,
-    username: &str,
+    op: &Operator,
     id: &str,
     decision: OfficeDecision,
     now: DateTime<Utc>,
 ) -> Result<Option<Mail>, ApiError> {
-    let w = device_changes::waiting(conn, id)?.ok_or_else(not_found)?;
-    if !covers(conn, username, &w.nik, now)? {
-        return Err(not_found());
-    }
+    let w = device_changes::waiting(conn, id)?
+        .filter(|w| op.covers(&w.nik, now.date_naive()))
+        .ok_or_else(not_found)?;
+    let username = op.username.as_str();
     match decision {
         OfficeDecision::Approve => {
             device_changes::approve(conn, id, now, username)?;
@@ -133,7 +115,7 @@ pub fn decide(
 /// Runs [`decide`] in one transaction and delivers the mail.
 pub async fn decide_now(
     app: &AppState,
-    username: String,
+    op: Operator,
     id: String,
     decision: OfficeDecision,
 ) -> Result<(), ApiError> {
@@ -142,7 +124,7 @@ pub async fn decide_now(
     let mail = app
         .db(move |store| {
             let tx = store.connection_mut().transaction()?;
-            let mail = decide(&tx, &mailer, &username, &id, decision, now)?;
+            let mail = decide(&tx, &mailer, &op, &id, decision, now)?;
             tx.commit()?;
             Ok(mail)
         })
@@ -162,14 +144,8 @@ pub async fn list(
     op: Operator,
 ) -> Result<Json<Vec<OfficeDeviceChange>>, ApiError> {
     let now = app.now();
-    app.db(move |store| {
-        Ok(Json(waiting_in_scope(
-            store.connection(),
-            &op.username,
-            now,
-        )?))
-    })
-    .await
+    app.db(move |store| Ok(Json(waiting_in_scope(store.connection(), &op, now)?)))
+        .await
 }
 
 /// Approves a waiting device change early: the new phone may complete it now.
@@ -183,7 +159,7 @@ pub async fn approve(
     op: Operator,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    decide_now(&app, op.username, id, OfficeDecision::Approve).await?;
+    decide_now(&app, op, id, OfficeDecision::Approve).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -198,6 +174,6 @@ pub async fn reject(
     op: Operator,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    decide_now(&app, op.username, id, OfficeDecision::Reject).await?;
+    decide_now(&app, op, id, OfficeDecision::Reject).await?;
     Ok(StatusCode::NO_CONTENT)
 }

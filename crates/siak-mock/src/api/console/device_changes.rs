@@ -70,9 +70,9 @@ async fn render(
     banner: Option<Banner>,
 ) -> Response {
     let now = app.now();
-    let username = op.username.clone();
+    let scope = op.clone();
     let loaded = app
-        .db(move |store| Ok(waiting_in_scope(store.connection(), &username, now)?))
+        .db(move |store| Ok(waiting_in_scope(store.connection(), &scope, now)?))
         .await;
     let csrf = csrf_token(app, session);
     let banner = banner.map(|b| b.html()).unwrap_or_default();
@@ -161,7 +161,7 @@ async fn decide_and_show(
         )
         .await;
     }
-    let (status, banner) = match decide_now(app, op.username.clone(), id, decision).await {
+    let (status, banner) = match decide_now(app, op.clone(), id, decision).await {
         Ok(()) => {
             let text = match decision {
                 OfficeDecision::Approve => tr(
